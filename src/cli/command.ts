@@ -1,0 +1,49 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { LabError } from "../errors.js";
+
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** One CLI command: its options, its help, and a run that returns an exit code. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Lines after the usage: options and what the command prints. */
+  help: string;
+  options: Options;
+  /** Whether positional arguments are accepted. */
+  positionals?: boolean;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io): Promise<number>;
+}
+
+/** Where commands write: injectable so tests can capture output. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export function parseCommandArgs(cmd: Command, argv: string[]) {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...cmd.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: !!cmd.positionals });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (e) {
+    throw new LabError("usage", [{ path: cmd.name, message: (e as Error).message.replace(/\. To specify.*$/s, "") }], `see: dispatch-lab ${cmd.name} --help`);
+  }
+}
+
+/** A non-negative integer option, or a usage error naming it. */
+export function intOption(values: Record<string, unknown>, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new LabError("usage", [{ path: `--${name}`, message: `"${String(raw)}" is not an integer in 0..${max}` }]);
+  return n;
+}
+
+export const str = (values: Record<string, unknown>, name: string): string | undefined => values[name] as string | undefined;
+
+/** Left-aligned text columns, for terminal tables. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
+}

@@ -1,0 +1,6 @@
+import type { Command } from "../command.js";
+import { checkCommand } from "./check.js";
+import { emitCommand } from "./emit.js";
+
+/** The command registry: adding a command is adding a file and a line here. */
+export const commands: Readonly<Record<string, Command>> = Object.fromEntries([checkCommand, emitCommand].map((c) => [c.name, c]));

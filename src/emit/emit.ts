@@ -1,0 +1,75 @@
+/**
+ * The emit stage: spec + strategies + body library -> validated, audited
+ * modules. One module per strategy, each self-describing (a custom section
+ * names its strategy and spec hash).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LabError } from "../errors.js";
+import { packageRoot } from "../paths.js";
+import { specHash } from "../spec/load.js";
+import type { Spec } from "../spec/types.js";
+import { auditModule, type ModuleAudit } from "./audit.js";
+import { link } from "./binaryen.js";
+import { checkBodyKinds, type BodyLibrary } from "./bodies.js";
+import type { Strategy } from "./strategy.js";
+
+export interface EmittedModule {
+  strategy: string;
+  control: boolean;
+  hazard: boolean;
+  bytes: Uint8Array;
+  text?: string;
+  audit: ModuleAudit;
+  specHash: string;
+}
+
+export interface EmitOptions {
+  library: BodyLibrary;
+  /** Also produce the .wat text (slower; `emit` writes it, `check` does not need it). */
+  withText?: boolean;
+  /** Extra bytes in a custom section, so that two cells never share module bytes (V8 caches by bytes). */
+  tag?: string;
+}
+
+const encoder = new TextEncoder();
+
+export function emitStrategy(spec: Spec, strategy: Strategy, options: EmitOptions): EmittedModule {
+  const plan = strategy.plan(spec);
+  const hash = specHash(spec);
+  const about = { tool: "dispatch-lab", strategy: strategy.name, spec: spec.name, specHash: hash, ...(options.tag ? { tag: options.tag } : {}) };
+  const { bytes, text } = link({
+    spec,
+    plan,
+    library: options.library.bytes,
+    customSections: { "dispatch-lab": encoder.encode(JSON.stringify(about)) },
+    withText: options.withText ?? false,
+  });
+  const audit = auditModule(bytes, strategy, plan, spec);
+  if (audit.violations.length) {
+    throw new LabError(
+      "audit-failed",
+      audit.violations.map((v) => ({ path: `${strategy.name}.wasm`, message: v })),
+      "the emitted module is not the strategy it claims: this is a dispatch-lab bug, please report it with the spec",
+    );
+  }
+  return { strategy: strategy.name, control: !!strategy.control, hazard: !!strategy.hazard, bytes, ...(text !== undefined ? { text } : {}), audit, specHash: hash };
+}
+
+export function emitModules(spec: Spec, strategies: readonly Strategy[], options: EmitOptions): EmittedModule[] {
+  checkBodyKinds(spec, options.library);
+  return strategies.map((s) => emitStrategy(spec, s, options));
+}
+
+const versionOf = (dir: string): string => (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
+
+/** The versions that shaped the bytes: recorded in every manifest and results file. */
+export function toolVersions(): Record<string, string> {
+  return {
+    "dispatch-lab": versionOf(packageRoot),
+    binaryen: versionOf(join(packageRoot, "node_modules", "binaryen")),
+    assemblyscript: versionOf(join(packageRoot, "node_modules", "assemblyscript")),
+    node: process.versions.node,
+    v8: process.versions.v8,
+  };
+}

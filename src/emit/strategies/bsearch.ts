@@ -1,0 +1,13 @@
+import type { Strategy } from "../strategy.js";
+import { compareTree } from "./shapes.js";
+
+/** A balanced binary compare tree over the ids: ceil(log2 n) + 1 compares for every handler. */
+export const bsearch: Strategy = {
+  name: "bsearch",
+  summary: "balanced binary compare tree over the ids (log2 n compares, no table)",
+  plan: (spec) => ({ root: compareTree(spec.handlers) }),
+  claims: (spec) => {
+    const n = spec.handlers.length;
+    return { call_indirect: 0, br_table: 0, call: n, "i32.eq": n, "i32.lt_u": n - 1, "i64.shl": 0 };
+  },
+};

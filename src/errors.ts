@@ -1,0 +1,58 @@
+/**
+ * Typed errors. Every failure a user can cause is a LabError with a stable
+ * code, an optional location (a JSON path, a file:line, an option name) and
+ * a fix. The CLI boundary (src/cli/main.ts) is the only place that catches
+ * them and maps them to exit codes; library code never calls process.exit.
+ */
+
+/** Documented exit codes (docs/cli.md). */
+export const ExitCode = {
+  ok: 0,
+  /** The command ran and found a problem: a check mismatch, a lint error. */
+  found: 1,
+  /** Usage or input error: bad option, bad spec, unreadable file. */
+  usage: 2,
+  /** A bug in dispatch-lab itself (an emitted module failed validation or its audit). */
+  internal: 70,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  | "usage" // a bad command line
+  | "spec-invalid" // a spec that does not validate (one problem per issue)
+  | "spec-not-found" // a spec argument that is neither a file nor a built-in
+  | "bodies-invalid" // a --bodies file that does not compile or breaks the body contract
+  | "io" // a file that cannot be read or written
+  | "emit-invalid" // binaryen rejected a module we emitted (our bug)
+  | "audit-failed"; // an emitted module is not the strategy it claims (our bug)
+
+/** One problem, located. `path` is a JSON path (`handlers[3].id`), a file:line, or an option. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export class LabError extends Error {
+  readonly code: ErrorCode;
+  readonly problems: readonly Problem[];
+  readonly fix: string | undefined;
+
+  constructor(code: ErrorCode, problems: readonly Problem[] | string, fix?: string) {
+    const list = typeof problems === "string" ? [{ path: "", message: problems }] : problems;
+    super(list.map(formatProblem).join("\n"));
+    this.name = "LabError";
+    this.code = code;
+    this.problems = list;
+    this.fix = fix;
+  }
+
+  get exitCode(): ExitCode {
+    return this.code === "emit-invalid" || this.code === "audit-failed" ? ExitCode.internal : ExitCode.usage;
+  }
+}
+
+export function formatProblem(p: Problem): string {
+  return p.path ? `${p.path}: ${p.message}` : p.message;
+}
+
+export const usageError = (message: string, fix?: string): LabError => new LabError("usage", message, fix);

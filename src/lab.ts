@@ -1,0 +1,82 @@
+/**
+ * The library entry: the stages composed, for the CLI and for users who embed
+ * the lab (no process.exit, no console output).
+ */
+import { checkCases } from "./check/cases.js";
+import { checkModule, type StrategyCheck } from "./check/check.js";
+import type { ModuleAudit } from "./emit/audit.js";
+import { loadBodyLibrary, type BodyLibrary } from "./emit/bodies.js";
+import { emitModules, toolVersions, type EmittedModule } from "./emit/emit.js";
+import { selectStrategies } from "./emit/strategies/index.js";
+import { loadSpec, specHash } from "./spec/load.js";
+import type { Spec } from "./spec/types.js";
+
+export type { Spec, HandlerSpec, Handler, ParamType } from "./spec/types.js";
+export type { EmittedModule } from "./emit/emit.js";
+export type { ModuleAudit } from "./emit/audit.js";
+export type { StrategyCheck, Mismatch } from "./check/check.js";
+export { LabError, ExitCode } from "./errors.js";
+export { strategies, defaultStrategyNames } from "./emit/strategies/index.js";
+export { loadSpec, specHash } from "./spec/load.js";
+export { validateSpec } from "./spec/validate.js";
+
+export interface EmitRequest {
+  /** A spec (validated), a file path, or a built-in name such as "xen:pv64". */
+  spec: string | Spec;
+  /** "a,b", "all", or undefined for every strategy but hazard variants. */
+  strategies?: string | undefined;
+  /** An AssemblyScript file of extra body kinds. */
+  bodies?: string | undefined;
+  withText?: boolean;
+}
+
+export interface EmitResult {
+  spec: Spec;
+  specHash: string;
+  library: BodyLibrary;
+  modules: EmittedModule[];
+  toolVersions: Record<string, string>;
+}
+
+export async function emit(request: EmitRequest): Promise<EmitResult> {
+  const spec = typeof request.spec === "string" ? loadSpec(request.spec) : request.spec;
+  const chosen = selectStrategies(request.strategies);
+  const library = await loadBodyLibrary(request.bodies);
+  const modules = emitModules(spec, chosen, { library, withText: request.withText ?? false });
+  return { spec, specHash: specHash(spec), library, modules, toolVersions: toolVersions() };
+}
+
+export interface CheckRequest extends Omit<EmitRequest, "withText"> {
+  /** Random cases on top of every id and the boundary numbers (default 1000). */
+  random?: number;
+  seed?: number;
+}
+
+export interface CheckReport {
+  spec: string;
+  specHash: string;
+  handlers: number;
+  args: number;
+  random: number;
+  seed: number;
+  results: (StrategyCheck & { audit: ModuleAudit })[];
+  toolVersions: Record<string, string>;
+}
+
+export async function check(request: CheckRequest): Promise<CheckReport> {
+  const emitted = await emit(request);
+  const random = request.random ?? 1000;
+  const seed = request.seed ?? 1;
+  const cases = checkCases(emitted.spec, { random, seed });
+  const results = emitted.modules.map((m) => ({ ...checkModule(emitted.spec, m, cases), audit: m.audit }));
+  return {
+    spec: emitted.spec.name,
+    specHash: emitted.specHash,
+    handlers: emitted.spec.handlers.length,
+    args: emitted.spec.args,
+    random,
+    seed,
+    results,
+    toolVersions: emitted.toolVersions,
+  };
+}
