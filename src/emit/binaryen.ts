@@ -239,7 +239,7 @@ class Lowering {
       case "table":
         return this.lowerTable(node.entries);
       case "switch":
-        return this.lowerSwitch(node.entries);
+        return this.lowerSwitch(node.base, node.entries);
     }
   }
 
@@ -273,14 +273,17 @@ class Lowering {
    * block $fallback { block $case_{k-1} { ... block $case_0 { br_table } return h0() } ... return h_{k-1}() }
    * return fallback. Nested blocks, one per handler; the table maps each number to its case.
    */
-  private lowerSwitch(entries: readonly (number | null)[]): number {
+  private lowerSwitch(base: number, entries: readonly (number | null)[]): number {
     const m = this.mod;
     const ids = [...new Set(entries.filter((e): e is number => e !== null))];
-    const label = new Map(ids.map((id, k) => [id, `case${k}`]));
-    const labels = entries.map((id) => (id === null ? "fallback" : label.get(id)!));
-    let inner = m.block("case0", [m.switch(labels, "fallback", this.op())]);
+    const prefix = `switch${base}.`; // labels stay unique when a plan holds several br_tables
+    const fallbackLabel = `${prefix}fallback`;
+    const label = new Map(ids.map((id, k) => [id, `${prefix}case${k}`]));
+    const labels = entries.map((id) => (id === null ? fallbackLabel : label.get(id)!));
+    const index = base ? m.i32.sub(this.op(), m.i32.const(base)) : this.op();
+    let inner = m.block(`${prefix}case0`, [m.switch(labels, fallbackLabel, index)]);
     ids.forEach((id, k) => {
-      const next = k + 1 < ids.length ? `case${k + 1}` : "fallback";
+      const next = k + 1 < ids.length ? `${prefix}case${k + 1}` : fallbackLabel;
       inner = m.block(next, [inner, m.return(this.directCall(id))]);
     });
     return m.block(null, [inner, m.return(m.i64.const(this.spec.fallback))], binaryen.unreachable);

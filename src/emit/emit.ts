@@ -34,9 +34,8 @@ export interface EmitOptions {
 
 const encoder = new TextEncoder();
 
-export function emitStrategy(spec: Spec, strategy: Strategy, options: EmitOptions): EmittedModule {
+export function emitStrategy(spec: Spec, strategy: Strategy, options: EmitOptions, hash = specHash(spec)): EmittedModule {
   const plan = strategy.plan(spec);
-  const hash = specHash(spec);
   const about = { tool: "dispatch-lab", strategy: strategy.name, spec: spec.name, specHash: hash, ...(options.tag ? { tag: options.tag } : {}) };
   const { bytes, text } = link({
     spec,
@@ -58,7 +57,8 @@ export function emitStrategy(spec: Spec, strategy: Strategy, options: EmitOption
 
 export function emitModules(spec: Spec, strategies: readonly Strategy[], options: EmitOptions): EmittedModule[] {
   checkBodyKinds(spec, options.library);
-  return strategies.map((s) => emitStrategy(spec, s, options));
+  const hash = specHash(spec);
+  return strategies.map((s) => emitStrategy(spec, s, options, hash));
 }
 
 const versionOf = (dir: string): string => (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;

@@ -34,8 +34,8 @@ export type Node =
   | { kind: "chain"; arms: { test: Test; then: Node }[]; otherwise: Node }
   /** A bounds check, then one call_indirect through a fixed-size funcref table; null = fallback entry. */
   | { kind: "table"; entries: (number | null)[] }
-  /** One br_table over 0..entries.length-1; null and out-of-range go to the fallback. */
-  | { kind: "switch"; entries: (number | null)[] };
+  /** One br_table indexed by op - base over entries; null and out-of-range go to the fallback. */
+  | { kind: "switch"; base: number; entries: (number | null)[] };
 
 /**
  * How the mask is computed (once, at the top of dispatch):

@@ -5,6 +5,8 @@
  * one seeded generator, so the same argument always gives the same spec,
  * byte for byte.
  *
+ * The randomness is src/stats/rng.ts (the project's one seeded source).
+ *
  * Options (each at most once, any order; docs/spec.md has examples):
  * - `levels=L` (default 0, 0..99): L priority levels; level j (1..L) gets
  *   2^(j-1) handlers chosen at random, so level 1 is a single compare,
@@ -24,9 +26,8 @@
  *
  * Handlers are named `h_<id>` and listed in id order.
  */
-import { uniformInt } from "pure-rand/distribution/uniformInt";
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { LabError } from "../../errors.js";
+import { seededRng, type Rng } from "../../stats/rng.js";
 import { IDENTIFIER, LIMITS, MAX_BODY_OPS, type HandlerInput, type HandlerSpec, type ParamType, type Spec } from "../types.js";
 import { validateSpec } from "../validate.js";
 
@@ -132,17 +133,6 @@ export function parseSynthetic(arg: string): SyntheticOptions {
   return options;
 }
 
-type Rng = ReturnType<typeof xoroshiro128plus>;
-
-/** The first k entries of a seeded Fisher-Yates shuffle of `items` (mutated). */
-function sample<T>(rng: Rng, items: T[], k: number): T[] {
-  for (let i = 0; i < k; i++) {
-    const j = uniformInt(rng, i, items.length - 1);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items.slice(0, k);
-}
-
 /** Level sizes 1, 2, 4, ... for L levels, cut off once the prioritised budget runs out. */
 export function levelSizes(levels: number, count: number): number[] {
   let budget = count > 1 ? count - 1 : count;
@@ -155,10 +145,12 @@ export function levelSizes(levels: number, count: number): number[] {
   return sizes;
 }
 
+const PARAM_TYPES: readonly ParamType[] = ["i32", "i64"];
+
 function randomParams(rng: Rng, o: SyntheticOptions): ParamType[] {
   if (o.params === "i64") return Array.from({ length: o.args }, (): ParamType => "i64");
-  const length = uniformInt(rng, 0, o.args);
-  return Array.from({ length }, (): ParamType => (uniformInt(rng, 0, 1) === 0 ? "i32" : "i64"));
+  const length = rng.int(0, o.args);
+  return Array.from({ length }, () => rng.pick(PARAM_TYPES));
 }
 
 /** The canonical argument: N, then the non-default options in a fixed order. */
@@ -191,10 +183,10 @@ function decimal({ numerator, denominator }: SyntheticOptions["sparse"]): string
  */
 export function syntheticSpec(arg: string): Spec {
   const o = parseSynthetic(arg);
-  const rng = xoroshiro128plus(o.seed);
-  const ids = sample(rng, Array.from({ length: idRange(o) }, (_, i) => i), o.count).sort((a, b) => a - b);
+  const rng = seededRng(o.seed);
+  const ids = rng.shuffle(Array.from({ length: idRange(o) }, (_, i) => i)).slice(0, o.count).sort((a, b) => a - b);
   const sizes = levelSizes(o.levels, o.count);
-  const chosen = sample(rng, [...ids], sizes.reduce((a, b) => a + b, 0));
+  const chosen = rng.shuffle(ids).slice(0, sizes.reduce((a, b) => a + b, 0));
   const priority = new Map<number, number>();
   sizes.forEach((size, j) => chosen.splice(0, size).forEach((id) => priority.set(id, j + 1)));
   const handlers = ids.map(
