@@ -2,10 +2,8 @@
  * Synthetic specs: `synthetic:N[,key=value...]`, N handlers (1..4096) shaped
  * by options, so a strategy can be measured at sizes and densities Xen's own
  * table (41 handlers, ids 0..49) never reaches. Everything random comes from
- * one seeded generator, so the same argument always gives the same spec,
- * byte for byte.
- *
- * The randomness is src/stats/rng.ts (the project's one seeded source).
+ * one generator (src/stats/rng.ts) seeded by `seed`, drawn in a fixed order,
+ * so the same argument always gives the same spec, byte for byte.
  *
  * Options (each at most once, any order; docs/spec.md has examples):
  * - `levels=L` (default 0, 0..99): L priority levels; level j (1..L) gets
@@ -177,9 +175,10 @@ function decimal({ numerator, denominator }: SyntheticOptions["sparse"]): string
 }
 
 /**
- * The spec for `synthetic:...`. Draw order (fixed, so specs stay stable):
- * the id sample, then the prioritised handlers, then each handler's params
- * in id order.
+ * The spec for `synthetic:...`. Draw order (fixed: changing it changes
+ * every synthetic spec): a shuffle of 0..floor(S*N)-1 whose first N are the
+ * ids, a shuffle of the ids whose first ones take the priorities (level 1
+ * first), then each handler's params in id order.
  */
 export function syntheticSpec(arg: string): Spec {
   const o = parseSynthetic(arg);
