@@ -24,7 +24,7 @@ const I64_MAX = 2n ** 63n - 1n;
 const FIX = "edit the spec so each listed field follows docs/spec.md";
 
 /** `handlers[3].id`: the path style every Problem uses. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((key, i) => {
       if (typeof key === "number") return `[${key}]`;
@@ -58,7 +58,7 @@ const identifier = z
   .regex(IDENTIFIER, { error: (iss) => `${JSON.stringify(iss.input)} is not an identifier (letters, digits and _, not starting with a digit)` });
 
 /** i64 from a JSON number (exact only up to 2^53) or a decimal string (the full range). */
-export function parseI64(value: unknown): bigint | string {
+function parseI64(value: unknown): bigint | string {
   if (typeof value === "number") {
     if (!Number.isInteger(value)) return `${value} is not an integer`;
     if (!Number.isSafeInteger(value)) return `${value} is beyond ±2^53 and loses precision in JSON; write it as a decimal string`;
@@ -131,9 +131,12 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** Suggest the nearest known key within 2 edits (1 for short keys, where 2 edits reach anything). */
 function unknownKeyMessage(key: string, known: readonly string[]): string {
-  const near = known.find((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
-  return near ? `unknown key; did you mean "${near}"?` : `unknown key (known keys: ${known.join(", ")})`;
+  const limit = key.length <= 3 ? 1 : 2;
+  const scored = known.map((k) => ({ k, d: distance(k.toLowerCase(), key.toLowerCase()) })).filter(({ d }) => d <= limit);
+  const near = scored.sort((a, b) => a.d - b.d)[0];
+  return near ? `unknown key; did you mean "${near.k}"?` : `unknown key (known keys: ${known.join(", ")})`;
 }
 
 /** zod's generic failures (wrong type, missing, unknown key) in this module's words. */

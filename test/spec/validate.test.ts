@@ -98,6 +98,8 @@ describe("validateSpec problems", () => {
     ["unknown handler key", spec([handler(0, { prio: 1 })]), "handlers[0].prio", "unknown key (known keys: id, name, priority, params, body)"],
     ["handler key typo", spec([handler(0, { prority: 1 })]), "handlers[0].prority", 'unknown key; did you mean "priority"?'],
     ["body key typo", spec([handler(0, { body: { kind: "alu", opz: 1 } })]), "handlers[0].body.opz", 'unknown key; did you mean "ops"?'],
+    ["short unknown key", spec([handler(0, { ab: 1 })]), "handlers[0].ab", "unknown key (known keys: id, name, priority, params, body)"],
+    ["swapped letters", spec([handler(0, { nmae: "x" })]), "handlers[0].nmae", 'unknown key; did you mean "name"?'],
     ["odd key", spec([handler(0)], { "my key": 1 }), '["my key"]', "unknown key (known keys: name, args, fallback, handlers)"],
   ];
   for (const [title, input, path, message] of cases) {

@@ -1,7 +1,8 @@
-import { check, type CheckReport } from "../../lab.js";
+import type { CheckReport } from "../../lab.js";
 import { auditLine } from "../../emit/audit.js";
 import { ExitCode } from "../../errors.js";
-import { DEFAULT_SPEC } from "../../spec/load.js";
+import { DEFAULT_SPEC, loadSpec } from "../../spec/load.js";
+import { selectStrategies } from "../../emit/strategies/index.js";
 import { intOption, str, table, type Command, type Io } from "../command.js";
 
 export const checkCommand: Command = {
@@ -30,8 +31,12 @@ Exit 0 when all match, 1 on any mismatch (the first few are named), 2 on bad inp
     json: { type: "boolean" },
   },
   async run(values, _positionals, io) {
+    // Input errors first, then load binaryen (~1 s) only for the work itself.
+    const spec = loadSpec(str(values, "spec") ?? DEFAULT_SPEC);
+    selectStrategies(str(values, "strategies"));
+    const { check } = await import("../../lab.js");
     const report = await check({
-      spec: str(values, "spec") ?? DEFAULT_SPEC,
+      spec,
       strategies: str(values, "strategies"),
       bodies: str(values, "bodies"),
       random: intOption(values, "random", 1000, 10_000_000),

@@ -1,9 +1,10 @@
 import { join } from "node:path";
-import { emit, type EmitResult } from "../../lab.js";
+import type { EmitResult } from "../../lab.js";
 import { auditLine } from "../../emit/audit.js";
 import { LabError } from "../../errors.js";
 import { writeFileAtomic } from "../../io.js";
-import { DEFAULT_SPEC } from "../../spec/load.js";
+import { DEFAULT_SPEC, loadSpec } from "../../spec/load.js";
+import { selectStrategies } from "../../emit/strategies/index.js";
 import { str, table, type Command } from "../command.js";
 
 export const emitCommand: Command = {
@@ -30,7 +31,11 @@ module validates and passes its opcode audit.`,
   async run(values, _positionals, io) {
     const out = str(values, "out");
     if (!out) throw new LabError("usage", [{ path: "--out", message: "required" }], "dispatch-lab emit --out DIR");
-    const result = await emit({ spec: str(values, "spec") ?? DEFAULT_SPEC, strategies: str(values, "strategies"), bodies: str(values, "bodies"), withText: true });
+    // Input errors first, then load binaryen (~1 s) only for the work itself.
+    const spec = loadSpec(str(values, "spec") ?? DEFAULT_SPEC);
+    selectStrategies(str(values, "strategies"));
+    const { emit } = await import("../../lab.js");
+    const result = await emit({ spec, strategies: str(values, "strategies"), bodies: str(values, "bodies"), withText: true });
     const manifest = buildManifest(result);
     for (const m of result.modules) {
       writeFileAtomic(join(out, `${m.strategy}.wasm`), m.bytes);
