@@ -33,11 +33,11 @@ export interface BodyExport {
   kind: string;
   params: string[];
   results: string[];
-  /** The module's imports, which a linked body library must not have. */
 }
 
 export interface LibraryInfo {
   bodies: BodyExport[];
+  /** `module.name` of every imported function: a linked body library must have none. */
   imports: string[];
   hasMemory: boolean;
 }
@@ -121,6 +121,7 @@ export function link(input: LinkInput): Linked {
 
 class Lowering {
   private readonly uniform: number;
+  private tables = 0;
   private readonly bodyNames = new Map<string, string>();
   private readonly byId = new Map<number, Handler>();
 
@@ -248,8 +249,6 @@ class Lowering {
     const args = this.args().map((a, i) => (h.params[i] === "i32" ? this.mod.i32.wrap(a) : a)).slice(0, h.params.length);
     return this.mod.call(implName(h), args, binaryen.i64);
   }
-
-  private tables = 0;
 
   /** if (op >=u SIZE) return fallback; return table[op](a1..aN): a fixed-size table (min = max). */
   private lowerTable(entries: readonly (number | null)[]): number {

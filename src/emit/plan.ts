@@ -90,15 +90,6 @@ export function planShape(plan: Plan): PlanShape {
   return shape;
 }
 
-/** The ids a plan can reach by a direct call. */
-export function directCallIds(plan: Plan): number[] {
-  const ids: number[] = [];
-  walkPlan(plan.root, (n) => {
-    if (n.kind === "call") ids.push(n.id);
-  });
-  return ids;
-}
-
 /** Table/switch entries indexed by id: handler ids where present, null elsewhere. */
 export function denseEntries(ids: readonly number[]): (number | null)[] {
   const size = ids.length === 0 ? 0 : Math.max(...ids) + 1;

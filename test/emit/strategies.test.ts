@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { directCallIds, planShape, type Node } from "../../src/emit/plan.js";
+import { planShape, walkPlan, type Node, type Plan } from "../../src/emit/plan.js";
 import { defaultStrategyNames, selectStrategies, strategies } from "../../src/emit/strategies/index.js";
 import { MAX_BR_TABLE } from "../../src/emit/strategies/switch.js";
 import { maskMode, xenPlan } from "../../src/emit/strategies/xen.js";
@@ -7,6 +7,15 @@ import { LabError } from "../../src/errors.js";
 import { loadSpec } from "../../src/spec/load.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { tinySpec } from "../helpers.js";
+
+/** The ids a plan calls directly, in the order they appear. */
+function directCallIds(p: Plan): number[] {
+  const ids: number[] = [];
+  walkPlan(p.root, (n) => {
+    if (n.kind === "call") ids.push(n.id);
+  });
+  return ids;
+}
 
 const plan = (name: string, spec = tinySpec()) => strategies[name]!.plan(spec);
 

@@ -1,7 +1,7 @@
 import type { Strategy } from "../strategy.js";
 import type { Handler, Spec } from "../../spec/types.js";
 import { UNPRIORITISED, levelOf } from "../../spec/types.js";
-import { call, type MaskMode, type MaskWord, type Node, type Plan } from "../plan.js";
+import { call, type MaskMode, type MaskWord, type Node, type Plan, type Test } from "../plan.js";
 import { compareChain, compareTree, levels } from "./shapes.js";
 
 /**
@@ -22,7 +22,7 @@ import { compareChain, compareTree, levels } from "./shapes.js";
 export function xenPlan(spec: Spec, guard: boolean): Plan {
   const groups = levels(spec.handlers);
   const last = groups.length - 1;
-  const arms: { test: { kind: "mask"; words: MaskWord[] } | { kind: "eq"; value: number }; then: Node }[] = [];
+  const arms: { test: Test; then: Node }[] = [];
   groups.slice(0, last).forEach((group) => {
     if (group.length === 1) arms.push({ test: { kind: "eq", value: group[0]!.id }, then: call(group[0]!.id) });
     else arms.push({ test: { kind: "mask", words: maskWords(group, guard) }, then: inner(group) });
