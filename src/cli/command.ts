@@ -1,5 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { LabError } from "../errors.js";
+import { selectStrategies } from "../emit/strategies/index.js";
+import { DEFAULT_SPEC, loadSpec } from "../spec/load.js";
+import type { Spec } from "../spec/types.js";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -46,4 +49,26 @@ export const str = (values: Record<string, unknown>, name: string): string | und
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
+}
+
+/** --spec, --strategies, --bodies: how every command that builds modules picks them. */
+export const MODULE_OPTIONS = {
+  spec: { type: "string" },
+  strategies: { type: "string" },
+  bodies: { type: "string" },
+} as const satisfies Options;
+
+export const MODULE_HELP = `  --spec S          a spec file (JSON) or a built-in: xen:pv64 (default), xen:hvm64, xen:arm, synthetic:N[,opts]
+  --strategies L    comma-separated strategy names, or all (default: every strategy but hazard variants)
+  --bodies FILE     an AssemblyScript file of extra body kinds, compiled now`;
+
+/**
+ * The spec and strategy list a command asked for, validated now: input
+ * errors surface before binaryen (~1 s to load) is imported for the work.
+ */
+export function moduleRequest(values: Record<string, unknown>): { spec: Spec; strategies: string | undefined; bodies: string | undefined } {
+  const spec = loadSpec(str(values, "spec") ?? DEFAULT_SPEC);
+  const strategies = str(values, "strategies");
+  selectStrategies(strategies);
+  return { spec, strategies, bodies: str(values, "bodies") };
 }

@@ -1,18 +1,14 @@
 import type { CheckReport } from "../../lab.js";
 import { auditLine } from "../../emit/audit.js";
 import { ExitCode } from "../../errors.js";
-import { DEFAULT_SPEC, loadSpec } from "../../spec/load.js";
-import { selectStrategies } from "../../emit/strategies/index.js";
-import { intOption, str, table, type Command, type Io } from "../command.js";
+import { intOption, MODULE_HELP, MODULE_OPTIONS, moduleRequest, table, type Command, type Io } from "../command.js";
 
 export const checkCommand: Command = {
   name: "check",
   summary: "prove every strategy dispatches identically (differential check) and print each opcode audit",
   usage: "dispatch-lab check [--spec S] [--strategies a,b|all] [--bodies FILE] [--random N] [--seed X] [--json]",
   help: `Options:
-  --spec S          a spec file (JSON) or a built-in: xen:pv64 (default), xen:hvm64, xen:arm, synthetic:N[,opts]
-  --strategies L    comma-separated strategy names, or all (default: every strategy but hazard variants)
-  --bodies FILE     an AssemblyScript file of extra body kinds, compiled now
+${MODULE_HELP}
   --random N        random (op, args) cases on top of every id and the boundary numbers (default 1000)
   --seed X          seed for the random cases (default 1)
   --json            print the report as JSON
@@ -23,22 +19,16 @@ full-range i64 arguments; its result must equal the handler's own h<id> export (
 fallback). The control kernel (direct) must always return its one handler's result.
 Exit 0 when all match, 1 on any mismatch (the first few are named), 2 on bad input.`,
   options: {
-    spec: { type: "string" },
-    strategies: { type: "string" },
-    bodies: { type: "string" },
+    ...MODULE_OPTIONS,
     random: { type: "string" },
     seed: { type: "string" },
     json: { type: "boolean" },
   },
   async run(values, _positionals, io) {
-    // Input errors first, then load binaryen (~1 s) only for the work itself.
-    const spec = loadSpec(str(values, "spec") ?? DEFAULT_SPEC);
-    selectStrategies(str(values, "strategies"));
+    const request = moduleRequest(values);
     const { check } = await import("../../lab.js");
     const report = await check({
-      spec,
-      strategies: str(values, "strategies"),
-      bodies: str(values, "bodies"),
+      ...request,
       random: intOption(values, "random", 1000, 10_000_000),
       seed: intOption(values, "seed", 1, 2 ** 31 - 1),
     });

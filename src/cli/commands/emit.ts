@@ -3,18 +3,14 @@ import type { EmitResult } from "../../lab.js";
 import { auditLine } from "../../emit/audit.js";
 import { LabError } from "../../errors.js";
 import { writeFileAtomic } from "../../io.js";
-import { DEFAULT_SPEC, loadSpec } from "../../spec/load.js";
-import { selectStrategies } from "../../emit/strategies/index.js";
-import { str, table, type Command } from "../command.js";
+import { MODULE_HELP, MODULE_OPTIONS, moduleRequest, str, table, type Command } from "../command.js";
 
 export const emitCommand: Command = {
   name: "emit",
   summary: "write one validated, audited wasm module per strategy (+ .wat and manifest.json)",
   usage: "dispatch-lab emit [--spec S] [--strategies a,b|all] [--bodies FILE] --out DIR [--json]",
   help: `Options:
-  --spec S          a spec file (JSON) or a built-in: xen:pv64 (default), xen:hvm64, xen:arm, synthetic:N[,opts]
-  --strategies L    comma-separated strategy names, or all (default: every strategy but hazard variants)
-  --bodies FILE     an AssemblyScript file of extra body kinds, compiled now
+${MODULE_HELP}
   --out DIR         where to write DIR/<strategy>.wasm, DIR/<strategy>.wat and DIR/manifest.json
   --json            print the manifest instead of a table
 
@@ -22,20 +18,16 @@ Every module exports dispatch(op: i32, a1..aN: i64) -> i64, h<id> for every hand
 count, reps) -> i64, memory and stream_base (docs/modules.md). Nothing is written unless every
 module validates and passes its opcode audit.`,
   options: {
-    spec: { type: "string" },
-    strategies: { type: "string" },
-    bodies: { type: "string" },
+    ...MODULE_OPTIONS,
     out: { type: "string" },
     json: { type: "boolean" },
   },
   async run(values, _positionals, io) {
     const out = str(values, "out");
     if (!out) throw new LabError("usage", [{ path: "--out", message: "required" }], "dispatch-lab emit --out DIR");
-    // Input errors first, then load binaryen (~1 s) only for the work itself.
-    const spec = loadSpec(str(values, "spec") ?? DEFAULT_SPEC);
-    selectStrategies(str(values, "strategies"));
+    const request = moduleRequest(values);
     const { emit } = await import("../../lab.js");
-    const result = await emit({ spec, strategies: str(values, "strategies"), bodies: str(values, "bodies"), withText: true });
+    const result = await emit({ ...request, withText: true });
     const manifest = buildManifest(result);
     for (const m of result.modules) {
       writeFileAtomic(join(out, `${m.strategy}.wasm`), m.bytes);
