@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../errors.js";
-import { packageRoot } from "../paths.js";
+import { dependencyVersion, packageRoot } from "../paths.js";
 import { specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 import { auditModule, type ModuleAudit } from "./audit.js";
@@ -61,14 +61,12 @@ export function emitModules(spec: Spec, strategies: readonly Strategy[], options
   return strategies.map((s) => emitStrategy(spec, s, options, hash));
 }
 
-const versionOf = (dir: string): string => (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
-
 /** The versions that shaped the bytes: recorded in every manifest and results file. */
 export function toolVersions(): Record<string, string> {
   return {
-    "dispatch-lab": versionOf(packageRoot),
-    binaryen: versionOf(join(packageRoot, "node_modules", "binaryen")),
-    assemblyscript: versionOf(join(packageRoot, "node_modules", "assemblyscript")),
+    "dispatch-lab": (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version,
+    binaryen: dependencyVersion("binaryen"),
+    assemblyscript: dependencyVersion("assemblyscript", "assemblyscript/asc"),
     node: process.versions.node,
     v8: process.versions.v8,
   };

@@ -117,6 +117,15 @@ describe("bad input: exit 2, one line per problem, nothing written", () => {
     expect(cli("frobnicate").code).toBe(2);
     expect(cli("emit").err).toContain("--out: required");
   });
+
+  it("an --out that is a file: exit 2 with the path, not a stack trace", () => {
+    const file = join(tmp(), "plain-file");
+    writeFileSync(file, "");
+    const r = cli("emit", "--strategies", "chain", "--out", join(file, "mods"));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("cannot write");
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
 });
 
 describe("--bodies FILE", () => {
