@@ -12,6 +12,7 @@ import binaryen from "binaryen";
 import { LabError } from "../errors.js";
 import type { Handler, ParamType, Spec } from "../spec/types.js";
 import type { MaskMode, MaskWord, Node, Plan, Test } from "./plan.js";
+import type { Pad } from "./strategy.js";
 
 // Each LabError thrown here is our bug (a module we built that binaryen rejects).
 const FEATURES =
@@ -77,6 +78,7 @@ export interface LinkInput {
   /** Custom section contents: self-description, and bytes that make each cell's module unique. */
   customSections: Record<string, Uint8Array>;
   withText: boolean;
+  pad?: Pad | undefined;
 }
 
 export interface Linked {
@@ -108,7 +110,7 @@ export function link(input: LinkInput): Linked {
     const ctx = new Lowering(mod, input.spec);
     ctx.addHandlers();
     ctx.addDispatch(input.plan);
-    ctx.addHarness();
+    ctx.addHarness(input.pad);
     ctx.finish();
     for (const [name, data] of Object.entries(input.customSections)) mod.addCustomSection(name, data);
     if (!mod.validate()) throw new LabError("emit-invalid", `binaryen rejected the module emitted for spec ${input.spec.name} (see the validation messages above)`);
@@ -294,14 +296,15 @@ class Lowering {
    * its address; every result is added into the returned sum, so no engine
    * can drop a call. The loop lives in wasm: one JS->wasm call per sample.
    */
-  addHarness(): void {
+  addHarness(pad: Pad | undefined): void {
     const m = this.mod;
     const [BASE, COUNT, REPS, P, END, ACC, X] = [0, 1, 2, 3, 4, 5, 6];
     const I32 = binaryen.i32;
     const I64 = binaryen.i64;
     const x = () => m.local.get(X, I64);
     const args = Array.from({ length: this.spec.args }, (_, k) => (k === 0 ? x() : m.i64.add(x(), m.i64.const(BigInt(k)))));
-    const dispatch = m.call("dispatch", [m.i32.load(0, 4, m.local.get(P, I32)), ...args], I64);
+    const op = this.padded(m.i32.load(0, 4, m.local.get(P, I32)), pad?.where === "op" ? pad.k : 0, I32);
+    const dispatch = this.padded(m.call("dispatch", [op, ...args], I64), pad?.where === "result" ? pad.k : 0, I64);
     const inner = m.loop(
       "item",
       m.block(null, [
@@ -329,6 +332,17 @@ class Lowering {
     ], I64);
     m.addFunction("run", binaryen.createType([I32, I32, I32]), I64, [I32, I32, I64, I64], body);
     m.addFunctionExport("run", "run");
+  }
+
+  /** `value + zero + zero ...` (k dependent adds); `zero` is a mutable global, so no engine folds it. */
+  private padded(value: number, k: number, type: number): number {
+    if (k === 0) return value;
+    const m = this.mod;
+    const zero = type === binaryen.i32 ? "pad.zero32" : "pad.zero64";
+    if (!m.getGlobal(zero)) m.addGlobal(zero, type, true, type === binaryen.i32 ? m.i32.const(0) : m.i64.const(0n));
+    const add = type === binaryen.i32 ? m.i32.add.bind(m.i32) : m.i64.add.bind(m.i64);
+    for (let i = 0; i < k; i++) value = add(value, m.global.get(zero, type));
+    return value;
   }
 
   /**

@@ -43,6 +43,7 @@ export function emitStrategy(spec: Spec, strategy: Strategy, options: EmitOption
     library: options.library.bytes,
     customSections: { "dispatch-lab": encoder.encode(JSON.stringify(about)) },
     withText: options.withText ?? false,
+    pad: strategy.pad,
   });
   const audit = auditModule(bytes, strategy, plan, spec);
   if (audit.violations.length) {

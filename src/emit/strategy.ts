@@ -9,6 +9,19 @@ import type { Plan } from "./plan.js";
  */
 export type OpcodeClaims = Record<string, number | readonly [number, number]>;
 
+/**
+ * A measurement-quality knob: K dependent adds of a zero the engine cannot
+ * see through (a mutable global), per dispatch, in the harness loop.
+ * - "op": on the number between its load and the dispatch (the work every
+ *   dispatch must wait for before its branch or indirect call resolves);
+ * - "result": on the result after the dispatch returns, off the critical
+ *   path, where out-of-order execution hides it (the null test).
+ */
+export interface Pad {
+  where: "op" | "result";
+  k: number;
+}
+
 export interface Strategy {
   /** The name users type (`--strategies chain,xen`). */
   readonly name: string;
@@ -18,6 +31,8 @@ export interface Strategy {
   readonly hazard?: boolean;
   /** The control kernel: calls one handler whatever the number; not a dispatcher. */
   readonly control?: boolean;
+  /** Set on a `+pad:K` / `+nullpad:K` variant (bench/ quality measurements). */
+  readonly pad?: Pad;
   plan(spec: Spec): Plan;
   claims(spec: Spec): OpcodeClaims;
 }

@@ -30,8 +30,8 @@ module validates and passes its opcode audit.`,
     const result = await emit({ ...request, withText: true });
     const manifest = buildManifest(result);
     for (const m of result.modules) {
-      writeFileAtomic(join(out, `${m.strategy}.wasm`), m.bytes);
-      writeFileAtomic(join(out, `${m.strategy}.wat`), m.text ?? "");
+      writeFileAtomic(join(out, `${fileStem(m.strategy)}.wasm`), m.bytes);
+      writeFileAtomic(join(out, `${fileStem(m.strategy)}.wat`), m.text ?? "");
     }
     writeFileAtomic(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
     if (values["json"]) io.out(JSON.stringify(manifest, null, 2));
@@ -44,6 +44,9 @@ module validates and passes its opcode audit.`,
   },
 };
 
+/** A strategy name as a file name on any OS (`chain+pad:8` -> `chain+pad-8`). */
+const fileStem = (strategy: string): string => strategy.replace(/[^A-Za-z0-9_.+-]/g, "-");
+
 /** manifest.json: what each file is, and what made it (docs/modules.md). */
 export function buildManifest(result: EmitResult) {
   return {
@@ -53,8 +56,8 @@ export function buildManifest(result: EmitResult) {
     toolVersions: result.toolVersions,
     modules: result.modules.map((m) => ({
       strategy: m.strategy,
-      file: `${m.strategy}.wasm`,
-      text: `${m.strategy}.wat`,
+      file: `${fileStem(m.strategy)}.wasm`,
+      text: `${fileStem(m.strategy)}.wat`,
       bytes: m.bytes.length,
       control: m.control,
       hazard: m.hazard,

@@ -1,5 +1,5 @@
 import { LabError } from "../../errors.js";
-import type { Strategy } from "../strategy.js";
+import type { Pad, Strategy } from "../strategy.js";
 import { bsearch } from "./bsearch.js";
 import { chain } from "./chain.js";
 import { direct } from "./direct.js";
@@ -16,16 +16,31 @@ export const strategies: Readonly<Record<string, Strategy>> = Object.fromEntries
 /** Every strategy except hazard variants, in registry order. */
 export const defaultStrategyNames = (): string[] => Object.values(strategies).filter((s) => !s.hazard).map((s) => s.name);
 
-/** `a,b,c` or `all` to strategies; an unknown name is a usage error listing the valid ones. */
+const PAD = /^(.+)\+(pad|nullpad):(\d{1,5})$/;
+
+/** `chain+pad:8`: the strategy with K dependent adds per dispatch on the op (pad) or on the result (nullpad). */
+function strategyByName(name: string): Strategy | undefined {
+  const m = PAD.exec(name);
+  if (!m) return Object.hasOwn(strategies, name) ? strategies[name] : undefined;
+  const base = Object.hasOwn(strategies, m[1]!) ? strategies[m[1]!] : undefined;
+  if (!base) return undefined;
+  const pad: Pad = { where: m[2] === "pad" ? "op" : "result", k: Number(m[3]) };
+  return { ...base, name, pad };
+}
+
+/**
+ * `a,b,c` or `all` to strategies; an unknown name is a usage error listing
+ * the valid ones. Any strategy takes a `+pad:K` or `+nullpad:K` suffix.
+ */
 export function selectStrategies(list: string | undefined): Strategy[] {
   const names = !list || list === "all" ? defaultStrategyNames() : list.split(",").map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !(n in strategies));
+  const unknown = names.filter((n) => !strategyByName(n));
   if (unknown.length || names.length === 0) {
     throw new LabError(
       "usage",
       [{ path: "--strategies", message: unknown.length ? `unknown strategy ${unknown.map((u) => `"${u}"`).join(", ")}` : "no strategy named" }],
-      `valid strategies: ${Object.keys(strategies).join(", ")}, or all (every one but hazard variants)`,
+      `valid strategies: ${Object.keys(strategies).join(", ")}, or all (every one but hazard variants); any may take +pad:K or +nullpad:K`,
     );
   }
-  return [...new Set(names)].map((n) => strategies[n]!);
+  return [...new Set(names)].map((n) => strategyByName(n)!);
 }
