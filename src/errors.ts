@@ -12,6 +12,8 @@ export const ExitCode = {
   found: 1,
   /** Usage or input error: bad option, bad spec, unreadable file. */
   usage: 2,
+  /** `run`: some cells failed (crashed, trapped, timed out); the others were measured and written. */
+  cellsFailed: 1,
   /** A bug in dispatch-lab itself (an emitted module failed validation or its audit). */
   internal: 70,
 } as const;
@@ -23,6 +25,7 @@ export type ErrorCode =
   | "spec-not-found" // a spec argument that is neither a file nor a built-in
   | "bodies-invalid" // a --bodies file that does not compile or breaks the body contract
   | "io" // a file that cannot be read or written
+  | "results-invalid" // a results file that is missing, corrupt or of another schema or run
   | "emit-invalid" // binaryen rejected a module we emitted (our bug)
   | "audit-failed"; // an emitted module is not the strategy it claims (our bug)
 

@@ -1,0 +1,88 @@
+import { ExitCode } from "../../errors.js";
+import { failuresText, resultsTable } from "../../report/terminal.js";
+import { intOption, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";
+import { runProgress } from "../progress.js";
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "measure every strategy x workload x tier in isolated, pinned Node processes; write results.json, samples.csv, summary.csv",
+  usage: "dispatch-lab run [--spec S] [--strategies L] [--workloads L] [--tiers L] [--samples N] [--time-budget S] [--seed X] [--cpu N] [--reference R] [--out DIR] [--resume]",
+  help: `Options:
+${MODULE_HELP}
+  --workloads L     comma-separated (default: xen:pv-guest-build,uniform,fixed:hottest,fixed:coldest,invalid:0.01);
+                    kinds: uniform, zipf:S, fixed:ID|NAME|hottest|coldest, cyclic, trace:FILE, invalid:P,
+                    xen:pv-guest-build, xen:pv-guest-scp, xen:dom0-build, xen:dom0-scp, xen:pvh-guest-build, xen:pvh-guest-scp
+  --tiers L         turbofan (default; --no-liftoff), liftoff (--liftoff-only), tiered (V8's default, after tier-up)
+  --samples N       samples per cell (default: as many as the time budget allows)
+  --time-budget S   seconds the whole run may take (default 75); the rounds stop in time for it
+  --seed X          seeds workloads, cell order and bootstrap (default 1)
+  --cpu N           the CPU every measuring process is pinned to (default: the last one)
+  --reference R     the strategy ratios are taken against (default table)
+  --out DIR         where the results go (default results)
+  --resume          continue the interrupted run in --out (its stored config; only --time-budget and --cpu may change)
+
+One child process per cell, with the tier's V8 flags. Each calibrates a batch of >= 10 ms of
+dispatches inside wasm and warms up; then rounds sample every cell once, in a fresh random order,
+the control kernel (direct) included, so each cell's net cost = its cost - control's. Results are
+rewritten atomically after every round. Exit 0 when every cell was measured, 1 when some cells
+failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input, 130 interrupted.`,
+  options: {
+    ...MODULE_OPTIONS,
+    workloads: { type: "string" },
+    tiers: { type: "string" },
+    samples: { type: "string" },
+    "time-budget": { type: "string" },
+    seed: { type: "string" },
+    cpu: { type: "string" },
+    reference: { type: "string" },
+    out: { type: "string" },
+    resume: { type: "boolean" },
+  },
+  async run(values, _positionals, io) {
+    const opt = (name: string, max?: number) => (values[name] === undefined ? undefined : intOption(values, name, 0, max));
+    const { run } = await import("../../lab/run.js");
+    const progress = runProgress();
+    let interrupted = false;
+    const onSigint = () => {
+      interrupted = true;
+      io.err("\n[dispatch-lab] interrupted: stopping after the current sample; the results so far are kept (continue with --resume)");
+    };
+    process.once("SIGINT", onSigint);
+    try {
+      const outcome = await run({
+        ...defined({
+          spec: str(values, "spec"),
+          strategies: str(values, "strategies"),
+          bodies: str(values, "bodies"),
+          workloads: str(values, "workloads"),
+          tiers: str(values, "tiers"),
+          samples: opt("samples", 1_000_000),
+          timeBudgetS: opt("time-budget", 7 * 24 * 3600),
+          seed: opt("seed", 2 ** 31 - 1),
+          cpu: opt("cpu", 4096),
+          reference: str(values, "reference"),
+        }),
+        out: str(values, "out") ?? "results",
+        resume: !!values["resume"],
+        progress,
+        stop: () => interrupted,
+      });
+      progress.stop();
+      io.out(resultsTable(outcome.results));
+      io.out("");
+      for (const a of outcome.results.answers) io.out(a);
+      for (const f of failuresText(outcome.results)) io.out(f);
+      io.out(`\nwrote ${outcome.files.join(", ")}`);
+      if (interrupted) return 130;
+      return outcome.failedCells > 0 ? ExitCode.cellsFailed : ExitCode.ok;
+    } finally {
+      progress.stop();
+      process.removeListener("SIGINT", onSigint);
+    }
+  },
+};
+
+/** Drop undefined options, so the run's defaults apply. */
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,55 @@
+/**
+ * Run progress: a bar with cells done and ETA on a terminal; plain lines in
+ * CI or when stderr is not a TTY (logs stay readable). Progress goes to
+ * stderr so stdout holds only the results.
+ */
+import cliProgress from "cli-progress";
+import type { RunProgress } from "../lab/run.js";
+
+const interactive = () => !!process.stderr.isTTY && !process.env["CI"];
+
+export function runProgress(): RunProgress & { stop(): void } {
+  return interactive() ? barProgress() : lineProgress((t) => process.stderr.write(t + "\n"));
+}
+
+function barProgress(): RunProgress & { stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    { format: "{phase} [{bar}] {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}", hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase = "";
+  const show = (name: string, done: number, total: number) => {
+    if (phase !== name) {
+      if (phase) bar.stop();
+      phase = name;
+      bar.start(total, done, { phase: name });
+    } else bar.update(done);
+  };
+  return {
+    cellStarted: (done, total) => show("starting cells ", done, total),
+    round: (done, planned) => show("measuring rounds", done, planned),
+    stop: () => bar.stop(),
+  };
+}
+
+/** About ten lines per phase, with elapsed time and a linear ETA. */
+export function lineProgress(write: (line: string) => void, now = () => Date.now()): RunProgress & { stop(): void } {
+  const started = now();
+  let phaseStart = started;
+  let last = -1;
+  const report = (what: string, done: number, total: number) => {
+    const step = Math.max(1, Math.round(total / 10));
+    if (done === 1) phaseStart = now();
+    if (done !== total && done % step !== 0) return;
+    if (done === last) return;
+    last = done;
+    const elapsed = (now() - started) / 1000;
+    const eta = ((now() - phaseStart) / done) * (total - done) / 1000;
+    write(`[dispatch-lab] ${what} ${done}/${total}, ${elapsed.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s`);
+  };
+  return {
+    cellStarted: (done, total) => report("started cells", done, total),
+    round: (done, planned) => report("measured rounds", done, planned),
+    stop: () => undefined,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * samples.csv (one row per sample) and summary.csv (one row per cell): tidy,
+ * RFC 4180 (csv-stringify quotes what needs quoting), a header row, units in
+ * column names, every row self-describing (machine, versions, spec), so the
+ * files of many machines concatenate and load in pandas, R or a spreadsheet
+ * without cleanup. Column order is part of the schema (docs/results.md).
+ */
+import { stringify } from "csv-stringify/sync";
+import type { Results } from "../schema.js";
+
+type Row = Record<string, string | number | null>;
+
+/** The identifying columns every row starts with. */
+function context(r: Results): Row {
+  return {
+    machine_id: r.fingerprint.machineId,
+    cpu_model: r.fingerprint.cpu.model,
+    node_version: r.fingerprint.runtime.node,
+    v8_version: r.fingerprint.runtime.v8,
+    spec: r.spec.name,
+    spec_hash: r.spec.hash,
+  };
+}
+
+const csv = (rows: Row[], columns: string[]): string => stringify(rows, { header: true, columns, cast: { number: (n) => String(n) } });
+
+export const SAMPLE_COLUMNS = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "strategy", "workload", "tier", "round", "session", "dispatches", "sample_ns", "ns_per_dispatch"];
+
+export function samplesCsv(r: Results): string {
+  const ctx = context(r);
+  const rows = r.cells.flatMap((c) =>
+    c.samples.map((s) => ({ ...ctx, strategy: c.strategy, workload: c.workload, tier: c.tier, round: s.round, session: s.session, dispatches: c.ready?.dispatches ?? null, sample_ns: s.ns, ns_per_dispatch: s.nsPerDispatch })),
+  );
+  return csv(rows, SAMPLE_COLUMNS);
+}
+
+export const SUMMARY_COLUMNS = [
+  "machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "strategy", "workload", "tier", "status", "samples",
+  "gross_ns_per_dispatch", "gross_ci_low_ns", "gross_ci_high_ns", "gross_mad_ns", "gross_mean_ns", "gross_stddev_ns", "gross_min_ns", "gross_p5_ns", "gross_p95_ns",
+  "outliers_low", "outliers_high",
+  "net_ns_per_dispatch", "net_ci_low_ns", "net_ci_high_ns",
+  "reference", "ratio_to_reference", "ratio_ci_low", "ratio_ci_high", "vs_reference_ns", "vs_reference_ci_low_ns", "vs_reference_ci_high_ns",
+  "precision_ns_sqrt_s", "seconds_measured", "error",
+];
+
+export function summaryCsv(r: Results): string {
+  const ctx = context(r);
+  const rows = r.summaries.map((s) => ({
+    ...ctx,
+    strategy: s.strategy,
+    workload: s.workload,
+    tier: s.tier,
+    status: s.status,
+    samples: s.gross?.n ?? 0,
+    gross_ns_per_dispatch: s.gross?.median ?? null,
+    gross_ci_low_ns: s.gross?.ciLow ?? null,
+    gross_ci_high_ns: s.gross?.ciHigh ?? null,
+    gross_mad_ns: s.gross?.mad ?? null,
+    gross_mean_ns: s.gross?.mean ?? null,
+    gross_stddev_ns: s.gross?.stddev ?? null,
+    gross_min_ns: s.gross?.min ?? null,
+    gross_p5_ns: s.gross?.p5 ?? null,
+    gross_p95_ns: s.gross?.p95 ?? null,
+    outliers_low: s.gross?.outliersLow ?? null,
+    outliers_high: s.gross?.outliersHigh ?? null,
+    net_ns_per_dispatch: s.net?.diff ?? null,
+    net_ci_low_ns: s.net?.ciLow ?? null,
+    net_ci_high_ns: s.net?.ciHigh ?? null,
+    reference: r.config.reference,
+    ratio_to_reference: s.ratio?.ratio ?? null,
+    ratio_ci_low: s.ratio?.ciLow ?? null,
+    ratio_ci_high: s.ratio?.ciHigh ?? null,
+    vs_reference_ns: s.vsReference?.diff ?? null,
+    vs_reference_ci_low_ns: s.vsReference?.ciLow ?? null,
+    vs_reference_ci_high_ns: s.vsReference?.ciHigh ?? null,
+    precision_ns_sqrt_s: s.precisionNsSqrtS,
+    seconds_measured: s.seconds,
+    error: s.error,
+  }));
+  return csv(rows, SUMMARY_COLUMNS);
+}

@@ -1,0 +1,87 @@
+/**
+ * The results schema (docs/results.md). Versioned: users merge results
+ * across machines and feed CI with them, so a change to the meaning of a
+ * field is a new version.
+ */
+import type { ModuleAudit } from "../emit/audit.js";
+import type { Fingerprint } from "../run/fingerprint.js";
+import type { Pinning } from "../run/pin.js";
+import type { CellRun } from "../run/runner.js";
+import type { Tier } from "../run/tiers.js";
+import type { DifferenceOfMedians, RatioOfMedians } from "../stats/compare.js";
+import type { Summary } from "../stats/summary.js";
+import type { MixEntry } from "../workload/types.js";
+import type { Handler } from "../spec/types.js";
+
+export const RESULTS_SCHEMA = "dispatch-lab/results@1";
+
+export interface RunConfig {
+  /** The spec argument as given (a file path or a built-in name). */
+  spec: string;
+  strategies: string[];
+  workloads: string[];
+  tiers: Tier[];
+  /** The strategy every ratio is taken against. */
+  reference: string;
+  /** The control kernel subtracted to give net cost. */
+  control: string;
+  /** Samples per cell asked for; null: as many as the time budget allows. */
+  samples: number | null;
+  timeBudgetS: number;
+  seed: number;
+  targetSampleMs: number;
+  streamLength: number;
+  cpu: number;
+  bodies: string | null;
+}
+
+export interface CellRecord extends CellRun {
+  strategy: string;
+  workload: string;
+  tier: Tier;
+  /** The exact V8 flags of the cell's process. */
+  flags: string[];
+}
+
+export interface CellSummary {
+  id: string;
+  strategy: string;
+  workload: string;
+  tier: Tier;
+  status: CellRun["status"];
+  error: string | null;
+  /** Statistics of gross ns per dispatch (loop + call + dispatch + handler). */
+  gross: Summary | null;
+  /** Gross minus the control kernel's (same workload and tier): the dispatch alone. */
+  net: DifferenceOfMedians | null;
+  /** Gross over the reference strategy's gross (same workload and tier). */
+  ratio: RatioOfMedians | null;
+  /** Net minus the reference's net, ns per dispatch (what switching from the reference saves or costs). */
+  vsReference: DifferenceOfMedians | null;
+  /** CI half-width of net (else gross) ns/dispatch x sqrt(seconds measured): precision per unit of time. */
+  precisionNsSqrtS: number | null;
+  seconds: number;
+}
+
+export interface Session {
+  startedAt: string;
+  finishedAt: string | null;
+  pinning: Pinning;
+}
+
+export interface Results {
+  schema: typeof RESULTS_SCHEMA;
+  /** False while running or after an interruption: `run --resume` completes it. */
+  complete: boolean;
+  sessions: Session[];
+  tool: Record<string, string>;
+  fingerprint: Fingerprint;
+  config: RunConfig;
+  spec: { name: string; hash: string; args: number; fallback: string; handlers: Handler[] };
+  modules: Record<string, { bytes: number; audit: ModuleAudit }>;
+  workloads: Record<string, { description: string; length: number; mix: MixEntry[]; notes: string[] }>;
+  cells: CellRecord[];
+  summaries: CellSummary[];
+  /** One sentence per workload and tier that answers the question. */
+  answers: string[];
+}

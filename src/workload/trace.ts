@@ -1,0 +1,131 @@
+/**
+ * `trace:FILE`: numbers recorded elsewhere (a hypercall trace, a log),
+ * replayed as they are. The format, deliberately small:
+ *
+ * - one value per line, or comma-separated cells (no quoting beyond
+ *   stripping one pair of surrounding double quotes);
+ * - `#` starts a comment, to the end of the line; blank lines are skipped;
+ * - the value column is the first column, unless the first line is a header
+ *   with a cell named `op`, `number`, `nr` or `hypercall` (any case): then
+ *   the first such column. A first line whose first cell is neither an integer
+ *   nor a handler name (a word, e.g. `time`) is also taken as a header, and
+ *   column 0 used;
+ * - a value is a decimal or 0x-hex integer in -2^31..2^32-1 (above 2^31-1
+ *   wraps to a negative i32, the same unsigned number `dispatch` compares),
+ *   or the name of one of the spec's handlers (mapped to its id).
+ *
+ * The file's sequence is tiled up to the stream length when shorter, and
+ * kept whole when longer: length = max(entries in file, length). No
+ * randomness: the seed is unused.
+ */
+import { readFileSync } from "node:fs";
+import { LabError, type Problem } from "../errors.js";
+import type { Spec } from "../spec/types.js";
+import { makeWorkload, requireArg } from "./shared.js";
+import type { WorkloadKind } from "./types.js";
+
+export const TRACE_COLUMNS: readonly string[] = ["op", "number", "nr", "hypercall"];
+
+/** Enough problems to fix a file in one go without drowning the terminal. */
+const MAX_PROBLEMS = 10;
+
+const FORMAT_FIX = "one integer or handler name per line, or a CSV whose first column (or column op/number/nr/hypercall) holds them; # comments (docs/workloads.md)";
+
+interface Row {
+  line: number;
+  cells: string[];
+}
+
+/** Non-blank lines with comments stripped, split into trimmed cells. */
+function rowsOf(text: string): Row[] {
+  return text
+    .split(/\r?\n/)
+    .map((raw, i) => ({ line: i + 1, text: raw.replace(/#.*/, "").trim() }))
+    .filter((r) => r.text !== "")
+    .map((r) => ({ line: r.line, cells: r.text.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1")) }));
+}
+
+const INTEGER = /^([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)$/;
+
+/** A cell's number (an i32, wrapped as dispatch sees it), or a message saying why it is not one. */
+export function readValue(cell: string, names: ReadonlyMap<string, number>): number | string {
+  const match = INTEGER.exec(cell);
+  if (match) {
+    const value = BigInt(match[2]!) * (match[1] === "-" ? -1n : 1n);
+    if (value < -(2n ** 31n) || value >= 2n ** 32n) return `${cell} does not fit in 32 bits`;
+    return Number(value) | 0;
+  }
+  const id = names.get(cell);
+  if (id !== undefined) return id;
+  return cell === "" ? "empty value" : `"${cell}" is not an integer or a handler name`;
+}
+
+/** Which column holds the values, and whether the first row is a header. */
+function layout(first: Row, names: ReadonlyMap<string, number>): { column: number; header: boolean } {
+  const named = first.cells.findIndex((c) => TRACE_COLUMNS.includes(c.toLowerCase()));
+  if (named >= 0) return { column: named, header: true };
+  // Only a word can be a header: an out-of-range integer on line 1 is an error, not a header.
+  const cell = first.cells[0] ?? "";
+  return { column: 0, header: !INTEGER.test(cell) && !names.has(cell) };
+}
+
+/**
+ * The numbers in a trace file's text, in order. Throws LabError("usage")
+ * with one problem per bad line (path `trace:FILE:LINE`), or one for a file
+ * with no numbers.
+ */
+export function parseTrace(text: string, file: string, spec: Spec): Int32Array {
+  const names = new Map(spec.handlers.map((h) => [h.name, h.id]));
+  const rows = rowsOf(text);
+  const first = rows[0];
+  const { column, header } = first ? layout(first, names) : { column: 0, header: false };
+  const data = header ? rows.slice(1) : rows;
+  if (data.length === 0) {
+    const what = rows.length === 0 ? "the file is empty (or only comments and blank lines)" : "the file has a header but no values";
+    throw new LabError("usage", [{ path: `trace:${file}`, message: `no numbers: ${what}` }], FORMAT_FIX);
+  }
+  const values = new Int32Array(data.length);
+  const problems: Problem[] = [];
+  let bad = 0;
+  data.forEach((row, i) => {
+    const cell = row.cells[column];
+    const value = cell === undefined ? `no column ${column + 1} (the row has ${row.cells.length})` : readValue(cell, names);
+    if (typeof value === "number") values[i] = value;
+    else if (bad++ < MAX_PROBLEMS) problems.push({ path: `trace:${file}:${row.line}`, message: `${value} (spec ${spec.name})` });
+  });
+  if (bad > MAX_PROBLEMS) problems.push({ path: `trace:${file}`, message: `and ${bad - MAX_PROBLEMS} more bad lines` });
+  if (problems.length > 0) throw new LabError("usage", problems, FORMAT_FIX);
+  return values;
+}
+
+/** The file's text; a missing file is a usage error (a typo), anything else an io error. */
+function readTrace(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new LabError("usage", [{ path: `trace:${file}`, message: "no such file" }], "give trace:FILE a path to an existing file (relative to the current folder)");
+    throw new LabError("io", [{ path: `trace:${file}`, message: `cannot read: ${(e as Error).message}` }]);
+  }
+}
+
+/** `values` repeated to `length` entries, or kept whole when already longer. */
+export function tile(values: Int32Array, length: number): Int32Array {
+  if (values.length >= length) return values;
+  const stream = new Int32Array(length);
+  for (let at = 0; at < length; at += values.length) stream.set(values.subarray(0, Math.min(values.length, length - at)), at);
+  return stream;
+}
+
+export const trace: WorkloadKind = {
+  kind: "trace",
+  syntax: "trace:FILE",
+  summary: "numbers (or handler names) from a text/CSV file, one per line; tiled to the stream length",
+  build(arg, spec, ctx) {
+    const file = requireArg(trace, arg);
+    const values = parseTrace(readTrace(file), file, spec);
+    const stream = tile(values, ctx.length);
+    const shape = values.length >= ctx.length ? "kept whole" : `tiled to ${ctx.length}`;
+    return makeWorkload(`trace:${file}`, `${values.length} numbers from ${file}, ${shape}`, stream, spec);
+  },
+};
