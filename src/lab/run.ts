@@ -154,7 +154,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       summarizedAt = Date.now();
     }
     if (final) {
-      results.complete = !req.stop?.();
+      results.complete = !req.stop?.() && cells.every((c) => c.status === "ok" && (config.samples === null || c.samples.length >= config.samples));
       results.sessions.at(-1)!.finishedAt = new Date().toISOString();
     }
     files = writeResults(req.out, results);

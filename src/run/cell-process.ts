@@ -30,6 +30,10 @@ export class CellProcess {
     this.pinning = pin(this.child.pid!, cpu);
     this.child.stderr!.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
     this.child.on("message", (m: FromChild) => this.settle((p) => p.resolve(m)));
+    // Sending to a child that already died fails with EPIPE: its exit event follows and says why.
+    this.child.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE" && e.code !== "ERR_IPC_CHANNEL_CLOSED") this.settle((p) => p.reject(new CellFailure(`child process error: ${e.message}`)));
+    });
     this.child.on("exit", (code, signal) => {
       this.exited = signal ? `killed by ${signal}` : `exited with code ${code}`;
       const tail = this.stderr.trim().split("\n").slice(-3).join(" | ");

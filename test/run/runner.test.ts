@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { emitModules } from "../../src/emit/emit.js";
+import { selectStrategies } from "../../src/emit/strategies/index.js";
+import { runCells, type CellInput, type CellRun, type RunnerOptions } from "../../src/run/runner.js";
+import { withCustomSection } from "../../src/run/cell-bytes.js";
+import { builtinLibrary, tinySpec } from "../helpers.js";
+import { misbehavingModule } from "./fixtures.js";
+
+/** Real child processes on a tiny budget: structure is asserted, never speed. */
+const options = (over: Partial<RunnerOptions> = {}): RunnerOptions => ({
+  cpu: 0,
+  targetSampleMs: 1,
+  maxWarmupMs: 50,
+  deadline: Date.now() + 60_000,
+  reserveMs: 0,
+  samples: 3,
+  seed: 1,
+  session: 0,
+  initTimeoutMs: 20_000,
+  ...over,
+});
+
+const fresh = (inputs: CellInput[]): CellRun[] => inputs.map((i) => ({ id: i.id, status: "pending", samples: [], seconds: 0 }));
+const stream = Int32Array.from({ length: 256 }, (_, i) => [0, 2, 3, 5, 6, 7, 9, 12, 1, -1][i % 10]!);
+
+async function goodInputs(): Promise<CellInput[]> {
+  const modules = emitModules(tinySpec(), selectStrategies("table,chain,direct"), { library: await builtinLibrary() });
+  return modules.map((m) => ({ id: m.strategy, module: withCustomSection(m.bytes, "cell", m.strategy), stream, execArgv: ["--no-liftoff"] }));
+}
+
+describe("runner (real child processes)", () => {
+  it("samples every cell once per round, in rounds, and persists after each", async () => {
+    const inputs = await goodInputs();
+    const cells = fresh(inputs);
+    const persisted: boolean[] = [];
+    const rounds: number[] = [];
+    await runCells(inputs, cells, options(), { persist: (_c, final) => persisted.push(final), onRound: (r) => rounds.push(r) });
+    expect(rounds).toEqual([1, 2, 3]);
+    expect(persisted.at(-1)).toBe(true);
+    expect(persisted.filter((f) => !f).length).toBe(4); // after start-up, then after each round
+    for (const c of cells) {
+      expect(c.status).toBe("ok");
+      expect(c.samples.map((s) => s.round)).toEqual([0, 1, 2]);
+      expect(c.samples.every((s) => s.nsPerDispatch > 0 && s.session === 0)).toBe(true);
+      expect(c.ready!.dispatches).toBe(c.ready!.reps * stream.length);
+      expect(c.ready!.execArgv).toEqual(["--no-liftoff"]);
+      expect(c.seconds).toBeGreaterThan(0);
+    }
+  });
+
+  it("a crash, a trap at start, a trap later and a hang fail their cells; the others are measured", async () => {
+    const good = await goodInputs();
+    const inputs: CellInput[] = [
+      ...good,
+      { id: "crash", module: good[0]!.module, stream, execArgv: ["--no-such-v8-flag"] },
+      { id: "trap", module: misbehavingModule("trap"), stream, execArgv: [] },
+      { id: "trapLater", module: misbehavingModule("trapLater", 30), stream, execArgv: [] },
+      { id: "hang", module: misbehavingModule("hang"), stream, execArgv: [] },
+    ];
+    const cells = fresh(inputs);
+    await runCells(inputs, cells, options({ initTimeoutMs: 3000 }), { persist: () => undefined });
+    const byId = Object.fromEntries(cells.map((c) => [c.id, c]));
+    for (const id of ["table", "chain", "direct"]) expect(byId[id]!.samples.length).toBe(3);
+    expect(byId["crash"]!.status).toBe("failed");
+    expect(byId["crash"]!.error).toMatch(/child exited with code 9/);
+    expect(byId["trap"]!.error).toMatch(/init failed: RuntimeError: unreachable/);
+    expect(byId["trapLater"]!.status).toBe("failed");
+    expect(byId["trapLater"]!.error).toMatch(/sample failed: RuntimeError: unreachable|init failed: RuntimeError: unreachable/);
+    expect(byId["hang"]!.error).toMatch(/timed out after 3.0 s/);
+  });
+
+  it("stops between samples when asked, keeping what was measured", async () => {
+    const inputs = await goodInputs();
+    const cells = fresh(inputs);
+    let calls = 0;
+    await runCells(inputs, cells, options({ samples: 50, stop: () => ++calls > 8 }), { persist: () => undefined });
+    const total = cells.reduce((n, c) => n + c.samples.length, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(150);
+  });
+});
