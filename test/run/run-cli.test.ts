@@ -1,0 +1,106 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SAMPLE_COLUMNS, SUMMARY_COLUMNS } from "../../src/results/exporters/csv.js";
+import type { Results } from "../../src/results/schema.js";
+
+const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
+const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-run-"));
+const TINY_RUN = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,chain,xen,direct", "--workloads", "uniform,fixed:hottest", "--cpu", "0"];
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, CI: "true", ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const readJson = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
+
+describe("dispatch-lab run (end to end, tiny budget)", () => {
+  it("writes results.json, samples.csv, summary.csv and prints the table and one sentence per workload", () => {
+    const out = tmp();
+    const r = cli([...TINY_RUN, "--samples", "4", "--out", out]);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/workload\s+table\s+chain\s+xen\s+direct/);
+    expect(r.out).toMatch(/^uniform: xen is \d+\.\d\dx table \[/m);
+    expect(r.out).toMatch(/^fixed:hottest: /m);
+    expect(r.err).toContain("[dispatch-lab] measured rounds 4/4");
+    const results = readJson(out);
+    expect(results.complete).toBe(true);
+    expect(results.cells).toHaveLength(8);
+    expect(results.cells.every((c) => c.samples.length === 4 && c.status === "ok")).toBe(true);
+    expect(results.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")).toMatchObject({ net: expect.any(Object), ratio: expect.any(Object) });
+    expect(results.fingerprint.machineId).toMatch(/^[0-9a-f]{16}$/);
+    expect(results.sessions[0]!.pinning).toMatchObject({ cpu: 0 });
+    expect(results.modules["xen"]!.audit.violations).toEqual([]);
+    const samples = readFileSync(join(out, "samples.csv"), "utf8").trim().split("\n");
+    expect(samples[0]).toBe(SAMPLE_COLUMNS.join(","));
+    expect(samples).toHaveLength(1 + 8 * 4);
+    const summary = readFileSync(join(out, "summary.csv"), "utf8").trim().split("\n");
+    expect(summary[0]).toBe(SUMMARY_COLUMNS.join(","));
+    expect(summary).toHaveLength(1 + 8);
+  });
+
+  it("CSV columns are pinned (a change is a schema change: update docs/results.md)", () => {
+    expect(SAMPLE_COLUMNS).toMatchInlineSnapshot(`
+      [
+        "machine_id",
+        "cpu_model",
+        "node_version",
+        "v8_version",
+        "spec",
+        "spec_hash",
+        "strategy",
+        "workload",
+        "tier",
+        "round",
+        "session",
+        "dispatches",
+        "sample_ns",
+        "ns_per_dispatch",
+      ]
+    `);
+    expect(SUMMARY_COLUMNS.join(",")).toMatchInlineSnapshot(
+      `"machine_id,cpu_model,node_version,v8_version,spec,spec_hash,strategy,workload,tier,status,samples,gross_ns_per_dispatch,gross_ci_low_ns,gross_ci_high_ns,gross_mad_ns,gross_mean_ns,gross_stddev_ns,gross_min_ns,gross_p5_ns,gross_p95_ns,outliers_low,outliers_high,net_ns_per_dispatch,net_ci_low_ns,net_ci_high_ns,reference,ratio_to_reference,ratio_ci_low,ratio_ci_high,vs_reference_ns,vs_reference_ci_low_ns,vs_reference_ci_high_ns,precision_ns_sqrt_s,seconds_measured,error"`,
+    );
+  });
+
+  it("a run killed midway leaves valid files; --resume completes it", async () => {
+    const out = tmp();
+    const child = spawn(process.execPath, [BIN, ...TINY_RUN, "--samples", "40", "--out", out], { stdio: "ignore", env: { ...process.env, CI: "true" } });
+    // Kill it once some round has been written.
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (existsSync(join(out, "results.json")) && readJson(out).cells.some((c) => c.samples.length >= 2)) break;
+    }
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    const partial = readJson(out);
+    expect(partial.complete).toBe(false);
+    const before = partial.cells.reduce((n, c) => n + c.samples.length, 0);
+    expect(before).toBeGreaterThan(0);
+    expect(readFileSync(join(out, "samples.csv"), "utf8").trim().split("\n").length).toBeGreaterThan(1);
+
+    const r = cli(["run", "--resume", "--out", out]);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    const done = readJson(out);
+    expect(done.complete).toBe(true);
+    expect(done.sessions).toHaveLength(2);
+    expect(done.cells.every((c) => c.samples.length === 40)).toBe(true);
+    expect(done.cells.some((c) => c.samples.some((s) => s.session === 1))).toBe(true);
+    expect(cli(["run", "--resume", "--out", out]).err).toContain("this run is already complete");
+  });
+
+  it("bad input: exit 2 before anything runs", () => {
+    const out = tmp();
+    expect(cli([...TINY_RUN, "--workloads", "nope", "--out", out]).code).toBe(2);
+    expect(cli([...TINY_RUN, "--tiers", "fast", "--out", out]).err).toContain('unknown tier "fast"');
+    expect(cli([...TINY_RUN, "--reference", "switch", "--out", out]).err).toContain('"switch" is not among the strategies run');
+    expect(cli(["run", "--resume", "--out", out]).err).toContain("results.json: cannot read: ENOENT");
+    expect(cli([...TINY_RUN, "--cpu", "999", "--out", out]).err).toContain("999 is not a CPU of this machine");
+    expect(existsSync(join(out, "results.json"))).toBe(false);
+  });
+});
