@@ -19,6 +19,8 @@ interface Loaded {
 
 let loaded: Loaded | undefined;
 
+const maxRssMB = () => process.resourceUsage().maxRSS / 1024;
+
 const send = (m: FromChild) => process.send!(m);
 
 function load(msg: InitMessage): Omit<Loaded, "reps"> {
@@ -84,6 +86,7 @@ function init(msg: InitMessage): Ready {
     warmNsPerDispatch: warm.last / dispatches,
     checksum: time(loaded, reps).result.toString(),
     execArgv: process.execArgv,
+    maxRssMB: maxRssMB(),
   };
 }
 
@@ -95,7 +98,7 @@ function sample(round: number): SampleReply {
   const l = loaded!;
   l.run(l.base, l.count, Math.max(1, Math.ceil(l.reps / 10)));
   const { ns, result } = time(l, l.reps);
-  return { type: "sample", round, ns, checksum: result.toString() };
+  return { type: "sample", round, ns, checksum: result.toString(), maxRssMB: maxRssMB() };
 }
 
 process.on("message", (msg: ToChild) => {

@@ -36,6 +36,8 @@ export interface Ready {
   checksum: string;
   /** The V8 flags the child actually runs with. */
   execArgv: string[];
+  /** The child's peak resident set so far, MB. */
+  maxRssMB: number;
 }
 
 export interface SampleReply {
@@ -44,6 +46,7 @@ export interface SampleReply {
   /** Wall time of the timed call, in ns (process.hrtime.bigint). */
   ns: number;
   checksum: string;
+  maxRssMB: number;
 }
 
 export interface ChildError {

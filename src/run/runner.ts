@@ -36,6 +36,8 @@ export interface CellRun {
   samples: Sample[];
   /** Seconds spent in timed samples. */
   seconds: number;
+  /** The child's peak resident set, MB (memory is part of what a run costs). */
+  maxRssMB?: number;
 }
 
 export interface RunnerOptions {
@@ -96,6 +98,7 @@ async function sampleOnce(proc: CellProcess, cell: CellRun, round: number, o: Ru
     if (reply.checksum !== cell.ready!.checksum) throw new CellFailure(`the harness result changed (${reply.checksum} != ${cell.ready!.checksum}): the module's work is not deterministic`);
     cell.samples.push({ round, session: o.session, ns: reply.ns, nsPerDispatch: reply.ns / cell.ready!.dispatches });
     cell.seconds += reply.ns / 1e9;
+    cell.maxRssMB = reply.maxRssMB;
     return true;
   } catch (e) {
     fail(cell, e);
