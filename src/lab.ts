@@ -19,6 +19,8 @@ export { LabError, ExitCode } from "./errors.js";
 export { strategies, defaultStrategyNames } from "./emit/strategies/index.js";
 export { loadSpec, specHash } from "./spec/load.js";
 export { validateSpec } from "./spec/validate.js";
+export { run, type RunRequest, type RunOutcome, type RunProgress } from "./lab/run.js";
+export type { Results, CellSummary, CellRecord, RunConfig } from "./results/schema.js";
 
 export interface EmitRequest {
   /** A spec (validated), a file path, or a built-in name such as "xen:pv64". */

@@ -38,6 +38,12 @@ describe("architecture", () => {
     }
   });
 
+  it("run takes emitted modules as data: it never imports emit", () => {
+    for (const f of all.filter((x) => /^(run|results|report|workload)\//.test(x.file))) {
+      expect(f.imports.filter((i) => /binaryen|\/emit\/(emit|binaryen|bodies)\.js|lab/.test(i)), f.file).toEqual([]);
+    }
+  });
+
   it("check runs modules as data: it never emits", () => {
     for (const f of all.filter((x) => x.file.startsWith("check/"))) {
       expect(f.imports.filter((i) => /binaryen|emit\.js|bodies\.js/.test(i)), f.file).toEqual([]);
