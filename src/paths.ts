@@ -28,3 +28,14 @@ export function dependencyVersion(name: string, entry: string = name): string {
 }
 
 export const dataPath = (...parts: string[]): string => join(packageRoot, "data", ...parts);
+
+/** The versions that shaped the bytes and the timings: recorded in every manifest and results file. */
+export function toolVersions(): Record<string, string> {
+  return {
+    "dispatch-lab": (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version,
+    binaryen: dependencyVersion("binaryen"),
+    assemblyscript: dependencyVersion("assemblyscript", "assemblyscript/asc"),
+    node: process.versions.node,
+    v8: process.versions.v8,
+  };
+}

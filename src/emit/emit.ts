@@ -3,10 +3,7 @@
  * modules. One module per strategy, each self-describing (a custom section
  * names its strategy and spec hash).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { LabError } from "../errors.js";
-import { dependencyVersion, packageRoot } from "../paths.js";
 import { specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 import { auditModule, type ModuleAudit } from "./audit.js";
@@ -60,15 +57,4 @@ export function emitModules(spec: Spec, strategies: readonly Strategy[], options
   checkBodyKinds(spec, options.library);
   const hash = specHash(spec);
   return strategies.map((s) => emitStrategy(spec, s, options, hash));
-}
-
-/** The versions that shaped the bytes: recorded in every manifest and results file. */
-export function toolVersions(): Record<string, string> {
-  return {
-    "dispatch-lab": (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version,
-    binaryen: dependencyVersion("binaryen"),
-    assemblyscript: dependencyVersion("assemblyscript", "assemblyscript/asc"),
-    node: process.versions.node,
-    v8: process.versions.v8,
-  };
 }

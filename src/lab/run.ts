@@ -5,8 +5,7 @@
  * continues an interrupted run from its results.json.
  */
 import { join } from "node:path";
-import { emitModules, toolVersions } from "../emit/emit.js";
-import { loadBodyLibrary } from "../emit/bodies.js";
+import { emitInWorker } from "./emit-in-worker.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { answers } from "../report/answers.js";
@@ -19,6 +18,7 @@ import { collectFingerprint } from "../run/fingerprint.js";
 import { checkCpu, defaultCpu, pin } from "../run/pin.js";
 import { runCells, type CellInput } from "../run/runner.js";
 import { parseTiers, TIERS } from "../run/tiers.js";
+import { toolVersions } from "../paths.js";
 import { loadSpec, specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 import { buildWorkload, DEFAULT_STREAM_LENGTH, DEFAULT_WORKLOADS, type Workload } from "../workload/index.js";
@@ -118,10 +118,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   if (previous && previous.spec.hash !== hash)
     throw new LabError("results-invalid", [{ path: config.spec, message: `the spec changed since the run began (hash ${hash.slice(0, 12)} != ${previous.spec.hash.slice(0, 12)})` }], "restore the spec, or start a new run");
   const workloads = buildWorkloads(config, spec);
-  const strategies = selectStrategies(config.strategies.join(","));
   const pinning = pin(process.pid, config.cpu); // children inherit it; each is pinned and checked again
-  const library = await loadBodyLibrary(config.bodies ?? undefined);
-  const modules = new Map(emitModules(spec, strategies, { library }).map((m) => [m.strategy, m]));
+  const modules = new Map((await emitInWorker(spec, config.strategies, config.bodies)).map((m) => [m.strategy, m]));
   const cells = planCells(config, previous);
   const session = previous ? previous.sessions.length : 0;
   const inputs: CellInput[] = cells.map((c) => ({
