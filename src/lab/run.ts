@@ -5,18 +5,18 @@
  * continues an interrupted run from its results.json.
  */
 import { join } from "node:path";
-import { emitInWorker } from "./emit-in-worker.js";
+import { emitInWorker, type WorkerModule } from "./emit-in-worker.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { answers } from "../report/answers.js";
 import { summarizeCells } from "../results/analyze.js";
 import { readResults } from "../results/read.js";
-import { RESULTS_SCHEMA, type CellRecord, type Results, type RunConfig } from "../results/schema.js";
+import { RESULTS_SCHEMA, type CellRecord, type Results, type RunConfig, type Session } from "../results/schema.js";
 import { writeResults } from "../results/write.js";
 import { withCustomSection } from "../run/cell-bytes.js";
 import { collectFingerprint } from "../run/fingerprint.js";
 import { checkCpu, defaultCpu, pin } from "../run/pin.js";
-import { runCells, type CellInput } from "../run/runner.js";
+import { runCells, type CellInput, type RunnerOptions } from "../run/runner.js";
 import { parseTiers, TIERS } from "../run/tiers.js";
 import { toolVersions } from "../paths.js";
 import { loadSpec, specHash } from "../spec/load.js";
@@ -30,6 +30,8 @@ export interface RunRequest {
   tiers?: string;
   /** Samples per cell; undefined: as many as the time budget allows. */
   samples?: number;
+  /** Processes per cell (segments of the run), default 3. */
+  processes?: number;
   timeBudgetS?: number;
   seed?: number;
   out: string;
@@ -56,6 +58,7 @@ export interface RunOutcome {
 
 export const DEFAULT_TIME_BUDGET_S = 75;
 export const CONTROL = "direct";
+export const DEFAULT_PROCESSES = 3;
 
 function newConfig(req: RunRequest): RunConfig {
   const strategies = selectStrategies(req.strategies).map((s) => s.name);
@@ -70,6 +73,7 @@ function newConfig(req: RunRequest): RunConfig {
     reference,
     control: CONTROL,
     samples: req.samples ?? null,
+    processes: req.processes ?? DEFAULT_PROCESSES,
     timeBudgetS: req.timeBudgetS ?? DEFAULT_TIME_BUDGET_S,
     seed: req.seed ?? 1,
     targetSampleMs: req.targetSampleMs ?? 10,
@@ -81,7 +85,7 @@ function newConfig(req: RunRequest): RunConfig {
 
 /** With --resume the stored config is the run's; only the budget and the CPU may change. */
 function resumedConfig(previous: Results, req: RunRequest): RunConfig {
-  const given = (["spec", "strategies", "workloads", "tiers", "samples", "seed", "reference", "bodies"] as const).filter((k) => req[k] !== undefined);
+  const given = (["spec", "strategies", "workloads", "tiers", "samples", "processes", "seed", "reference", "bodies"] as const).filter((k) => req[k] !== undefined);
   if (given.length) throw new LabError("usage", given.map((k) => ({ path: `--${k}`, message: "cannot change on --resume: the run continues with its stored config" })), "drop these options, or start a new run in another --out folder");
   return { ...previous.config, cpu: req.cpu ?? previous.config.cpu, timeBudgetS: req.timeBudgetS ?? previous.config.timeBudgetS };
 }
@@ -107,8 +111,16 @@ function buildWorkloads(config: RunConfig, spec: Spec): Map<string, Workload> {
   return new Map(config.workloads.map((w) => [w, buildWorkload(w, spec, { seed: config.seed, length: config.streamLength })]));
 }
 
-export async function run(req: RunRequest): Promise<RunOutcome> {
-  const started = Date.now();
+interface Prepared {
+  config: RunConfig;
+  previous: Results | undefined;
+  spec: Spec;
+  hash: string;
+  workloads: Map<string, Workload>;
+}
+
+/** Every input checked, before any process starts or file is written. */
+function prepare(req: RunRequest): Prepared {
   const previous = req.resume ? readResults(join(req.out, "results.json")) : undefined;
   if (previous?.complete) throw new LabError("usage", [{ path: join(req.out, "results.json"), message: "this run is already complete" }], "start a new run in another --out folder");
   const config = previous ? resumedConfig(previous, req) : newConfig(req);
@@ -117,66 +129,84 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   const hash = specHash(spec);
   if (previous && previous.spec.hash !== hash)
     throw new LabError("results-invalid", [{ path: config.spec, message: `the spec changed since the run began (hash ${hash.slice(0, 12)} != ${previous.spec.hash.slice(0, 12)})` }], "restore the spec, or start a new run");
-  const workloads = buildWorkloads(config, spec);
-  const pinning = pin(process.pid, config.cpu); // children inherit it; each is pinned and checked again
-  const modules = new Map((await emitInWorker(spec, config.strategies, config.bodies)).map((m) => [m.strategy, m]));
-  const cells = planCells(config, previous);
-  const session = previous ? previous.sessions.length : 0;
-  const inputs: CellInput[] = cells.map((c) => ({
-    id: c.id,
-    module: withCustomSection(modules.get(c.strategy)!.bytes, "dispatch-lab.cell", `${c.id}|session ${session}`),
-    stream: workloads.get(c.workload)!.stream,
-    execArgv: c.flags,
-  }));
-  const results: Results = {
+  return { config, previous, spec, hash, workloads: buildWorkloads(config, spec) };
+}
+
+function initialResults(p: Prepared, modules: Map<string, WorkerModule>, cells: CellRecord[], session: Session): Results {
+  return {
     schema: RESULTS_SCHEMA,
     complete: false,
-    sessions: [...(previous?.sessions ?? []), { startedAt: new Date(started).toISOString(), finishedAt: null, pinning }],
+    sessions: [...(p.previous?.sessions ?? []), session],
     tool: toolVersions(),
-    fingerprint: previous?.fingerprint ?? collectFingerprint(),
-    config,
-    spec: { name: spec.name, hash, args: spec.args, fallback: spec.fallback.toString(), handlers: spec.handlers },
+    fingerprint: p.previous?.fingerprint ?? collectFingerprint(),
+    config: p.config,
+    spec: { name: p.spec.name, hash: p.hash, args: p.spec.args, fallback: p.spec.fallback.toString(), handlers: p.spec.handlers },
     modules: Object.fromEntries([...modules].map(([name, m]) => [name, { bytes: m.bytes.length, audit: m.audit }])),
-    workloads: Object.fromEntries([...workloads].map(([name, w]) => [name, { description: w.description, length: w.stream.length, mix: w.mix, notes: w.notes ?? [] }])),
+    workloads: Object.fromEntries([...p.workloads].map(([name, w]) => [name, { description: w.description, length: w.stream.length, mix: w.mix, notes: w.notes ?? [] }])),
     cells,
     summaries: [],
     answers: [],
   };
+}
+
+/**
+ * Write the results after every round. Statistics (bootstrap) cost ~1 s for
+ * the default run: they are refreshed every 5 s and at the end.
+ */
+function persister(results: Results, out: string, interrupted: () => boolean): { persist(final: boolean): void; files(): string[] } {
   let files: string[] = [];
   let summarizedAt = 0;
-  const persist = (final: boolean) => {
-    // Statistics (bootstrap) cost ~1 s for the default run: refresh them every 5 s and at the end.
-    if (final || Date.now() - summarizedAt > 5000) {
-      results.summaries = summarizeCells(cells, config);
-      results.answers = answers(results.summaries, config);
-      summarizedAt = Date.now();
-    }
-    if (final) {
-      results.complete = !req.stop?.() && cells.every((c) => c.status === "ok" && (config.samples === null || c.samples.length >= config.samples));
-      results.sessions.at(-1)!.finishedAt = new Date().toISOString();
-    }
-    files = writeResults(req.out, results);
+  const { config, cells } = results;
+  return {
+    persist(final) {
+      if (final || Date.now() - summarizedAt > 5000) {
+        results.summaries = summarizeCells(cells, config);
+        results.answers = answers(results.summaries, config);
+        summarizedAt = Date.now();
+      }
+      if (final) {
+        results.complete = !interrupted() && cells.every((c) => c.status === "ok" && (config.samples === null || c.samples.length >= config.samples));
+        results.sessions.at(-1)!.finishedAt = new Date().toISOString();
+      }
+      files = writeResults(out, results);
+    },
+    files: () => files,
   };
-  await runCells(
-    inputs,
-    cells,
-    {
-      cpu: config.cpu,
-      targetSampleMs: config.targetSampleMs,
-      maxWarmupMs: 500,
-      deadline: started + config.timeBudgetS * 1000,
-      reserveMs: 3000,
-      samples: config.samples ?? undefined,
-      seed: config.seed,
-      session,
-      initTimeoutMs: 60_000,
-      ...(req.stop ? { stop: req.stop } : {}),
-    },
-    {
-      onCellStarted: (cell, i, n) => req.progress?.cellStarted?.(i + 1, n, cell as CellRecord),
-      onRound: (done, planned) => req.progress?.round?.(done, planned),
-      persist: (_cells, final) => persist(final),
-    },
-  );
-  return { results, files, failedCells: cells.filter((c) => c.status === "failed").length };
+}
+
+export async function run(req: RunRequest): Promise<RunOutcome> {
+  const started = Date.now();
+  const p = prepare(req);
+  const { config } = p;
+  const pinning = pin(process.pid, config.cpu); // children inherit it; each is pinned and checked again
+  const modules = new Map((await emitInWorker(p.spec, config.strategies, config.bodies)).map((m) => [m.strategy, m]));
+  const cells = planCells(config, p.previous);
+  const session = p.previous ? p.previous.sessions.length : 0;
+  const inputs: CellInput[] = cells.map((c) => ({
+    id: c.id,
+    module: withCustomSection(modules.get(c.strategy)!.bytes, "dispatch-lab.cell", `${c.id}|session ${session}`),
+    stream: p.workloads.get(c.workload)!.stream,
+    execArgv: c.flags,
+  }));
+  const results = initialResults(p, modules, cells, { startedAt: new Date(started).toISOString(), finishedAt: null, pinning });
+  const writer = persister(results, req.out, () => !!req.stop?.());
+  const options: RunnerOptions = {
+    cpu: config.cpu,
+    targetSampleMs: config.targetSampleMs,
+    maxWarmupMs: 500,
+    deadline: started + config.timeBudgetS * 1000,
+    reserveMs: 3000,
+    samples: config.samples ?? undefined,
+    processes: config.processes,
+    seed: config.seed,
+    session,
+    initTimeoutMs: 60_000,
+    ...(req.stop ? { stop: req.stop } : {}),
+  };
+  await runCells(inputs, cells, options, {
+    onCellStarted: (cell, i, n) => req.progress?.cellStarted?.(i + 1, n, cell as CellRecord),
+    onRound: (done, planned) => req.progress?.round?.(done, planned),
+    persist: (_cells, final) => writer.persist(final),
+  });
+  return { results, files: writer.files(), failedCells: cells.filter((c) => c.status === "failed").length };
 }

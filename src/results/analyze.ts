@@ -15,16 +15,23 @@ const MIN_PAIRED_ROUNDS = 5;
 
 const values = (samples: readonly Sample[]) => samples.map((s) => s.nsPerDispatch);
 
-/** The two cells' samples over the rounds both have, in round order. */
-export function alignByRound(a: readonly Sample[], b: readonly Sample[]): [number[], number[]] {
+/**
+ * The two cells' samples over the rounds both have, in round order, with the
+ * segment of each round (segments are shared: every cell changes process at
+ * the same round).
+ */
+export function alignByRound(a: readonly Sample[], b: readonly Sample[]): [number[], number[], number[]] {
   const other = new Map(b.map((s) => [s.round, s.nsPerDispatch]));
   const shared = a.filter((s) => other.has(s.round)).sort((x, y) => x.round - y.round);
-  return [shared.map((s) => s.nsPerDispatch), shared.map((s) => other.get(s.round)!)];
+  return [shared.map((s) => s.nsPerDispatch), shared.map((s) => other.get(s.round)!), shared.map((s) => s.segment)];
 }
 
+/** Resample segments (processes) first when there are several: a segment's samples share their process's placement. */
+const blocksOf = (segments: readonly number[]) => (new Set(segments).size > 1 ? { blocks: segments } : {});
+
 function compare<T>(a: CellRecord, b: CellRecord, fn: (x: number[], y: number[], o: CompareOptions) => T, seed: number): T {
-  const [x, y] = alignByRound(a.samples, b.samples);
-  if (x.length >= MIN_PAIRED_ROUNDS) return fn(x, y, { seed, paired: true });
+  const [x, y, segments] = alignByRound(a.samples, b.samples);
+  if (x.length >= MIN_PAIRED_ROUNDS) return fn(x, y, { seed, paired: true, ...blocksOf(segments) });
   return fn(values(a.samples), values(b.samples), { seed, paired: false });
 }
 
@@ -38,7 +45,7 @@ export function summarizeCells(cells: readonly CellRecord[], config: RunConfig):
     const has = measured(cell);
     const control = cell.strategy === config.control ? undefined : measured(byKey.get(cellKey({ ...cell, strategy: config.control })));
     const reference = measured(byKey.get(cellKey({ ...cell, strategy: config.reference })));
-    const gross = has ? summarize(values(cell.samples), { seed }) : null;
+    const gross = has ? summarize(values(cell.samples), { seed, ...blocksOf(cell.samples.map((s) => s.segment)) }) : null;
     const net = has && control ? compare(cell, control, differenceOfMedians, seed) : null;
     const ratio = has && reference ? compare(cell, reference, ratioOfMedians, seed) : null;
     const vsReference = has && reference ? compare(cell, reference, differenceOfMedians, seed) : null;

@@ -27,6 +27,8 @@ export interface RunConfig {
   control: string;
   /** Samples per cell asked for; null: as many as the time budget allows. */
   samples: number | null;
+  /** Processes per cell: the rounds are cut into this many segments, each in fresh processes. */
+  processes: number;
   timeBudgetS: number;
   seed: number;
   targetSampleMs: number;

@@ -26,7 +26,9 @@ export class CellProcess {
   readonly pinning: Pinning;
 
   constructor(execArgv: readonly string[], cpu: number, entry = CHILD_ENTRY) {
-    this.child = fork(entry, [], { execArgv: [...execArgv], serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    // detached: a terminal's Ctrl-C goes to the runner alone, which stops cleanly and ends the
+    // children itself; a child whose runner dies exits when the IPC channel closes.
+    this.child = fork(entry, [], { execArgv: [...execArgv], serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"], detached: true });
     this.pinning = pin(this.child.pid!, cpu);
     this.child.stderr!.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
     this.child.on("message", (m: FromChild) => this.settle((p) => p.resolve(m)));

@@ -73,7 +73,7 @@ function init(msg: InitMessage): Ready {
   const l = load(msg);
   const targetNs = msg.targetSampleMs * 1e6;
   calibrate(l, targetNs); // first pass also triggers compilation / tier-up of `run`
-  const reps = calibrate(l, targetNs);
+  const reps = msg.reps ?? calibrate(l, targetNs);
   loaded = { ...l, reps };
   const warm = warmUp(loaded, msg.maxWarmupMs);
   const dispatches = reps * l.count;

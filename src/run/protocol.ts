@@ -13,6 +13,8 @@ export interface InitMessage {
   targetSampleMs: number;
   /** Warm-up ends when samples are stable or after this long. */
   maxWarmupMs: number;
+  /** Set when a cell's later process must time the same batch as its first: calibration is skipped. */
+  reps?: number;
 }
 
 export interface SampleRequest {

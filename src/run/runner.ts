@@ -23,6 +23,11 @@ export interface Sample {
   round: number;
   /** Which invocation of the run took it (0, then +1 per --resume). */
   session: number;
+  /**
+   * Which stretch of rounds: every cell gets a fresh process for each
+   * segment, so a segment is also the process that took the sample.
+   */
+  segment: number;
   ns: number;
   nsPerDispatch: number;
 }
@@ -50,6 +55,13 @@ export interface RunnerOptions {
   reserveMs: number;
   /** Samples per cell to aim for (cells resumed with some keep them); undefined: as many as the budget allows. */
   samples: number | undefined;
+  /**
+   * Processes per cell: the rounds are cut into this many segments, and each
+   * segment runs every cell in a new process. Timings move by a few percent
+   * from one process to the next (code and data placement); samples from one
+   * process cannot show that, samples from several can.
+   */
+  processes: number;
   seed: number;
   session: number;
   initTimeoutMs: number;
@@ -76,7 +88,10 @@ async function start(input: CellInput, cell: CellRun, o: RunnerOptions): Promise
   const proc = new CellProcess(input.execArgv, o.cpu);
   cell.pinning = proc.pinning;
   try {
-    const { type: _t, ...ready } = await proc.init({ type: "init", cell: input.id, module: input.module, stream: input.stream, targetSampleMs: o.targetSampleMs, maxWarmupMs: o.maxWarmupMs }, o.initTimeoutMs);
+    const reps = cell.ready?.reps; // a later process times the same batch as the first
+    const init = { type: "init", cell: input.id, module: input.module, stream: input.stream, targetSampleMs: o.targetSampleMs, maxWarmupMs: o.maxWarmupMs } as const;
+    const { type: _t, ...ready } = await proc.init(reps ? { ...init, reps } : init, o.initTimeoutMs);
+    if (cell.ready && ready.checksum !== cell.ready.checksum) throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`);
     cell.ready = ready;
     cell.status = "ok";
     return proc;
@@ -92,11 +107,11 @@ function roundCostMs(cells: readonly CellRun[], targetMs: number): number {
   return cells.reduce((sum, c) => sum + 1.1 * Math.max(targetMs, ((c.ready?.warmNsPerDispatch ?? 0) * (c.ready?.dispatches ?? 0)) / 1e6) + 2, 0);
 }
 
-async function sampleOnce(proc: CellProcess, cell: CellRun, round: number, o: RunnerOptions): Promise<boolean> {
+async function sampleOnce(proc: CellProcess, cell: CellRun, round: number, segment: number, o: RunnerOptions): Promise<boolean> {
   try {
     const reply = await proc.sample(round, sampleTimeoutMs(cell, o.targetSampleMs));
     if (reply.checksum !== cell.ready!.checksum) throw new CellFailure(`the harness result changed (${reply.checksum} != ${cell.ready!.checksum}): the module's work is not deterministic`);
-    cell.samples.push({ round, session: o.session, ns: reply.ns, nsPerDispatch: reply.ns / cell.ready!.dispatches });
+    cell.samples.push({ round, session: o.session, segment, ns: reply.ns, nsPerDispatch: reply.ns / cell.ready!.dispatches });
     cell.seconds += reply.ns / 1e9;
     cell.maxRssMB = reply.maxRssMB;
     return true;
@@ -107,29 +122,44 @@ async function sampleOnce(proc: CellProcess, cell: CellRun, round: number, o: Ru
   }
 }
 
+/** Start (or restart) every cell that still wants samples, one at a time: calibration needs the CPU alone. */
+async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: Map<string, CellProcess>, o: RunnerOptions, onStarted?: RunnerHooks["onCellStarted"]): Promise<boolean> {
+  for (const [i, input] of inputs.entries()) {
+    if (o.stop?.()) return false;
+    const cell = cells[i]!;
+    if (cell.status === "failed" || (o.samples !== undefined && cell.samples.length >= o.samples)) continue;
+    procs.get(cell.id)?.kill();
+    procs.delete(cell.id);
+    const proc = await start(input, cell, o);
+    if (proc) procs.set(cell.id, proc);
+    onStarted?.(cell, i, inputs.length);
+  }
+  return true;
+}
+
 export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o: RunnerOptions, hooks: RunnerHooks): Promise<CellRun[]> {
   const procs = new Map<string, CellProcess>();
   try {
-    for (const [i, input] of inputs.entries()) {
-      if (o.stop?.()) return cells;
-      const cell = cells[i]!;
-      if (cell.status === "ok" && o.samples !== undefined && cell.samples.length >= o.samples) continue; // done in an earlier session
-      const proc = await start(input, cell, o);
-      if (proc) procs.set(cell.id, proc);
-      hooks.onCellStarted?.(cell, i, inputs.length);
-    }
+    const startedAt = Date.now();
+    if (!(await startAll(inputs, cells, procs, o, hooks.onCellStarted))) return cells;
     hooks.persist(cells, false);
+    const restartMs = (Date.now() - startedAt) * (o.processes - 1); // the later segments start every cell again
     const rng = seededRng(o.seed + o.session);
     const firstRound = Math.max(0, ...cells.flatMap((c) => c.samples.map((s) => s.round + 1)));
+    const firstSegment = Math.max(0, ...cells.flatMap((c) => c.samples.map((s) => s.segment + 1)));
     const live = () => cells.filter((c) => c.status === "ok" && procs.has(c.id));
     const wanted = (c: CellRun) => (o.samples === undefined ? Infinity : o.samples - c.samples.length);
-    const budgetRounds = Math.floor((o.deadline - o.reserveMs - Date.now()) / Math.max(roundCostMs(live(), o.targetSampleMs), 1));
+    const budgetRounds = Math.floor((o.deadline - o.reserveMs - restartMs - Date.now()) / Math.max(roundCostMs(live(), o.targetSampleMs), 1));
     const planned = Math.max(1, Math.min(budgetRounds, Math.max(0, ...live().map(wanted))));
+    // Segment s covers rounds [planned * s / P, planned * (s + 1) / P): a fresh process per cell each.
+    const segments = Math.min(o.processes, planned);
+    const segmentOf = (r: number) => Math.floor((r * segments) / planned);
     for (let r = 0; r < planned; r++) {
+      if (r > 0 && segmentOf(r) !== segmentOf(r - 1) && !(await startAll(inputs, cells, procs, o))) return cells;
       const round = firstRound + r;
       for (const cell of rng.shuffle(live().filter((c) => wanted(c) > 0))) {
         if (o.stop?.()) return cells;
-        await sampleOnce(procs.get(cell.id)!, cell, round, o);
+        await sampleOnce(procs.get(cell.id)!, cell, round, firstSegment + segmentOf(r), o);
       }
       hooks.onRound?.(r + 1, planned, cells);
       hooks.persist(cells, false);

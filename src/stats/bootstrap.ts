@@ -26,14 +26,23 @@ export interface BootstrapOptions {
   resamples?: number;
   /** Two-sided confidence level c in (0, 1). Default 0.95. */
   confidence?: number;
+  /**
+   * Median bootstraps only: a block label per sample (e.g. the child process
+   * that took it). Each resample then draws whole blocks with replacement and
+   * samples within each drawn block: a two-stage (hierarchical) bootstrap,
+   * so variation between blocks (a process's code and data placement) counts
+   * in the interval instead of being averaged away as if every sample were
+   * independent.
+   */
+  blocks?: readonly number[];
 }
 
-export type BootstrapSettings = Required<BootstrapOptions>;
+export type BootstrapSettings = Required<Omit<BootstrapOptions, "blocks">>;
 
 export const BOOTSTRAP_DEFAULTS: Readonly<BootstrapSettings> = { seed: 1, resamples: 2000, confidence: 0.95 };
 
 /** Fills in defaults and rejects settings that would make the interval meaningless. */
-export function bootstrapSettings(opts: BootstrapOptions = {}): BootstrapSettings {
+export function bootstrapSettings(opts: Omit<BootstrapOptions, "blocks"> = {}): BootstrapSettings {
   const s = {
     seed: opts.seed ?? BOOTSTRAP_DEFAULTS.seed,
     resamples: opts.resamples ?? BOOTSTRAP_DEFAULTS.resamples,
@@ -204,9 +213,8 @@ function rankGroup(samples: readonly number[]): RankedGroup {
  * even n `lo + 0.5 * (hi - lo)` of the two middle values, written exactly as
  * quantileSorted writes it so the fast and generic paths agree to the bit.
  */
-function countedMedian(group: RankedGroup): number {
+function countedMedian(group: RankedGroup, n: number = group.sorted.length): number {
   const { sorted, counts } = group;
-  const n = sorted.length;
   const k = (n - 1) >> 1;
   const even = n % 2 === 0;
   // walk ranks until more than k draws have been seen: position k lies in this rank
@@ -240,14 +248,49 @@ function medianBootstrap(
   const ranked = groups.map(rankGroup);
   // paired: one draw of round indices feeds every group; independent: each group draws its own
   const draws = paired ? [ranked] : ranked.map((g) => [g]);
+  const blocks = opts.blocks && paired ? blockIndices(opts.blocks, ranked[0]!.sorted.length) : undefined;
   const medians = new Array<number>(groups.length).fill(0);
   const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    for (let d = 0; d < draws.length; d++) tallyDraws(rng, draws[d]!);
-    for (let g = 0; g < ranked.length; g++) medians[g] = countedMedian(ranked[g]!);
+    // With blocks the resample size varies (blocks differ in size): the median is taken over what was drawn.
+    let drawn: number | undefined;
+    for (let d = 0; d < draws.length; d++) {
+      if (blocks) drawn = tallyBlockDraws(rng, draws[d]!, blocks);
+      else tallyDraws(rng, draws[d]!);
+    }
+    for (let g = 0; g < ranked.length; g++) medians[g] = countedMedian(ranked[g]!, drawn);
     stats[r] = combine(medians);
   }
   return percentileInterval(stats, confidence);
+}
+
+/** The sample indices of each block, from a label per sample. */
+function blockIndices(labels: readonly number[], n: number): Int32Array[] {
+  if (labels.length !== n) throw new Error(`bootstrap blocks: ${labels.length} labels for ${n} samples`);
+  const byLabel = new Map<number, number[]>();
+  labels.forEach((label, i) => {
+    const list = byLabel.get(label);
+    if (list) list.push(i);
+    else byLabel.set(label, [i]);
+  });
+  return [...byLabel.values()].map((ix) => Int32Array.from(ix));
+}
+
+/** Two-stage draw: as many blocks as there are, with replacement; within each, its size in samples. Returns the total drawn. */
+function tallyBlockDraws(rng: Rng, groups: readonly RankedGroup[], blocks: readonly Int32Array[]): number {
+  let total = 0;
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[drawIndex(rng, blocks.length)]!;
+    for (let i = 0; i < block.length; i++) {
+      const j = block[drawIndex(rng, block.length)]!;
+      for (let g = 0; g < groups.length; g++) {
+        const group = groups[g]!;
+        group.counts[group.rankOf[j]!]!++;
+      }
+    }
+    total += block.length;
+  }
+  return total;
 }
 
 /**

@@ -5,14 +5,14 @@ import { answers } from "../../src/report/answers.js";
 
 const config: RunConfig = {
   spec: "xen:pv64", strategies: ["table", "chain", "direct"], workloads: ["uniform"], tiers: ["turbofan"], reference: "table", control: "direct",
-  samples: 6, timeBudgetS: 10, seed: 1, targetSampleMs: 10, streamLength: 65536, cpu: 1, bodies: null,
+  samples: 6, processes: 1, timeBudgetS: 10, seed: 1, targetSampleMs: 10, streamLength: 65536, cpu: 1, bodies: null,
 };
 
 /** A cell whose round r sample is values[r] ns per dispatch. */
 function cell(strategy: string, values: number[], workload = "uniform"): CellRecord {
   return {
     id: `${strategy}|${workload}|turbofan`, strategy, workload, tier: "turbofan", flags: ["--no-liftoff"], status: "ok",
-    samples: values.map((v, round) => ({ round, session: 0, ns: v * 1e6, nsPerDispatch: v })),
+    samples: values.map((v, round) => ({ round, session: 0, segment: 0, ns: v * 1e6, nsPerDispatch: v })),
     seconds: values.length * 0.01,
   };
 }
@@ -21,7 +21,7 @@ describe("alignByRound", () => {
   it("keeps the rounds both cells have, in round order", () => {
     const a = cell("a", [1, 2, 3]).samples;
     const b = cell("b", [10, 20]).samples;
-    expect(alignByRound(a, b)).toEqual([[1, 2], [10, 20]]);
+    expect(alignByRound(a, b)).toEqual([[1, 2], [10, 20], [0, 0]]);
   });
 });
 
@@ -60,6 +60,20 @@ describe("summarizeCells", () => {
     const failed: CellRecord = { ...cell("chain", []), status: "failed", error: "child exited with code 9" };
     const s = summarizeCells([cells[0]!, failed, cells[2]!], config).find((x) => x.strategy === "chain")!;
     expect(s).toMatchObject({ status: "failed", error: "child exited with code 9", gross: null, net: null, ratio: null });
+  });
+});
+
+describe("segments (one process each) are resampled as blocks", () => {
+  it("a gap between processes widens the CI to cover it", () => {
+    // Two processes: one at ~5 ns, one at ~6 ns; within each, tiny noise.
+    const values = [5, 5.01, 4.99, 5, 5.02, 6, 6.01, 5.99, 6, 6.02];
+    const blocked: CellRecord = { ...cell("table", values), samples: values.map((v, round) => ({ round, session: 0, segment: round < 5 ? 0 : 1, ns: v, nsPerDispatch: v })) };
+    const flat = cell("table", values);
+    const g = summarizeCells([blocked], config)[0]!.gross!;
+    const f = summarizeCells([flat], config)[0]!.gross!;
+    expect(g.ciHigh - g.ciLow).toBeGreaterThan(f.ciHigh - f.ciLow);
+    expect(g.ciLow).toBeLessThanOrEqual(5.01);
+    expect(g.ciHigh).toBeGreaterThanOrEqual(5.99);
   });
 });
 

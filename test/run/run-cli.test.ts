@@ -57,6 +57,7 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
         "tier",
         "round",
         "session",
+        "segment",
         "dispatches",
         "sample_ns",
         "ns_per_dispatch",

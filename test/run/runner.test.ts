@@ -14,6 +14,7 @@ const options = (over: Partial<RunnerOptions> = {}): RunnerOptions => ({
   deadline: Date.now() + 60_000,
   reserveMs: 0,
   samples: 3,
+  processes: 1,
   seed: 1,
   session: 0,
   initTimeoutMs: 20_000,
@@ -67,6 +68,18 @@ describe("runner (real child processes)", () => {
     expect(byId["trapLater"]!.status).toBe("failed");
     expect(byId["trapLater"]!.error).toMatch(/sample failed: RuntimeError: unreachable|init failed: RuntimeError: unreachable/);
     expect(byId["hang"]!.error).toMatch(/timed out after 3.0 s/);
+  });
+
+  it("cuts the rounds into segments, each cell in a fresh process per segment", async () => {
+    const inputs = await goodInputs();
+    const cells = fresh(inputs);
+    const started: string[] = [];
+    await runCells(inputs, cells, options({ samples: 6, processes: 3 }), { persist: () => undefined, onCellStarted: (c) => started.push(c.id) });
+    expect(started).toEqual(["table", "chain", "direct"]); // progress reports the first start only
+    for (const c of cells) {
+      expect(c.samples.map((s) => s.segment)).toEqual([0, 0, 1, 1, 2, 2]);
+      expect(c.status).toBe("ok");
+    }
   });
 
   it("stops between samples when asked, keeping what was measured", async () => {

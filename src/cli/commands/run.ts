@@ -6,7 +6,7 @@ import { runProgress } from "../progress.js";
 export const runCommand: Command = {
   name: "run",
   summary: "measure every strategy x workload x tier in isolated, pinned Node processes; write results.json, samples.csv, summary.csv",
-  usage: "dispatch-lab run [--spec S] [--strategies L] [--workloads L] [--tiers L] [--samples N] [--time-budget S] [--seed X] [--cpu N] [--reference R] [--out DIR] [--resume]",
+  usage: "dispatch-lab run [--spec S] [--strategies L] [--workloads L] [--tiers L] [--samples N] [--processes N] [--time-budget S] [--seed X] [--cpu N] [--reference R] [--out DIR] [--resume]",
   help: `Options:
 ${MODULE_HELP}
   --workloads L     comma-separated (default: xen:pv-guest-build,uniform,fixed:hottest,fixed:coldest,invalid:0.01);
@@ -14,6 +14,8 @@ ${MODULE_HELP}
                     xen:pv-guest-build, xen:pv-guest-scp, xen:dom0-build, xen:dom0-scp, xen:pvh-guest-build, xen:pvh-guest-scp
   --tiers L         turbofan (default; --no-liftoff), liftoff (--liftoff-only), tiered (V8's default, after tier-up)
   --samples N       samples per cell (default: as many as the time budget allows)
+  --processes N     processes per cell (default 3): the rounds are cut into N segments, each cell
+                    runs in a fresh process per segment, and CIs resample processes, then samples
   --time-budget S   seconds the whole run may take (default 75); the rounds stop in time for it
   --seed X          seeds workloads, cell order and bootstrap (default 1)
   --cpu N           the CPU every measuring process is pinned to (default: the last one)
@@ -31,6 +33,7 @@ failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input
     workloads: { type: "string" },
     tiers: { type: "string" },
     samples: { type: "string" },
+    processes: { type: "string" },
     "time-budget": { type: "string" },
     seed: { type: "string" },
     cpu: { type: "string" },
@@ -57,6 +60,7 @@ failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input
           workloads: str(values, "workloads"),
           tiers: str(values, "tiers"),
           samples: opt("samples", 1_000_000),
+          processes: opt("processes", 100),
           timeBudgetS: opt("time-budget", 7 * 24 * 3600),
           seed: opt("seed", 2 ** 31 - 1),
           cpu: opt("cpu", 4096),
@@ -72,6 +76,8 @@ failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input
       io.out("");
       for (const a of outcome.results.answers) io.out(a);
       for (const f of failuresText(outcome.results)) io.out(f);
+      const pinning = outcome.results.sessions.at(-1)!.pinning;
+      if (!pinning.pinned) io.out(`warning: not pinned to CPU ${pinning.cpu} (${pinning.note}): samples may be bimodal and intervals wider`);
       io.out(`\nwrote ${outcome.files.join(", ")}`);
       if (interrupted) return 130;
       return outcome.failedCells > 0 ? ExitCode.cellsFailed : ExitCode.ok;

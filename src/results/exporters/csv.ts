@@ -24,12 +24,12 @@ function context(r: Results): Row {
 
 const csv = (rows: Row[], columns: string[]): string => stringify(rows, { header: true, columns, cast: { number: (n) => String(n) } });
 
-export const SAMPLE_COLUMNS = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "strategy", "workload", "tier", "round", "session", "dispatches", "sample_ns", "ns_per_dispatch"];
+export const SAMPLE_COLUMNS = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "strategy", "workload", "tier", "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
 
 export function samplesCsv(r: Results): string {
   const ctx = context(r);
   const rows = r.cells.flatMap((c) =>
-    c.samples.map((s) => ({ ...ctx, strategy: c.strategy, workload: c.workload, tier: c.tier, round: s.round, session: s.session, dispatches: c.ready?.dispatches ?? null, sample_ns: s.ns, ns_per_dispatch: s.nsPerDispatch })),
+    c.samples.map((s) => ({ ...ctx, strategy: c.strategy, workload: c.workload, tier: c.tier, round: s.round, session: s.session, segment: s.segment, dispatches: c.ready?.dispatches ?? null, sample_ns: s.ns, ns_per_dispatch: s.nsPerDispatch })),
   );
   return csv(rows, SAMPLE_COLUMNS);
 }
