@@ -298,13 +298,16 @@ class Lowering {
    */
   addHarness(pad: Pad | undefined): void {
     const m = this.mod;
-    const [BASE, COUNT, REPS, P, END, ACC, X] = [0, 1, 2, 3, 4, 5, 6];
+    const [BASE, COUNT, REPS, P, END, ACC, X, ZERO] = [0, 1, 2, 3, 4, 5, 6, 7];
     const I32 = binaryen.i32;
     const I64 = binaryen.i64;
     const x = () => m.local.get(X, I64);
     const args = Array.from({ length: this.spec.args }, (_, k) => (k === 0 ? x() : m.i64.add(x(), m.i64.const(BigInt(k)))));
-    const op = this.padded(m.i32.load(0, 4, m.local.get(P, I32)), pad?.where === "op" ? pad.k : 0, I32);
-    const dispatch = this.padded(m.call("dispatch", [op, ...args], I64), pad?.where === "result" ? pad.k : 0, I64);
+    // The pad adds a zero held in a local (read once from a mutable global, so no engine can fold
+    // it): K register adds per dispatch, no memory access.
+    const zero = () => m.local.get(ZERO, I64);
+    const op = pad?.where === "op" ? m.i32.wrap(this.padded(m.i64.extend_u(m.i32.load(0, 4, m.local.get(P, I32))), pad.k, zero)) : m.i32.load(0, 4, m.local.get(P, I32));
+    const dispatch = pad?.where === "result" ? this.padded(m.call("dispatch", [op, ...args], I64), pad.k, zero) : m.call("dispatch", [op, ...args], I64);
     const inner = m.loop(
       "item",
       m.block(null, [
@@ -325,23 +328,20 @@ class Lowering {
         m.br("rep"),
       ]),
     );
+    if (pad) m.addGlobal("pad.zero", I64, true, m.i64.const(0n));
     const body = m.block(null, [
+      ...(pad ? [m.local.set(ZERO, m.global.get("pad.zero", I64))] : []),
       m.local.set(END, m.i32.add(m.local.get(BASE, I32), m.i32.shl(m.local.get(COUNT, I32), m.i32.const(2)))),
       m.block("reps_done", [outer]),
       m.local.get(ACC, I64),
     ], I64);
-    m.addFunction("run", binaryen.createType([I32, I32, I32]), I64, [I32, I32, I64, I64], body);
+    m.addFunction("run", binaryen.createType([I32, I32, I32]), I64, [I32, I32, I64, I64, ...(pad ? [I64] : [])], body);
     m.addFunctionExport("run", "run");
   }
 
-  /** `value + zero + zero ...` (k dependent adds); `zero` is a mutable global, so no engine folds it. */
-  private padded(value: number, k: number, type: number): number {
-    if (k === 0) return value;
-    const m = this.mod;
-    const zero = type === binaryen.i32 ? "pad.zero32" : "pad.zero64";
-    if (!m.getGlobal(zero)) m.addGlobal(zero, type, true, type === binaryen.i32 ? m.i32.const(0) : m.i64.const(0n));
-    const add = type === binaryen.i32 ? m.i32.add.bind(m.i32) : m.i64.add.bind(m.i64);
-    for (let i = 0; i < k; i++) value = add(value, m.global.get(zero, type));
+  /** `value + zero + zero ...`: k dependent i64 adds. */
+  private padded(value: number, k: number, zero: () => number): number {
+    for (let i = 0; i < k; i++) value = this.mod.i64.add(value, zero());
     return value;
   }
 
