@@ -17,16 +17,20 @@ import * as nodeOs from "node:os";
  * containers that hide /sys, VMs that hide topology); a missing value becomes
  * null and a line in `unknown`, so a result is never lost to a fingerprint.
  */
+/** The CPU's identity as /proc/cpuinfo (or its ARM equivalent) states it; null where unknown. */
+export interface CpuIdentity {
+  vendor: string | null;
+  model: string | null;
+  family: string | null;
+  modelNumber: string | null;
+  stepping: string | null;
+  microcode: string | null;
+}
+
 export interface Fingerprint {
   /** First 16 hex chars of sha256 over the stable CPU identity: see machineIdOf. */
   machineId: string;
-  cpu: {
-    vendor: string | null;
-    model: string | null;
-    family: string | null;
-    modelNumber: string | null;
-    stepping: string | null;
-    microcode: string | null;
+  cpu: CpuIdentity & {
     logicalCores: number;
     physicalCores: number | null;
     /** /sys/devices/system/cpu/smt/control plus " (active)"/" (inactive)" from smt/active. */
@@ -69,13 +73,7 @@ export interface FingerprintSources {
 }
 
 /** What parseCpuinfo finds in /proc/cpuinfo. */
-export interface CpuinfoFacts {
-  vendor: string | null;
-  model: string | null;
-  family: string | null;
-  modelNumber: string | null;
-  stepping: string | null;
-  microcode: string | null;
+export interface CpuinfoFacts extends CpuIdentity {
   mhz: number | null;
   /** x86 "flags" or ARM "Features". */
   flags: string[];
