@@ -20,18 +20,48 @@ const values = (samples: readonly Sample[]) => samples.map((s) => s.nsPerDispatc
  * segment of each round (segments are shared: every cell changes process at
  * the same round).
  */
-export function alignByRound(a: readonly Sample[], b: readonly Sample[]): [number[], number[], number[]] {
+export function alignByRound(a: readonly Sample[], b: readonly Sample[]): [number[], number[], Sample[]] {
   const other = new Map(b.map((s) => [s.round, s.nsPerDispatch]));
   const shared = a.filter((s) => other.has(s.round)).sort((x, y) => x.round - y.round);
-  return [shared.map((s) => s.nsPerDispatch), shared.map((s) => other.get(s.round)!), shared.map((s) => s.segment)];
+  return [shared.map((s) => s.nsPerDispatch), shared.map((s) => other.get(s.round)!), shared];
 }
 
-/** Resample segments (processes) first when there are several: a segment's samples share their process's placement. */
-const blocksOf = (segments: readonly number[]) => (new Set(segments).size > 1 ? { blocks: segments } : {});
+/** Rounds per time block at least, and blocks per segment at most. */
+const MIN_BLOCK_ROUNDS = 5;
+const BLOCKS_PER_SEGMENT = 3;
+
+/**
+ * Block labels for the two-stage bootstrap: each segment (one process per
+ * cell) is cut into up to 3 runs of consecutive rounds. Measured on the
+ * development VM: the machine has slow states lasting seconds (branchy code
+ * 30-40% slower, the direct control barely), which hit every cell measured
+ * then. Consecutive rounds share that state, so they are resampled together
+ * and the interval covers the state changes; independent samples would not.
+ */
+export function timeBlocks(samples: readonly { round: number; segment: number }[]): number[] {
+  const bySegment = new Map<number, number[]>();
+  for (const s of samples) {
+    const rounds = bySegment.get(s.segment);
+    if (rounds) rounds.push(s.round);
+    else bySegment.set(s.segment, [s.round]);
+  }
+  const label = new Map<string, number>();
+  for (const [segment, rounds] of bySegment) {
+    rounds.sort((a, b) => a - b);
+    const size = Math.max(MIN_BLOCK_ROUNDS, Math.ceil(rounds.length / BLOCKS_PER_SEGMENT));
+    rounds.forEach((round, i) => label.set(`${segment}:${round}`, segment * BLOCKS_PER_SEGMENT + Math.floor(i / size)));
+  }
+  return samples.map((s) => label.get(`${s.segment}:${s.round}`)!);
+}
+
+const blocksOf = (samples: readonly { round: number; segment: number }[]) => {
+  const blocks = timeBlocks(samples);
+  return new Set(blocks).size > 1 ? { blocks } : {};
+};
 
 function compare<T>(a: CellRecord, b: CellRecord, fn: (x: number[], y: number[], o: CompareOptions) => T, seed: number): T {
-  const [x, y, segments] = alignByRound(a.samples, b.samples);
-  if (x.length >= MIN_PAIRED_ROUNDS) return fn(x, y, { seed, paired: true, ...blocksOf(segments) });
+  const [x, y, shared] = alignByRound(a.samples, b.samples);
+  if (x.length >= MIN_PAIRED_ROUNDS) return fn(x, y, { seed, paired: true, ...blocksOf(shared) });
   return fn(values(a.samples), values(b.samples), { seed, paired: false });
 }
 
@@ -45,7 +75,7 @@ export function summarizeCells(cells: readonly CellRecord[], config: RunConfig):
     const has = measured(cell);
     const control = cell.strategy === config.control ? undefined : measured(byKey.get(cellKey({ ...cell, strategy: config.control })));
     const reference = measured(byKey.get(cellKey({ ...cell, strategy: config.reference })));
-    const gross = has ? summarize(values(cell.samples), { seed, ...blocksOf(cell.samples.map((s) => s.segment)) }) : null;
+    const gross = has ? summarize(values(cell.samples), { seed, ...blocksOf(cell.samples) }) : null;
     const net = has && control ? compare(cell, control, differenceOfMedians, seed) : null;
     const ratio = has && reference ? compare(cell, reference, ratioOfMedians, seed) : null;
     const vsReference = has && reference ? compare(cell, reference, differenceOfMedians, seed) : null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignByRound, summarizeCells } from "../../src/results/analyze.js";
+import { alignByRound, summarizeCells, timeBlocks } from "../../src/results/analyze.js";
 import type { CellRecord, RunConfig } from "../../src/results/schema.js";
 import { answers } from "../../src/report/answers.js";
 
@@ -21,7 +21,27 @@ describe("alignByRound", () => {
   it("keeps the rounds both cells have, in round order", () => {
     const a = cell("a", [1, 2, 3]).samples;
     const b = cell("b", [10, 20]).samples;
-    expect(alignByRound(a, b)).toEqual([[1, 2], [10, 20], [0, 0]]);
+    const [x, y, shared] = alignByRound(a, b);
+    expect([x, y, shared.map((s) => s.round)]).toEqual([[1, 2], [10, 20], [0, 1]]);
+  });
+});
+
+describe("timeBlocks", () => {
+  it("cuts each segment into up to 3 runs of at least 5 consecutive rounds", () => {
+    const samples = [
+      ...Array.from({ length: 30 }, (_, round) => ({ round, segment: 0 })),
+      ...Array.from({ length: 8 }, (_, i) => ({ round: 30 + i, segment: 1 })),
+    ];
+    const blocks = timeBlocks(samples);
+    expect(blocks.slice(0, 30)).toEqual([...Array(10).fill(0), ...Array(10).fill(1), ...Array(10).fill(2)]);
+    expect(blocks.slice(30)).toEqual([...Array(5).fill(3), ...Array(3).fill(4)]);
+  });
+
+  it("labels by round, whatever the order of the samples", () => {
+    const samples = [{ round: 9, segment: 0 }, { round: 0, segment: 0 }, ...Array.from({ length: 8 }, (_, i) => ({ round: i + 1, segment: 0 }))];
+    const blocks = timeBlocks(samples);
+    expect(blocks[0]).toBe(1);
+    expect(blocks[1]).toBe(0);
   });
 });
 
@@ -63,14 +83,13 @@ describe("summarizeCells", () => {
   });
 });
 
-describe("segments (one process each) are resampled as blocks", () => {
-  it("a gap between processes widens the CI to cover it", () => {
-    // Two processes: one at ~5 ns, one at ~6 ns; within each, tiny noise.
-    const values = [5, 5.01, 4.99, 5, 5.02, 6, 6.01, 5.99, 6, 6.02];
-    const blocked: CellRecord = { ...cell("table", values), samples: values.map((v, round) => ({ round, session: 0, segment: round < 5 ? 0 : 1, ns: v, nsPerDispatch: v })) };
-    const flat = cell("table", values);
-    const g = summarizeCells([blocked], config)[0]!.gross!;
-    const f = summarizeCells([flat], config)[0]!.gross!;
+describe("runs of rounds (and processes) are resampled as blocks", () => {
+  it("a slow stretch of the run widens the CI to cover it; the same values interleaved do not", () => {
+    // Two machine states, ~5 ns and ~6 ns: in two stretches of 5 rounds, or alternating.
+    const stretched = [5, 5.01, 4.99, 5, 5.02, 6, 6.01, 5.99, 6, 6.02];
+    const alternating = [5, 6, 5.01, 6.01, 4.99, 5.99, 5, 6, 5.02, 6.02];
+    const g = summarizeCells([cell("table", stretched)], config)[0]!.gross!;
+    const f = summarizeCells([cell("table", alternating)], config)[0]!.gross!;
     expect(g.ciHigh - g.ciLow).toBeGreaterThan(f.ciHigh - f.ciLow);
     expect(g.ciLow).toBeLessThanOrEqual(5.01);
     expect(g.ciHigh).toBeGreaterThanOrEqual(5.99);
