@@ -15,7 +15,7 @@ ${MODULE_HELP}
   --tiers L         turbofan (default; --no-liftoff), liftoff (--liftoff-only), tiered (V8's default, after tier-up)
   --samples N       samples per cell (default: as many as the time budget allows)
   --processes N     processes per cell (default 3): the rounds are cut into N segments, each cell
-                    runs in a fresh process per segment, and CIs resample processes, then samples
+                    runs in a fresh process per segment; CIs resample blocks of rounds, then samples
   --time-budget S   seconds the whole run may take (default 75); the rounds stop in time for it
   --seed X          seeds workloads, cell order and bootstrap (default 1)
   --cpu N           the CPU every measuring process is pinned to (default: the last one)
