@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { LabError } from "../errors.js";
 import { selectStrategies } from "../emit/strategies/index.js";
-import { DEFAULT_SPEC, loadSpec } from "../spec/load.js";
+import { DEFAULT_SPEC, listBuiltins, loadSpec } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -58,7 +58,7 @@ export const MODULE_OPTIONS = {
   bodies: { type: "string" },
 } as const satisfies Options;
 
-export const MODULE_HELP = `  --spec S          a spec file (JSON) or a built-in: xen:pv64 (default), xen:hvm64, xen:arm, synthetic:N[,opts]
+export const MODULE_HELP = `  --spec S          a spec file (JSON) or a built-in (default ${DEFAULT_SPEC}): ${listBuiltins().join(", ")}[,opts]
   --strategies L    comma-separated strategy names, or all (default: every strategy but hazard variants)
   --bodies FILE     an AssemblyScript file of extra body kinds, compiled now`;
 

@@ -1,4 +1,6 @@
 import { ExitCode } from "../../errors.js";
+import { fingerprintSummary } from "../../run/fingerprint.js";
+import { DEFAULT_WORKLOADS, listWorkloads } from "../../workload/index.js";
 import { failuresText, resultsTable } from "../../report/terminal.js";
 import { intOption, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";
 import { runProgress } from "../progress.js";
@@ -9,9 +11,8 @@ export const runCommand: Command = {
   usage: "dispatch-lab run [--spec S] [--strategies L] [--workloads L] [--tiers L] [--samples N] [--processes N] [--time-budget S] [--seed X] [--cpu N] [--reference R] [--out DIR] [--resume]",
   help: `Options:
 ${MODULE_HELP}
-  --workloads L     comma-separated (default: xen:pv-guest-build,uniform,fixed:hottest,fixed:coldest,invalid:0.01);
-                    kinds: uniform, zipf:S, fixed:ID|NAME|hottest|coldest, cyclic, trace:FILE, invalid:P,
-                    xen:pv-guest-build, xen:pv-guest-scp, xen:dom0-build, xen:dom0-scp, xen:pvh-guest-build, xen:pvh-guest-scp
+  --workloads L     comma-separated (default: ${DEFAULT_WORKLOADS.join(",")}); kinds:
+${listWorkloads().map((w) => `                      ${w.syntax.padEnd(20)} ${w.summary}`).join("\n")}
   --tiers L         turbofan (default; --no-liftoff), liftoff (--liftoff-only), tiered (V8's default, after tier-up)
   --samples N       samples per cell (default: as many as the time budget allows)
   --processes N     processes per cell (default 3): the rounds are cut into N segments, each cell
@@ -72,6 +73,7 @@ failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input
         stop: () => interrupted,
       });
       progress.stop();
+      io.out(`machine: ${fingerprintSummary(outcome.results.fingerprint)}\n`);
       io.out(resultsTable(outcome.results));
       io.out("");
       for (const a of outcome.results.answers) io.out(a);
