@@ -58,7 +58,8 @@ export const MODULE_OPTIONS = {
   bodies: { type: "string" },
 } as const satisfies Options;
 
-export const MODULE_HELP = `  --spec S          a spec file (JSON) or a built-in (default ${DEFAULT_SPEC}): ${listBuiltins().join(", ")}[,opts]
+export const MODULE_HELP = `  --spec S          a spec file (JSON), a built-in (default ${DEFAULT_SPEC}): ${listBuiltins().join(", ")}[,opts],
+                    or xen-defs:FILE#CALLER (a Xen hypercall-defs.c, imported: docs/import.md)
   --strategies L    comma-separated strategy names, or all (default: every strategy but hazard variants)
   --bodies FILE     an AssemblyScript file of extra body kinds, compiled now`;
 

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { LabError } from "../errors.js";
 import { SYNTHETIC_PREFIX, syntheticSpec } from "./builtin/synthetic.js";
 import { XEN_BUILTINS, xenBuiltins } from "./builtin/xen.js";
+import { importXenDefs, parseXenDefsArg, XEN_DEFS_PREFIX } from "./import/xen-defs.js";
 import type { Spec } from "./types.js";
 import { parseSpecJson } from "./validate.js";
 
@@ -19,7 +20,7 @@ export function listBuiltins(): string[] {
   return [...XEN_BUILTINS, "synthetic:N"];
 }
 
-const NOT_FOUND = `no such file, and not a built-in (${[...XEN_BUILTINS.slice(0, 3), "synthetic:N"].join(", ")})`;
+const NOT_FOUND = `no such file, and not a built-in (${[...XEN_BUILTINS.slice(0, 3), "synthetic:N"].join(", ")}) or ${XEN_DEFS_PREFIX}FILE#CALLER`;
 
 /**
  * `xen:*` and `synthetic:*` are built-ins; anything else is a JSON file.
@@ -28,6 +29,10 @@ const NOT_FOUND = `no such file, and not a built-in (${[...XEN_BUILTINS.slice(0,
  */
 export function loadSpec(arg: string): Spec {
   if (arg.startsWith(SYNTHETIC_PREFIX)) return syntheticSpec(arg);
+  if (arg.startsWith(XEN_DEFS_PREFIX)) {
+    const { file, caller } = parseXenDefsArg(arg);
+    return importXenDefs(file, { caller }).spec;
+  }
   if (arg.startsWith("xen:")) {
     const build = Object.hasOwn(xenBuiltins, arg) ? xenBuiltins[arg] : undefined;
     if (!build) {

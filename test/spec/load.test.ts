@@ -30,7 +30,7 @@ describe("loadSpec", () => {
     const e = labError(() => loadSpec(join(dir, "nope.json")));
     expect(e.code).toBe("spec-not-found");
     expect(e.problems).toEqual([
-      { path: join(dir, "nope.json"), message: "no such file, and not a built-in (xen:pv64, xen:hvm64, xen:arm, synthetic:N)" },
+      { path: join(dir, "nope.json"), message: "no such file, and not a built-in (xen:pv64, xen:hvm64, xen:arm, synthetic:N) or xen-defs:FILE#CALLER" },
     ]);
   });
 
