@@ -28,8 +28,9 @@ ${cmds}
 Strategies (default set: ${defaultStrategyNames().join(", ")}):
 ${strats}
 
-Exit codes: 0 ok, 1 the command found a problem (e.g. a check mismatch), 2 usage or input error,
-70 internal error (a dispatch-lab bug). See docs/cli.md.`;
+Exit codes: 0 ok, 1 the command found a problem (a check mismatch, failed cells in a run, a lint
+error), 2 usage or input error, 70 internal error (a dispatch-lab bug), 130 a run interrupted
+(results kept: run --resume). See docs/cli.md.`;
 }
 
 const commandHelp = (c: Command): string => `${c.summary}\n\nUsage: ${c.usage}\n\n${c.help}`;
