@@ -9,6 +9,8 @@ import { emitInWorker, type WorkerModule } from "./emit-in-worker.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { answers } from "../report/answers.js";
+import { renderHtml } from "../report/html.js";
+import { writeFileAtomic } from "../io.js";
 import { summarizeCells } from "../results/analyze.js";
 import { readResults } from "../results/read.js";
 import { RESULTS_SCHEMA, type CellRecord, type Results, type RunConfig, type Session } from "../results/schema.js";
@@ -169,6 +171,12 @@ function persister(results: Results, out: string, interrupted: () => boolean): {
         results.sessions.at(-1)!.finishedAt = new Date().toISOString();
       }
       files = writeResults(out, results);
+      if (final) {
+        // The report renders charts (~1 s): once, at the end, next to the CSVs.
+        const report = join(out, "report.html");
+        writeFileAtomic(report, renderHtml([results]));
+        files = [...files, report];
+      }
     },
     files: () => files,
   };

@@ -41,6 +41,8 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
     const summary = readFileSync(join(out, "summary.csv"), "utf8").trim().split("\n");
     expect(summary[0]).toBe(SUMMARY_COLUMNS.join(","));
     expect(summary).toHaveLength(1 + 8);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain('data-chart="bars"');
+    expect(r.out).toContain(join(out, "report.html"));
   });
 
   it("CSV columns are pinned (a change is a schema change: update docs/results.md)", () => {

@@ -3,7 +3,8 @@ import { checkCommand } from "./check.js";
 import { emitCommand } from "./emit.js";
 import { importCommand } from "./import.js";
 import { lintCommand } from "./lint.js";
+import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 
 /** The command registry: adding a command is adding a file and a line here. */
-export const commands: Readonly<Record<string, Command>> = Object.fromEntries([runCommand, checkCommand, emitCommand, lintCommand, importCommand].map((c) => [c.name, c]));
+export const commands: Readonly<Record<string, Command>> = Object.fromEntries([runCommand, reportCommand, checkCommand, emitCommand, lintCommand, importCommand].map((c) => [c.name, c]));

@@ -1,0 +1,165 @@
+/**
+ * One self-contained HTML report from one or more results files: no
+ * scripts, no external styles, fonts or images, no network; it opens from
+ * disk and prints. Charts are inline SVG rendered at report time (charts.ts).
+ */
+import type { CellSummary, Results } from "../results/schema.js";
+import { fingerprintSummary } from "../run/fingerprint.js";
+import { machineLabel, ratioHeatmap, strategyBars } from "./charts.js";
+
+/** HTML-escapes text for element content and double-quoted attributes. */
+export function escapeHtml(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** "1.23 [1.10, 1.40]" with `digits` decimals, or "–" when missing. */
+export function withCi(value: number | undefined, ciLow: number | undefined, ciHigh: number | undefined, digits = 2): string {
+  if (value === undefined || !Number.isFinite(value)) return "–";
+  const ci = ciLow !== undefined && ciHigh !== undefined ? ` [${ciLow.toFixed(digits)}, ${ciHigh.toFixed(digits)}]` : "";
+  return `${value.toFixed(digits)}${ci}`;
+}
+
+/** The summary table's cells for one summary, as text (shared with markdown.ts). */
+export function summaryRow(s: CellSummary): string[] {
+  return [
+    s.workload,
+    s.strategy,
+    s.tier,
+    s.gross ? withCi(s.gross.median, s.gross.ciLow, s.gross.ciHigh) : "–",
+    s.net ? withCi(s.net.diff, s.net.ciLow, s.net.ciHigh) : "–",
+    s.ratio ? withCi(s.ratio.ratio, s.ratio.ciLow, s.ratio.ciHigh, 3) : "–",
+    String(s.gross?.n ?? 0),
+    s.error ? `${s.status}: ${s.error}` : s.status,
+  ];
+}
+
+export const SUMMARY_HEADER = ["workload", "strategy", "tier", "gross ns/dispatch [95% CI]", "net ns/dispatch [95% CI]", "ratio to reference [95% CI]", "samples", "status"];
+
+const STYLE = `
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --head: #f6f8fa; --plot-background: var(--bg); }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --head: #151b23; }
+}
+@media print { :root { --fg: #000; --bg: #fff; --muted: #444; --line: #999; --head: #eee; } section { break-inside: avoid-page; } }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 2.5rem; } h3 { font-size: 1.05rem; margin-top: 1.5rem; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid var(--line); padding: .2rem .5rem; text-align: left; vertical-align: top; }
+th { background: var(--head); }
+td.num { text-align: right; white-space: nowrap; }
+.muted, figcaption { color: var(--muted); }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .92em; }
+figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; overflow: visible; }
+svg[data-chart] { color: var(--fg); background: var(--bg); }
+tr.failed td { color: #c62828; }
+details { margin: .5rem 0; }
+`;
+
+const table = (header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set(), rowClass?: (i: number) => string): string =>
+  `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r, i) => `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ""}>${r.map((c, j) => `<td${numeric.has(j) ? ' class="num"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+
+const kv = (rows: Array<[string, unknown]>): string =>
+  table(["field", "value"], rows.map(([k, v]) => [k, v === null || v === undefined ? "unknown" : Array.isArray(v) ? v.join(" ") || "(none)" : String(v)]));
+
+function fingerprintHtml(r: Results): string {
+  const fp = r.fingerprint;
+  const { cpu } = fp;
+  const mitigations = Object.entries(fp.mitigations);
+  const pinning = r.sessions.map((s, i) => `session ${i}: cpu ${s.pinning.cpu}, ${s.pinning.pinned ? "pinned" : "not pinned"}${s.pinning.note ? ` (${s.pinning.note})` : ""}`);
+  return [
+    `<p>${escapeHtml(fingerprintSummary(fp))}</p>`,
+    `<h3>CPU</h3>`,
+    kv([
+      ["machine id", fp.machineId],
+      ["vendor", cpu.vendor],
+      ["model", cpu.model],
+      ["family", cpu.family],
+      ["model number", cpu.modelNumber],
+      ["stepping", cpu.stepping],
+      ["microcode", cpu.microcode],
+      ["logical cores", cpu.logicalCores],
+      ["physical cores", cpu.physicalCores],
+      ["SMT", cpu.smt],
+      ["MHz", cpu.mhz],
+      ["virtualization", fp.virtualization],
+    ]),
+    `<h3>Mitigations (/sys/devices/system/cpu/vulnerabilities)</h3>`,
+    mitigations.length ? table(["file", "content"], mitigations) : `<p class="muted">none recorded</p>`,
+    `<h3>Kernel, runtime, pinning</h3>`,
+    kv([
+      ["kernel release", fp.kernel.release],
+      ["kernel version", fp.kernel.version],
+      ["os", `${fp.os.platform} ${fp.os.arch}`],
+      ["hostname", fp.os.hostname],
+      ["node", fp.runtime.node],
+      ["v8", fp.runtime.v8],
+      ["execArgv", fp.runtime.execArgv],
+      ["pinning", pinning.join("; ")],
+      ...Object.entries(r.tool).map(([k, v]): [string, unknown] => [`tool ${k}`, v]),
+      ["could not read", fp.unknown.join("; ") || "(nothing)"],
+    ]),
+    `<h3>Config</h3>`,
+    kv(Object.entries(r.config).map(([k, v]): [string, unknown] => [k, v === null ? "null" : v])),
+  ].join("\n");
+}
+
+function inputHtml(r: Results, index: number, multi: boolean): string {
+  const { config } = r;
+  const title = multi ? `Input ${machineLabel(r, index)}` : `Machine: ${r.fingerprint.cpu.model ?? "unknown CPU"}`;
+  const charts: string[] = [];
+  for (const tier of config.tiers)
+    for (const workload of config.workloads) {
+      const svg = strategyBars(r, workload, tier);
+      const name = config.tiers.length > 1 ? `${workload} (${tier})` : workload;
+      if (svg) charts.push(`<figure>${svg}<figcaption>${escapeHtml(name)}: gross ns per dispatch, median with 95% CI; ${escapeHtml(config.control)} is the control kernel (muted).</figcaption></figure>`);
+    }
+  const numeric = new Set([3, 4, 5, 6]);
+  return [
+    `<section class="input" data-input="${index}">`,
+    `<h2>${escapeHtml(title)}</h2>`,
+    `<p class="muted">spec ${escapeHtml(r.spec.name)} <span class="mono">${escapeHtml(r.spec.hash.slice(0, 16))}</span>, reference ${escapeHtml(config.reference)}, control ${escapeHtml(config.control)}, ${escapeHtml(r.complete ? "complete" : "incomplete")}, started ${escapeHtml(r.sessions[0]?.startedAt ?? "?")}</p>`,
+    `<h3>Answers</h3>`,
+    r.answers.length ? `<ul class="answers">${r.answers.map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>` : `<p class="muted">no answers</p>`,
+    `<h3>Summary</h3>`,
+    table(SUMMARY_HEADER, r.summaries.map(summaryRow), numeric, (i) => (r.summaries[i]!.status === "failed" ? "failed" : "")),
+    `<p class="muted">gross: loop + call + dispatch + handler; net: gross minus ${escapeHtml(config.control)}; ratio: gross over ${escapeHtml(config.reference)}; ns per dispatch, bootstrap 95% CIs.</p>`,
+    `<h3>Charts</h3>`,
+    charts.join("\n") || `<p class="muted">nothing measured</p>`,
+    `<h3>Machine fingerprint</h3>`,
+    fingerprintHtml(r),
+    `</section>`,
+  ].join("\n");
+}
+
+function heatmapsHtml(list: readonly Results[]): string {
+  const first = list[0]!;
+  const out: string[] = [];
+  for (const tier of first.config.tiers)
+    for (const workload of first.config.workloads) {
+      const svg = ratioHeatmap(list, workload, tier);
+      if (svg) out.push(`<figure>${svg}<figcaption>${escapeHtml(workload)}: gross ratio to the reference per machine; blue faster, red slower, white equal.</figcaption></figure>`);
+    }
+  return out.length ? `<section class="machines"><h2>Across machines</h2>\n${out.join("\n")}</section>` : "";
+}
+
+/** The report as one HTML document (string). */
+export function renderHtml(resultsList: Results[]): string {
+  if (resultsList.length === 0) throw new Error("renderHtml: no results to report");
+  const multi = resultsList.length > 1;
+  const specs = [...new Set(resultsList.map((r) => r.spec.name))].join(", ");
+  const title = `dispatch-lab report: ${specs}${multi ? `, ${resultsList.length} inputs` : ""}`;
+  return [
+    "<!doctype html>",
+    `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<meta name="color-scheme" content="light dark">`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    multi ? heatmapsHtml(resultsList) : "",
+    ...resultsList.map((r, i) => inputHtml(r, i, multi)),
+    `</body></html>`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,90 @@
+/**
+ * The report in a real browser: headless Chromium (Debian's, at
+ * /usr/bin/chromium) driven by playwright-core, which never downloads one.
+ * Without it the test skips here and fails under CI (CI installs it).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Results } from "../../src/results/schema.js";
+import { renderHtml } from "../../src/report/html.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const hasChromium = existsSync(CHROMIUM);
+
+const fixture = (name: string): Results =>
+  JSON.parse(readFileSync(join(ROOT, "test/fixtures/report", name), "utf8")) as Results;
+
+if (!hasChromium && !process.env.CI) {
+  console.warn(`skipping test/report/browser.test.ts: no ${CHROMIUM} (apt-get install chromium); under CI this test fails instead`);
+}
+
+describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-report-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("loads from file:// without errors, every chart has marks, and screenshots", async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: CI must install chromium`).toBe(true);
+    const file = join(dir, "report.html");
+    writeFileSync(file, renderHtml([fixture("results-a.json"), fixture("results-b.json")]));
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(`console: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => errors.push(`page: ${e.message}`));
+      page.on("request", (r) => {
+        if (!r.url().startsWith("file:")) requests.push(r.url());
+      });
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+
+      const charts = await page.$$eval("[data-chart]", (els) =>
+        els.map((el) => ({
+          kind: el.getAttribute("data-chart"),
+          tag: el.tagName.toLowerCase(),
+          role: el.getAttribute("role"),
+          title: el.querySelector(":scope > title")?.textContent ?? "",
+          marks: el.querySelectorAll("[aria-label] rect, [aria-label] line, [aria-label] path").length,
+          width: el.getBoundingClientRect().width,
+          height: el.getBoundingClientRect().height,
+        })),
+      );
+      expect(charts.filter((c) => c.kind === "bars")).toHaveLength(4);
+      expect(charts.filter((c) => c.kind === "heatmap")).toHaveLength(2);
+      for (const c of charts) {
+        expect(c.tag).toBe("svg");
+        expect(c.role).toBe("img");
+        expect(c.title.length).toBeGreaterThan(0);
+        expect(c.marks, `${c.kind} "${c.title}" has no marks`).toBeGreaterThan(0);
+        expect(c.width).toBeGreaterThan(100);
+        expect(c.height).toBeGreaterThan(50);
+      }
+      // Inline SVG parsed as SVG (not unknown HTML elements): it has geometry.
+      const barRects = await page.$$eval('svg[data-chart="bars"] g[aria-label="bar"] rect', (els) => els.map((e) => (e as SVGRectElement).getBBox().width));
+      expect(barRects.length).toBe(16);
+      expect(barRects.every((w) => w > 0)).toBe(true);
+
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+
+      mkdirSync(join(ROOT, "test-output"), { recursive: true });
+      await page.screenshot({ path: join(ROOT, "test-output/report.png"), fullPage: true });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.screenshot({ path: join(ROOT, "test-output/report-dark.png"), fullPage: true });
+      expect(existsSync(join(ROOT, "test-output/report.png"))).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+});
