@@ -9,7 +9,6 @@ import { emitInWorker, type WorkerModule } from "./emit-in-worker.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { answers } from "../report/answers.js";
-import { renderHtml } from "../report/html.js";
 import { writeFileAtomic } from "../io.js";
 import { summarizeCells } from "../results/analyze.js";
 import { readResults } from "../results/read.js";
@@ -171,12 +170,6 @@ function persister(results: Results, out: string, interrupted: () => boolean): {
         results.sessions.at(-1)!.finishedAt = new Date().toISOString();
       }
       files = writeResults(out, results);
-      if (final) {
-        // The report renders charts (~1 s): once, at the end, next to the CSVs.
-        const report = join(out, "report.html");
-        writeFileAtomic(report, renderHtml([results]));
-        files = [...files, report];
-      }
     },
     files: () => files,
   };
@@ -216,5 +209,17 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     onRound: (done, planned) => req.progress?.round?.(done, planned),
     persist: (_cells, final) => writer.persist(final),
   });
-  return { results, files: writer.files(), failedCells: cells.filter((c) => c.status === "failed").length };
+  return { results, files: [...writer.files(), await writeReport(results, req.out)], failedCells: cells.filter((c) => c.status === "failed").length };
+}
+
+/**
+ * report.html next to the CSVs, once, at the end. Charts (Observable Plot,
+ * linkedom) load only here, so neither the measuring loop nor a library user
+ * who only emits pays for them.
+ */
+async function writeReport(results: Results, out: string): Promise<string> {
+  const { renderHtml } = await import("../report/html.js");
+  const path = join(out, "report.html");
+  writeFileAtomic(path, renderHtml([results]));
+  return path;
 }
