@@ -145,8 +145,10 @@ export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o
     hooks.persist(cells, false);
     const restartMs = (Date.now() - startedAt) * (o.processes - 1); // the later segments start every cell again
     const rng = seededRng(o.seed + o.session);
-    const firstRound = Math.max(0, ...cells.flatMap((c) => c.samples.map((s) => s.round + 1)));
-    const firstSegment = Math.max(0, ...cells.flatMap((c) => c.samples.map((s) => s.segment + 1)));
+    // Resumed sessions number their rounds and segments on (a reduce: a spread of every sample could exceed the argument limit).
+    const next = (field: "round" | "segment") => cells.reduce((m, c) => c.samples.reduce((n, s) => Math.max(n, s[field] + 1), m), 0);
+    const firstRound = next("round");
+    const firstSegment = next("segment");
     const live = () => cells.filter((c) => c.status === "ok" && procs.has(c.id));
     const wanted = (c: CellRun) => (o.samples === undefined ? Infinity : o.samples - c.samples.length);
     const budgetRounds = Math.floor((o.deadline - o.reserveMs - restartMs - Date.now()) / Math.max(roundCostMs(live(), o.targetSampleMs), 1));
