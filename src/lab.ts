@@ -9,7 +9,7 @@ import { loadBodyLibrary, type BodyLibrary } from "./emit/bodies.js";
 import { emitModules, type EmittedModule } from "./emit/emit.js";
 import { toolVersions } from "./paths.js";
 import { selectStrategies } from "./emit/strategies/index.js";
-import { loadSpec, specHash } from "./spec/load.js";
+import { loadSpec } from "./spec/load.js";
 import type { Spec } from "./spec/types.js";
 
 export type { Spec, HandlerSpec, Handler, ParamType } from "./spec/types.js";
@@ -46,7 +46,8 @@ export async function emit(request: EmitRequest): Promise<EmitResult> {
   const chosen = selectStrategies(request.strategies);
   const library = await loadBodyLibrary(request.bodies);
   const modules = emitModules(spec, chosen, { library, withText: request.withText ?? false });
-  return { spec, specHash: specHash(spec), library, modules, toolVersions: toolVersions() };
+  // emitModules hashed the spec once for every module's self-description: reuse it.
+  return { spec, specHash: modules[0]!.specHash, library, modules, toolVersions: toolVersions() };
 }
 
 export interface CheckRequest extends Omit<EmitRequest, "withText"> {

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { LabError } from "../errors.js";
+import { textTable } from "../report/text-table.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { DEFAULT_SPEC, listBuiltins, loadSpec } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
@@ -46,10 +47,7 @@ export function intOption(values: Record<string, unknown>, name: string, fallbac
 export const str = (values: Record<string, unknown>, name: string): string | undefined => values[name] as string | undefined;
 
 /** Left-aligned text columns, for terminal tables. */
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
-}
+export const table = (rows: string[][]): string => textTable(rows).join("\n");
 
 /** --spec, --strategies, --bodies: how every command that builds modules picks them. */
 export const MODULE_OPTIONS = {

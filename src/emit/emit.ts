@@ -25,15 +25,13 @@ export interface EmitOptions {
   library: BodyLibrary;
   /** Also produce the .wat text (slower; `emit` writes it, `check` does not need it). */
   withText?: boolean;
-  /** Extra bytes in a custom section, so that two cells never share module bytes (V8 caches by bytes). */
-  tag?: string;
 }
 
 const encoder = new TextEncoder();
 
 export function emitStrategy(spec: Spec, strategy: Strategy, options: EmitOptions, hash = specHash(spec)): EmittedModule {
   const plan = strategy.plan(spec);
-  const about = { tool: "dispatch-lab", strategy: strategy.name, spec: spec.name, specHash: hash, ...(options.tag ? { tag: options.tag } : {}) };
+  const about = { tool: "dispatch-lab", strategy: strategy.name, spec: spec.name, specHash: hash };
   const { bytes, text } = link({
     spec,
     plan,

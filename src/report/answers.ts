@@ -22,7 +22,9 @@ export function answers(summaries: readonly CellSummary[], config: RunConfig): s
   const groups = new Map<string, CellSummary[]>();
   for (const s of summaries) {
     const key = config.tiers.length > 1 ? `${s.workload} (${s.tier})` : s.workload;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
   return [...groups.entries()].map(([label, cells]) => {
     const ok = cells.filter((c) => c.ratio && c.strategy !== config.reference && c.strategy !== config.control);

@@ -5,6 +5,7 @@
  */
 import pc from "picocolors";
 import type { CellSummary, Results } from "../results/schema.js";
+import { textTable } from "./text-table.js";
 
 const cellText = (s: CellSummary | undefined, control: string): string => {
   if (!s) return "";
@@ -15,11 +16,6 @@ const cellText = (s: CellSummary | undefined, control: string): string => {
   return s.ratio ? `${value} ${s.ratio.ratio.toFixed(2)}x` : value;
 };
 
-function pad(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "));
-}
-
 export function resultsTable(r: Results): string {
   const { strategies, reference, control } = r.config;
   const multiTier = r.config.tiers.length > 1;
@@ -29,7 +25,7 @@ export function resultsTable(r: Results): string {
       const label = multiTier ? `${workload} (${tier})` : workload;
       rows.push([label, ...strategies.map((st) => cellText(r.summaries.find((s) => s.strategy === st && s.workload === workload && s.tier === tier), control))]);
     }
-  const [head, ...body] = pad(rows);
+  const [head, ...body] = textTable(rows, "right");
   const legend = `net ns/dispatch ± CI half-width (95%), and gross time as a ratio to ${reference}; ${control} (the control kernel) shows its gross ns/dispatch`;
   return [pc.bold(head!), ...body, pc.dim(legend)].join("\n");
 }
