@@ -21,7 +21,10 @@ export { strategies, defaultStrategyNames } from "./emit/strategies/index.js";
 export { loadSpec, specHash } from "./spec/load.js";
 export { validateSpec } from "./spec/validate.js";
 export { run, type RunRequest, type RunOutcome, type RunProgress } from "./lab/run.js";
-export type { Results, CellSummary, CellRecord, RunConfig } from "./results/schema.js";
+export { sweep, type SweepRequest, type SweepOutcome, type SweepProgress } from "./lab/sweep.js";
+export { readResults } from "./results/read.js";
+export type { Dataset, Results, CellSummary, CellRecord, RunConfig } from "./results/schema.js";
+export type { SweepAnalysis, SweepKind, SweepPoint, SweepRecord } from "./sweep/types.js";
 
 export interface EmitRequest {
   /** A spec (validated), a file path, or a built-in name such as "xen:pv64". */

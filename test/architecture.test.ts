@@ -44,6 +44,12 @@ describe("architecture", () => {
     }
   });
 
+  it("sweep plans and analyses are pure: no processes, no modules, no files", () => {
+    for (const f of all.filter((x) => x.file.startsWith("sweep/"))) {
+      expect(f.imports.filter((i) => /\/(emit|check|cli|report|lab)\/|lab\.js|node:|\/run\/(runner|child|cell-process|pin|fingerprint)/.test(i)), f.file).toEqual([]);
+    }
+  });
+
   it("check runs modules as data: it never emits", () => {
     for (const f of all.filter((x) => x.file.startsWith("check/"))) {
       expect(f.imports.filter((i) => /binaryen|emit\.js|bodies\.js/.test(i)), f.file).toEqual([]);

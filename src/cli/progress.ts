@@ -4,15 +4,15 @@
  * stderr so stdout holds only the results.
  */
 import cliProgress from "cli-progress";
-import type { RunProgress } from "../lab/run.js";
+import type { SweepProgress } from "../lab/sweep.js";
 
 const interactive = () => !!process.stderr.isTTY && !process.env["CI"];
 
-export function runProgress(): RunProgress & { stop(): void } {
+export function runProgress(): SweepProgress & { stop(): void } {
   return interactive() ? barProgress() : lineProgress((t) => process.stderr.write(t + "\n"));
 }
 
-function barProgress(): RunProgress & { stop(): void } {
+function barProgress(): SweepProgress & { stop(): void } {
   const bar = new cliProgress.SingleBar(
     { format: "{phase} [{bar}] {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}", hideCursor: true, clearOnComplete: false, stream: process.stderr },
     cliProgress.Presets.shades_classic,
@@ -26,6 +26,11 @@ function barProgress(): RunProgress & { stop(): void } {
     } else bar.update(done);
   };
   return {
+    point: (done, total, label) => {
+      if (phase) bar.stop();
+      phase = "";
+      process.stderr.write(`point ${done}/${total}: ${label}\n`);
+    },
     cellStarted: (done, total) => show("starting cells ", done, total),
     round: (done, planned) => show("measuring rounds", done, planned),
     stop: () => bar.stop(),
@@ -33,7 +38,7 @@ function barProgress(): RunProgress & { stop(): void } {
 }
 
 /** About ten lines per phase, with elapsed time and a linear ETA. */
-export function lineProgress(write: (line: string) => void, now = () => Date.now()): RunProgress & { stop(): void } {
+export function lineProgress(write: (line: string) => void, now = () => Date.now()): SweepProgress & { stop(): void } {
   const started = now();
   let phaseStart = started;
   let last = -1;
@@ -48,6 +53,10 @@ export function lineProgress(write: (line: string) => void, now = () => Date.now
     write(`[dispatch-lab] ${what} ${done}/${total}, ${elapsed.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s`);
   };
   return {
+    point: (done, total, label) => {
+      last = -1;
+      write(`[dispatch-lab] point ${done}/${total}: ${label}, ${((now() - started) / 1000).toFixed(0)} s elapsed`);
+    },
     cellStarted: (done, total) => report("started cells", done, total),
     round: (done, planned) => report("measured rounds", done, planned),
     stop: () => undefined,

@@ -23,13 +23,13 @@ export interface EmitJob {
   bodies: string | null;
 }
 
-export type EmitReply = { ok: true; modules: WorkerModule[] } | { ok: false; error: { code: LabError["code"]; problems: Problem[]; fix: string | undefined } } | { ok: false; crash: string };
+export type EmitReply = { ok: true; modules: WorkerModule[][] } | { ok: false; error: { code: LabError["code"]; problems: Problem[]; fix: string | undefined } } | { ok: false; crash: string };
 
 /** The compiled worker entry (the CLI and tests run from dist/). */
 const WORKER = join(packageRoot, "dist", "src", "lab", "emit-worker.js");
 
-
-export function emitInWorker(spec: Spec, strategies: string[], bodies: string | null): Promise<WorkerModule[]> {
+/** One job per spec, all in one child (binaryen loads once): the modules of each job, in job order. */
+export function emitInWorker(jobs: readonly EmitJob[]): Promise<WorkerModule[][]> {
   return new Promise((resolve, reject) => {
     const child = fork(WORKER, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
     let replied = false;
@@ -43,6 +43,6 @@ export function emitInWorker(spec: Spec, strategies: string[], bodies: string | 
     child.once("exit", (code, signal) => {
       if (!replied) reject(new Error(`emit process ended without a reply (${signal ?? `exit code ${code}`})`));
     });
-    child.send({ spec, strategies, bodies } satisfies EmitJob);
+    child.send(jobs);
   });
 }

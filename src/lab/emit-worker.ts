@@ -5,17 +5,26 @@ import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import type { EmitJob, EmitReply } from "./emit-in-worker.js";
 
-async function work({ spec, strategies, bodies }: EmitJob): Promise<EmitReply> {
+/** A sweep's points share their body library: compile it once. */
+const libraries = new Map<string | null, ReturnType<typeof loadBodyLibrary>>();
+
+async function emitJob({ spec, strategies, bodies }: EmitJob) {
+  if (!libraries.has(bodies)) libraries.set(bodies, loadBodyLibrary(bodies ?? undefined));
+  const library = await libraries.get(bodies)!;
+  return emitModules(spec, selectStrategies(strategies.join(",")), { library }).map((m) => ({ strategy: m.strategy, bytes: m.bytes, audit: m.audit }));
+}
+
+async function work(jobs: EmitJob[]): Promise<EmitReply> {
   try {
-    const library = await loadBodyLibrary(bodies ?? undefined);
-    const modules = emitModules(spec, selectStrategies(strategies.join(",")), { library });
-    return { ok: true, modules: modules.map((m) => ({ strategy: m.strategy, bytes: m.bytes, audit: m.audit })) };
+    const modules = [];
+    for (const job of jobs) modules.push(await emitJob(job));
+    return { ok: true, modules };
   } catch (e) {
     if (e instanceof LabError) return { ok: false, error: { code: e.code, problems: [...e.problems], fix: e.fix } };
     return { ok: false, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
 }
 
-process.once("message", (job: EmitJob) => {
-  void work(job).then((reply) => process.send!(reply));
+process.once("message", (jobs: EmitJob[]) => {
+  void work(jobs).then((reply) => process.send!(reply));
 });

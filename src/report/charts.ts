@@ -14,9 +14,9 @@ import type { Tier } from "../run/tiers.js";
 export const BAR_COLOR = "#4e79a7";
 export const CONTROL_COLOR = "#a0a4ab";
 
-const WIDTH = 720;
+export const WIDTH = 720;
 
-function freshDocument(): Document {
+export function freshDocument(): Document {
   const { document } = parseHTML("<!doctype html><html><head></head><body></body></html>");
   return document as unknown as Document;
 }
@@ -26,7 +26,7 @@ function freshDocument(): Document {
  * dropped (inline SVG in HTML gets its namespace from the parser), so the
  * report holds no http(s) string at all.
  */
-function finish(el: Element, doc: Document, kind: string, label: string, width: number, height: number): string {
+export function finish(el: Element, doc: Document, kind: string, label: string, width: number, height: number): string {
   const svg = el.tagName.toLowerCase() === "svg" ? el : el.querySelector("svg");
   if (!svg) throw new Error("Plot produced no <svg>");
   svg.setAttribute("data-chart", kind);

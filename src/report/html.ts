@@ -3,9 +3,10 @@
  * scripts, no external styles, fonts or images, no network; it opens from
  * disk and prints. Charts are inline SVG rendered at report time (charts.ts).
  */
-import type { CellSummary, Results } from "../results/schema.js";
+import type { CellSummary, Dataset, Results } from "../results/schema.js";
 import { fingerprintSummary } from "../run/fingerprint.js";
 import { machineLabel, ratioHeatmap, strategyBars } from "./charts.js";
+import { sweepSectionHtml } from "./sweep-section.js";
 
 /** HTML-escapes text for element content and double-quoted attributes. */
 export function escapeHtml(text: unknown): string {
@@ -55,7 +56,7 @@ tr.failed td { color: #c62828; }
 details { margin: .5rem 0; }
 `;
 
-const table = (header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set(), rowClass?: (i: number) => string): string =>
+export const table = (header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set(), rowClass?: (i: number) => string): string =>
   `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r, i) => `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ""}>${r.map((c, j) => `<td${numeric.has(j) ? ' class="num"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
@@ -144,12 +145,37 @@ function heatmapsHtml(list: readonly Results[]): string {
   return out.length ? `<section class="machines"><h2>Across machines</h2>\n${out.join("\n")}</section>` : "";
 }
 
-/** The report as one HTML document (string). */
-export function renderHtml(resultsList: Results[]): string {
-  if (resultsList.length === 0) throw new Error("renderHtml: no results to report");
-  const multi = resultsList.length > 1;
-  const specs = [...new Set(resultsList.map((r) => r.spec.name))].join(", ");
-  const title = `dispatch-lab report: ${specs}${multi ? `, ${resultsList.length} inputs` : ""}`;
+/**
+ * A sweep's section: its curves and tables, the machine it ran on, and each
+ * point's summary table folded away (a position sweep has hundreds of cells:
+ * bars per workload would bury the curve).
+ */
+function sweepDatasetHtml(d: Dataset, index: number): string {
+  const sweep = d.sweep!;
+  const first = d.runs[0]!;
+  const points = d.runs.map((r, i) => {
+    const label = sweep.points[i]?.label ?? r.spec.name;
+    return `<details><summary>${escapeHtml(label)}: spec ${escapeHtml(r.spec.name)}, ${r.summaries.length} cells${r.complete ? "" : " (incomplete)"}</summary>${table(SUMMARY_HEADER, r.summaries.map(summaryRow), new Set([3, 4, 5, 6]), (j) => (r.summaries[j]!.status === "failed" ? "failed" : ""))}</details>`;
+  });
+  return [
+    `<section class="input" data-input="${index}">`,
+    sweepSectionHtml(sweep),
+    `<h3>Per point</h3>`,
+    points.join("\n"),
+    `<h3>Machine fingerprint</h3>`,
+    fingerprintHtml(first),
+    `</section>`,
+  ].join("\n");
+}
+
+/** The report as one HTML document (string), from one or more datasets (results.json files). */
+export function renderHtml(datasets: Dataset[]): string {
+  if (datasets.length === 0) throw new Error("renderHtml: no results to report");
+  const runs = datasets.flatMap((d) => (d.sweep ? [] : d.runs));
+  const sweeps = datasets.filter((d) => d.sweep);
+  const multi = runs.length > 1;
+  const specs = [...new Set(datasets.flatMap((d) => (d.sweep ? [`${d.sweep.kind} sweep`] : d.runs.map((r) => r.spec.name))))].join(", ");
+  const title = `dispatch-lab report: ${specs}${datasets.length > 1 ? `, ${datasets.length} inputs` : ""}`;
   return [
     "<!doctype html>",
     `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
@@ -157,8 +183,9 @@ export function renderHtml(resultsList: Results[]): string {
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style></head><body>`,
     `<h1>${escapeHtml(title)}</h1>`,
-    multi ? heatmapsHtml(resultsList) : "",
-    ...resultsList.map((r, i) => inputHtml(r, i, multi)),
+    multi ? heatmapsHtml(runs) : "",
+    ...runs.map((r, i) => inputHtml(r, i, multi)),
+    ...sweeps.map((d, i) => sweepDatasetHtml(d, runs.length + i)),
     `</body></html>`,
     "",
   ].join("\n");

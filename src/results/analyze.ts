@@ -54,12 +54,13 @@ export function timeBlocks(samples: readonly { round: number; segment: number }[
   return samples.map((s) => label.get(`${s.segment}:${s.round}`)!);
 }
 
-const blocksOf = (samples: readonly { round: number; segment: number }[]) => {
+export const blocksOf = (samples: readonly { round: number; segment: number }[]) => {
   const blocks = timeBlocks(samples);
   return new Set(blocks).size > 1 ? { blocks } : {};
 };
 
-function compare<T>(a: CellRecord, b: CellRecord, fn: (x: number[], y: number[], o: CompareOptions) => T, seed: number): T {
+/** fn (a ratio or difference of medians) of two cells: paired by round when they share enough rounds, with time blocks. */
+export function compareCells<T>(a: CellRecord, b: CellRecord, fn: (x: number[], y: number[], o: CompareOptions) => T, seed: number): T {
   const [x, y, shared] = alignByRound(a.samples, b.samples);
   if (x.length >= MIN_PAIRED_ROUNDS) return fn(x, y, { seed, paired: true, ...blocksOf(shared) });
   return fn(values(a.samples), values(b.samples), { seed, paired: false });
@@ -76,9 +77,9 @@ export function summarizeCells(cells: readonly CellRecord[], config: RunConfig):
     const control = cell.strategy === config.control ? undefined : measured(byKey.get(cellKey({ ...cell, strategy: config.control })));
     const reference = measured(byKey.get(cellKey({ ...cell, strategy: config.reference })));
     const gross = has ? summarize(values(cell.samples), { seed, ...blocksOf(cell.samples) }) : null;
-    const net = has && control ? compare(cell, control, differenceOfMedians, seed) : null;
-    const ratio = has && reference ? compare(cell, reference, ratioOfMedians, seed) : null;
-    const vsReference = has && reference ? compare(cell, reference, differenceOfMedians, seed) : null;
+    const net = has && control ? compareCells(cell, control, differenceOfMedians, seed) : null;
+    const ratio = has && reference ? compareCells(cell, reference, ratioOfMedians, seed) : null;
+    const vsReference = has && reference ? compareCells(cell, reference, differenceOfMedians, seed) : null;
     const interval = net ?? (gross ? { ciLow: gross.ciLow, ciHigh: gross.ciHigh } : null);
     return {
       id: cell.id,

@@ -12,8 +12,14 @@ import type { DifferenceOfMedians, RatioOfMedians } from "../stats/compare.js";
 import type { Summary } from "../stats/summary.js";
 import type { MixEntry } from "../workload/types.js";
 import type { Handler } from "../spec/types.js";
+import type { SweepRecord } from "../sweep/types.js";
 
-export const RESULTS_SCHEMA = "dispatch-lab/results@1";
+export const RESULTS_SCHEMA = "dispatch-lab/results@2";
+/** One run per file, without the envelope: still read (as a dataset of that one run). */
+export const RESULTS_SCHEMA_V1 = "dispatch-lab/results@1";
+
+/** The control kernel every run measures: the same loop with one direct call; net cost = gross - its gross. */
+export const CONTROL = "direct";
 
 export interface RunConfig {
   /** The spec argument as given (a file path or a built-in name). */
@@ -71,8 +77,8 @@ export interface Session {
   pinning: Pinning;
 }
 
+/** One run: one machine, one spec, its cells. */
 export interface Results {
-  schema: typeof RESULTS_SCHEMA;
   /** False while running or after an interruption: `run --resume` completes it. */
   complete: boolean;
   sessions: Session[];
@@ -86,4 +92,18 @@ export interface Results {
   summaries: CellSummary[];
   /** One sentence per workload and tier that answers the question. */
   answers: string[];
+}
+
+/**
+ * What results.json holds: one or more runs. `run` writes one; a sweep one
+ * per point (with `sweep` saying what the points are); a merge the runs of
+ * many machines. Every run carries its own fingerprint, config and spec.
+ */
+export interface Dataset {
+  schema: typeof RESULTS_SCHEMA;
+  kind: "run" | "sweep" | "merge";
+  /** Every run complete (and, for a sweep, analysed). */
+  complete: boolean;
+  runs: Results[];
+  sweep: SweepRecord | null;
 }

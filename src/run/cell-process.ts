@@ -1,19 +1,27 @@
 /**
- * The parent's handle on one cell's child process: fork with the tier's V8
- * flags, pin, init, then one sample per request. A crash, a trap or a
- * timeout rejects with a reason; the runner records it as the cell's failure.
+ * The parent's handle on a child process (one cell's, or a group's): fork
+ * with the tier's V8 flags, pin, init each cell, then one sample per
+ * request. A crash, a trap or a timeout rejects with a reason; the runner
+ * records it as the cell's failure.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { packageRoot } from "../paths.js";
 import { pin, type Pinning } from "./pin.js";
-import type { FromChild, InitMessage, Ready, SampleReply } from "./protocol.js";
+import type { FromChild, InitMessage, Ready, SampleReply, SampleRequest } from "./protocol.js";
 
 /** The compiled child entry; tests and the CLI both run it from dist/ (npm test builds first). */
 export const CHILD_ENTRY = join(packageRoot, "dist", "src", "run", "child.js");
 
+/**
+ * `fatal`: the process is gone or hung (every cell in it is lost); a trap or
+ * an error reported by the child fails only the cell that asked.
+ */
 export class CellFailure extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly fatal = true,
+  ) {
     super(reason);
   }
 }
@@ -51,7 +59,7 @@ export class CellProcess {
     action(p);
   }
 
-  private request(message: InitMessage | { type: "sample"; round: number }, timeoutMs: number): Promise<FromChild> {
+  private request(message: InitMessage | SampleRequest, timeoutMs: number): Promise<FromChild> {
     if (this.exited) return Promise.reject(new CellFailure(`child ${this.exited}`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -67,8 +75,8 @@ export class CellProcess {
     return expect(await this.request(message, timeoutMs), "ready");
   }
 
-  async sample(round: number, timeoutMs: number): Promise<SampleReply> {
-    return expect(await this.request({ type: "sample", round }, timeoutMs), "sample");
+  async sample(cell: string, round: number, timeoutMs: number): Promise<SampleReply> {
+    return expect(await this.request({ type: "sample", cell, round }, timeoutMs), "sample");
   }
 
   kill(): void {
@@ -77,7 +85,7 @@ export class CellProcess {
 }
 
 function expect<T extends FromChild["type"]>(m: FromChild, type: T): Extract<FromChild, { type: T }> {
-  if (m.type === "error") throw new CellFailure(`${m.phase} failed: ${m.message}`);
+  if (m.type === "error") throw new CellFailure(`${m.phase} failed: ${m.message}`, false);
   if (m.type !== type) throw new CellFailure(`protocol error: expected ${type}, got ${m.type}`);
   return m as Extract<FromChild, { type: T }>;
 }

@@ -1,7 +1,8 @@
 /**
- * One cell's child process: it compiles its own module (V8 flags for the
- * tier come from the parent's execArgv), places the workload stream in
- * linear memory, calibrates a batch to last >= targetSampleMs, warms up
+ * A child process hosting one or more cells: each cell compiles its own
+ * module (distinct bytes, so V8 shares no code or feedback between cells;
+ * the tier's V8 flags come from the parent's execArgv), places its workload
+ * stream in its own instance's linear memory, calibrates a batch to last >= targetSampleMs, warms up
  * until samples are stable (wasm has no on-stack replacement: only a new
  * call of `run` gets tiered-up code), then times one batch per request.
  * The loop runs inside wasm: one JS->wasm call per sample.
@@ -17,7 +18,7 @@ interface Loaded {
   reps: number;
 }
 
-let loaded: Loaded | undefined;
+const loaded = new Map<string, Loaded>();
 
 const maxRssMB = () => process.resourceUsage().maxRSS / 1024;
 
@@ -74,8 +75,9 @@ function init(msg: InitMessage): Ready {
   const targetNs = msg.targetSampleMs * 1e6;
   calibrate(l, targetNs); // first pass also triggers compilation / tier-up of `run`
   const reps = msg.reps ?? calibrate(l, targetNs);
-  loaded = { ...l, reps };
-  const warm = warmUp(loaded, msg.maxWarmupMs);
+  const cell = { ...l, reps };
+  loaded.set(msg.cell, cell);
+  const warm = warmUp(cell, msg.maxWarmupMs);
   const dispatches = reps * l.count;
   return {
     type: "ready",
@@ -84,18 +86,20 @@ function init(msg: InitMessage): Ready {
     warmupSamples: warm.samples,
     warmupMs: warm.ms,
     warmNsPerDispatch: warm.last / dispatches,
-    checksum: time(loaded, reps).result.toString(),
+    checksum: time(cell, reps).result.toString(),
     execArgv: process.execArgv,
     maxRssMB: maxRssMB(),
   };
 }
 
 /**
- * A short untimed pass first: other cells ran on this CPU since our last
- * sample, so caches and branch predictors hold their state, not ours.
+ * A short untimed pass first: other cells ran on this CPU (in other
+ * processes, or in this one) since our last sample, so caches and branch
+ * predictors hold their state, not ours.
  */
-function sample(round: number): SampleReply {
-  const l = loaded!;
+function sample(cell: string, round: number): SampleReply {
+  const l = loaded.get(cell);
+  if (!l) throw new Error(`no cell ${cell} in this process`);
   l.run(l.base, l.count, Math.max(1, Math.ceil(l.reps / 10)));
   const { ns, result } = time(l, l.reps);
   return { type: "sample", round, ns, checksum: result.toString(), maxRssMB: maxRssMB() };
@@ -103,7 +107,7 @@ function sample(round: number): SampleReply {
 
 process.on("message", (msg: ToChild) => {
   try {
-    send(msg.type === "init" ? init(msg) : sample(msg.round));
+    send(msg.type === "init" ? init(msg) : sample(msg.cell, msg.round));
   } catch (e) {
     const error: ChildError = { type: "error", phase: msg.type, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
     send(error);

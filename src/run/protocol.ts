@@ -1,7 +1,8 @@
 /**
- * Messages between the runner (parent) and one cell's child process, sent
- * over the IPC channel with `serialization: "advanced"` (structured clone),
- * so module bytes and the stream travel as typed arrays.
+ * Messages between the runner (parent) and a child process, sent over the
+ * IPC channel with `serialization: "advanced"` (structured clone), so module
+ * bytes and the stream travel as typed arrays. A child hosts one cell (run)
+ * or several (a sweep's cells of one strategy): every request names its cell.
  */
 
 export interface InitMessage {
@@ -19,6 +20,7 @@ export interface InitMessage {
 
 export interface SampleRequest {
   type: "sample";
+  cell: string;
   round: number;
 }
 

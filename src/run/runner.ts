@@ -1,11 +1,13 @@
 /**
- * The measurement protocol. Every cell (spec x strategy x workload x tier)
- * lives in a child process of its own, pinned to one CPU. After each child
- * has calibrated and warmed up, the runner takes rounds: in every round each
- * live cell gives one sample, in a freshly shuffled order, so that machine
- * drift hits every cell alike and the control kernel is measured in the same
- * rounds as the strategies it is subtracted from. A cell that crashes, traps
- * or hangs is recorded as failed and the run goes on.
+ * The measurement protocol. Cells (spec x strategy x workload x tier) live
+ * in child processes pinned to one CPU: one cell per process for `run`, or
+ * the cells of one group (a sweep's strategy) per process, each with its own
+ * module bytes. After every cell has calibrated and warmed up, the runner
+ * takes rounds: in every round each live cell gives one sample, in a freshly
+ * shuffled order, so that machine drift hits every cell alike and the
+ * control kernel is measured in the same rounds as the strategies it is
+ * subtracted from. A cell that crashes, traps or hangs is recorded as failed
+ * and the run goes on.
  */
 import { seededRng } from "../stats/rng.js";
 import { CellFailure, CellProcess } from "./cell-process.js";
@@ -14,6 +16,8 @@ import type { Ready } from "./protocol.js";
 
 export interface CellInput {
   id: string;
+  /** Cells with the same group share one child process (same execArgv required). */
+  group: string;
   module: Uint8Array;
   stream: Int32Array;
   execArgv: readonly string[];
@@ -70,7 +74,8 @@ export interface RunnerOptions {
 }
 
 export interface RunnerHooks {
-  onCellStarted?(cell: CellRun, index: number, total: number): void;
+  /** `done`: cells started before this one (in start order, which follows the groups). */
+  onCellStarted?(cell: CellRun, done: number, total: number): void;
   onRound?(round: number, plannedRounds: number, cells: readonly CellRun[]): void;
   /** Called after every round: the caller writes results atomically (it may rate-limit). */
   persist(cells: readonly CellRun[], final: boolean): void;
@@ -84,21 +89,55 @@ const fail = (cell: CellRun, e: unknown) => {
   cell.error = e instanceof CellFailure ? e.reason : e instanceof Error ? e.message : String(e);
 };
 
-async function start(input: CellInput, cell: CellRun, o: RunnerOptions): Promise<CellProcess | undefined> {
-  const proc = new CellProcess(input.execArgv, o.cpu);
+const isFatal = (e: unknown) => !(e instanceof CellFailure) || e.fatal;
+
+/** The child processes of the live groups, and the cells each one hosts. */
+class Processes {
+  private readonly procs = new Map<string, CellProcess>();
+  constructor(
+    private readonly inputs: readonly CellInput[],
+    private readonly cells: readonly CellRun[],
+  ) {}
+
+  get(group: string): CellProcess | undefined {
+    return this.procs.get(group);
+  }
+
+  fresh(group: string, execArgv: readonly string[], cpu: number): CellProcess {
+    this.procs.get(group)?.kill();
+    const proc = new CellProcess(execArgv, cpu);
+    this.procs.set(group, proc);
+    return proc;
+  }
+
+  /** A process died or hung: every other live cell it hosted is lost with it. */
+  lost(group: string, culprit: CellRun): void {
+    this.procs.get(group)?.kill();
+    this.procs.delete(group);
+    this.inputs.forEach((input, i) => {
+      const cell = this.cells[i]!;
+      if (input.group === group && cell !== culprit && cell.status === "ok") fail(cell, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
+    });
+  }
+
+  killAll(): void {
+    for (const p of this.procs.values()) p.kill();
+  }
+}
+
+async function start(input: CellInput, cell: CellRun, proc: CellProcess, o: RunnerOptions): Promise<boolean> {
   cell.pinning = proc.pinning;
   try {
     const reps = cell.ready?.reps; // a later process times the same batch as the first
     const init = { type: "init", cell: input.id, module: input.module, stream: input.stream, targetSampleMs: o.targetSampleMs, maxWarmupMs: o.maxWarmupMs } as const;
     const { type: _t, ...ready } = await proc.init(reps ? { ...init, reps } : init, o.initTimeoutMs);
-    if (cell.ready && ready.checksum !== cell.ready.checksum) throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`);
+    if (cell.ready && ready.checksum !== cell.ready.checksum) throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`, false);
     cell.ready = ready;
     cell.status = "ok";
-    return proc;
+    return true;
   } catch (e) {
     fail(cell, e);
-    proc.kill();
-    return undefined;
+    return !isFatal(e);
   }
 }
 
@@ -107,38 +146,46 @@ function roundCostMs(cells: readonly CellRun[], targetMs: number): number {
   return cells.reduce((sum, c) => sum + 1.1 * Math.max(targetMs, ((c.ready?.warmNsPerDispatch ?? 0) * (c.ready?.dispatches ?? 0)) / 1e6) + 2, 0);
 }
 
-async function sampleOnce(proc: CellProcess, cell: CellRun, round: number, segment: number, o: RunnerOptions): Promise<boolean> {
+async function sampleOnce(procs: Processes, input: CellInput, cell: CellRun, round: number, segment: number, o: RunnerOptions): Promise<void> {
   try {
-    const reply = await proc.sample(round, sampleTimeoutMs(cell, o.targetSampleMs));
-    if (reply.checksum !== cell.ready!.checksum) throw new CellFailure(`the harness result changed (${reply.checksum} != ${cell.ready!.checksum}): the module's work is not deterministic`);
+    const reply = await procs.get(input.group)!.sample(input.id, round, sampleTimeoutMs(cell, o.targetSampleMs));
+    if (reply.checksum !== cell.ready!.checksum) throw new CellFailure(`the harness result changed (${reply.checksum} != ${cell.ready!.checksum}): the module's work is not deterministic`, false);
     cell.samples.push({ round, session: o.session, segment, ns: reply.ns, nsPerDispatch: reply.ns / cell.ready!.dispatches });
     cell.seconds += reply.ns / 1e9;
     cell.maxRssMB = reply.maxRssMB;
-    return true;
   } catch (e) {
     fail(cell, e);
-    proc.kill();
-    return false;
+    if (isFatal(e)) procs.lost(input.group, cell);
   }
 }
 
-/** Start (or restart) every cell that still wants samples, one at a time: calibration needs the CPU alone. */
-async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: Map<string, CellProcess>, o: RunnerOptions, onStarted?: RunnerHooks["onCellStarted"]): Promise<boolean> {
-  for (const [i, input] of inputs.entries()) {
-    if (o.stop?.()) return false;
-    const cell = cells[i]!;
-    if (cell.status === "failed" || (o.samples !== undefined && cell.samples.length >= o.samples)) continue;
-    procs.get(cell.id)?.kill();
-    procs.delete(cell.id);
-    const proc = await start(input, cell, o);
-    if (proc) procs.set(cell.id, proc);
-    onStarted?.(cell, i, inputs.length);
+/**
+ * Start (or restart) every group that still has a cell wanting samples, one
+ * cell at a time: calibration needs the CPU alone. A group gets a fresh
+ * process; a fatal failure while starting one cell fails the group's rest.
+ */
+async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: Processes, o: RunnerOptions, onStarted?: RunnerHooks["onCellStarted"]): Promise<boolean> {
+  const wants = (i: number) => cells[i]!.status !== "failed" && (o.samples === undefined || cells[i]!.samples.length < o.samples);
+  const groups = [...new Set(inputs.map((input) => input.group))];
+  let started = 0;
+  for (const group of groups) {
+    const members = inputs.flatMap((input, i) => (input.group === group && wants(i) ? [i] : []));
+    if (members.length === 0) continue;
+    const proc = procs.fresh(group, inputs[members[0]!]!.execArgv, o.cpu);
+    let culprit: CellRun | undefined;
+    for (const i of members) {
+      if (o.stop?.()) return false;
+      if (!culprit && !(await start(inputs[i]!, cells[i]!, proc, o))) culprit = cells[i]!;
+      else if (culprit) fail(cells[i]!, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
+      onStarted?.(cells[i]!, started++, inputs.length);
+    }
+    if (culprit) procs.lost(group, culprit);
   }
   return true;
 }
 
 export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o: RunnerOptions, hooks: RunnerHooks): Promise<CellRun[]> {
-  const procs = new Map<string, CellProcess>();
+  const procs = new Processes(inputs, cells);
   try {
     const startedAt = Date.now();
     if (!(await startAll(inputs, cells, procs, o, hooks.onCellStarted))) return cells;
@@ -149,27 +196,28 @@ export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o
     const next = (field: "round" | "segment") => cells.reduce((m, c) => c.samples.reduce((n, s) => Math.max(n, s[field] + 1), m), 0);
     const firstRound = next("round");
     const firstSegment = next("segment");
-    const live = () => cells.filter((c) => c.status === "ok" && procs.has(c.id));
+    const live = () => inputs.flatMap((input, i) => (cells[i]!.status === "ok" && procs.get(input.group) ? [i] : []));
     const wanted = (c: CellRun) => (o.samples === undefined ? Infinity : o.samples - c.samples.length);
-    const budgetRounds = Math.floor((o.deadline - o.reserveMs - restartMs - Date.now()) / Math.max(roundCostMs(live(), o.targetSampleMs), 1));
-    const planned = Math.max(1, Math.min(budgetRounds, Math.max(0, ...live().map(wanted))));
-    // Segment s covers rounds [planned * s / P, planned * (s + 1) / P): a fresh process per cell each.
+    const liveCells = () => live().map((i) => cells[i]!);
+    const budgetRounds = Math.floor((o.deadline - o.reserveMs - restartMs - Date.now()) / Math.max(roundCostMs(liveCells(), o.targetSampleMs), 1));
+    const planned = Math.max(1, Math.min(budgetRounds, Math.max(0, ...liveCells().map(wanted))));
+    // Segment s covers rounds [planned * s / P, planned * (s + 1) / P): fresh processes each.
     const segments = Math.min(o.processes, planned);
     const segmentOf = (r: number) => Math.floor((r * segments) / planned);
     for (let r = 0; r < planned; r++) {
       if (r > 0 && segmentOf(r) !== segmentOf(r - 1) && !(await startAll(inputs, cells, procs, o))) return cells;
       const round = firstRound + r;
-      for (const cell of rng.shuffle(live().filter((c) => wanted(c) > 0))) {
+      for (const i of rng.shuffle(live().filter((i) => wanted(cells[i]!) > 0))) {
         if (o.stop?.()) return cells;
-        await sampleOnce(procs.get(cell.id)!, cell, round, firstSegment + segmentOf(r), o);
+        if (cells[i]!.status === "ok") await sampleOnce(procs, inputs[i]!, cells[i]!, round, firstSegment + segmentOf(r), o);
       }
       hooks.onRound?.(r + 1, planned, cells);
       hooks.persist(cells, false);
-      if (Date.now() + roundCostMs(live(), o.targetSampleMs) > o.deadline - o.reserveMs) break;
+      if (Date.now() + roundCostMs(liveCells(), o.targetSampleMs) > o.deadline - o.reserveMs) break;
     }
     return cells;
   } finally {
-    for (const p of procs.values()) p.kill();
+    procs.killAll();
     hooks.persist(cells, true);
   }
 }

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { LabError } from "../errors.js";
-import { SYNTHETIC_PREFIX, syntheticSpec } from "./builtin/synthetic.js";
+import { readBody, SYNTHETIC_PREFIX, syntheticSpec } from "./builtin/synthetic.js";
 import { XEN_BUILTINS, xenBuiltins } from "./builtin/xen.js";
 import { importXenDefs, parseXenDefsArg, XEN_DEFS_PREFIX } from "./import/xen-defs.js";
 import type { Spec } from "./types.js";
@@ -28,6 +28,8 @@ const NOT_FOUND = `no such file, and not a built-in (${[...XEN_BUILTINS.slice(0,
  * file), spec-invalid (bad JSON, bad spec, bad synthetic options).
  */
 export function loadSpec(arg: string): Spec {
+  const modifier = BODY_MODIFIER.exec(arg);
+  if (modifier) return withBody(loadSpec(arg.slice(0, modifier.index)), modifier[1]!, arg);
   if (arg.startsWith(SYNTHETIC_PREFIX)) return syntheticSpec(arg);
   if (arg.startsWith(XEN_DEFS_PREFIX)) {
     const { file, caller } = parseXenDefsArg(arg);
@@ -41,6 +43,19 @@ export function loadSpec(arg: string): Spec {
     return build();
   }
   return parseSpecJson(readSpecFile(arg), arg);
+}
+
+/**
+ * `SPEC+body=KIND[:OPS]`: the spec with every handler's body replaced, e.g.
+ * `xen:pv64+body=alu:1000` (the body-cost sweep uses it). It ends the
+ * argument, so a file path may contain `+` elsewhere.
+ */
+const BODY_MODIFIER = /\+body=([^+]*)$/;
+
+function withBody(spec: Spec, text: string, arg: string): Spec {
+  const body = readBody(text);
+  if (typeof body === "string") throw new LabError("spec-invalid", [{ path: arg, message: body }], "write SPEC+body=KIND or SPEC+body=KIND:OPS, e.g. xen:pv64+body=alu:100");
+  return { ...spec, name: `${spec.name}+body=${body.kind}:${body.ops}`, handlers: spec.handlers.map((h) => ({ ...h, body })) };
 }
 
 function readSpecFile(path: string): string {

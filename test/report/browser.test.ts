@@ -9,15 +9,15 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Results } from "../../src/results/schema.js";
+import { readResults } from "../../src/results/read.js";
+import type { Dataset } from "../../src/results/schema.js";
 import { renderHtml } from "../../src/report/html.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const hasChromium = existsSync(CHROMIUM);
 
-const fixture = (name: string): Results =>
-  JSON.parse(readFileSync(join(ROOT, "test/fixtures/report", name), "utf8")) as Results;
+const fixture = (name: string): Dataset => readResults(join(ROOT, "test/fixtures/report", name));
 
 if (!hasChromium && !process.env.CI) {
   console.warn(`skipping test/report/browser.test.ts: no ${CHROMIUM} (apt-get install chromium); under CI this test fails instead`);

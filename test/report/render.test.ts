@@ -1,16 +1,20 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Results } from "../../src/results/schema.js";
+import { readResults } from "../../src/results/read.js";
+import type { Dataset, Results } from "../../src/results/schema.js";
 import { fingerprintSummary } from "../../src/run/fingerprint.js";
 import { ratioHeatmap, strategyBars } from "../../src/report/charts.js";
 import { escapeHtml, renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 
-const fixture = (name: string): Results =>
-  JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)), "utf8")) as Results;
-const a = fixture("results-a.json");
-const b = fixture("results-b.json");
+/** The fixtures are results@1 files (one run each): they also pin that old files still read. */
+const fixture = (name: string): Dataset => readResults(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)));
+const da = fixture("results-a.json");
+const db = fixture("results-b.json");
+const a = da.runs[0]!;
+const b = db.runs[0]!;
+const one = (r: Results): Dataset => ({ ...da, runs: [r] });
 
 const count = (text: string, needle: string | RegExp): number =>
   typeof needle === "string" ? text.split(needle).length - 1 : (text.match(new RegExp(needle.source, `${needle.flags.replace("g", "")}g`)) ?? []).length;
@@ -56,8 +60,8 @@ describe("charts", () => {
 });
 
 describe("renderHtml", () => {
-  const one = renderHtml([a]);
-  const two = renderHtml([a, b]);
+  const one = renderHtml([da]);
+  const two = renderHtml([da, db]);
 
   it("is one self-contained document", () => {
     for (const html of [one, two]) {
@@ -110,7 +114,7 @@ describe("renderHtml", () => {
     expect(count(two, 'data-chart="bars"')).toBe(a.config.workloads.length + b.config.workloads.length);
     expect(count(one, 'data-chart="heatmap"')).toBe(0);
     expect(count(two, 'data-chart="heatmap"')).toBe(a.config.workloads.length);
-    expect(count(renderHtml([a, a]), 'data-chart="heatmap"')).toBe(0);
+    expect(count(renderHtml([da, da]), 'data-chart="heatmap"')).toBe(0);
   });
 
   it("rejects an empty list", () => {
@@ -119,7 +123,7 @@ describe("renderHtml", () => {
 });
 
 describe("renderMarkdown", () => {
-  const md = renderMarkdown([a, b]);
+  const md = renderMarkdown([da, db]);
 
   it("has a machine line, the answers and a pipe table per input", () => {
     const header = "| workload | strategy | tier | gross ns/dispatch [95% CI] | net ns/dispatch [95% CI] | ratio to reference [95% CI] | samples | status |";
@@ -137,7 +141,7 @@ describe("renderMarkdown", () => {
   it("escapes pipes in cells", () => {
     const failed: Results = structuredClone(a);
     failed.summaries[0] = { ...failed.summaries[0]!, status: "failed", error: "trap | unreachable", gross: null, net: null, ratio: null };
-    const text = renderMarkdown([failed]);
+    const text = renderMarkdown([one(failed)]);
     expect(text).toContain("| failed: trap \\| unreachable |");
     for (const line of text.split("\n").filter((l) => l.startsWith("| xen:pv-guest-build | table"))) {
       expect(line.replace(/\\\|/g, "").split("|")).toHaveLength(10);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_COLUMNS, SUMMARY_COLUMNS } from "../../src/results/exporters/csv.js";
-import type { Results } from "../../src/results/schema.js";
+import type { Dataset, Results } from "../../src/results/schema.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-run-"));
@@ -15,7 +15,8 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const readJson = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Results;
+const readDataset = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Dataset;
+const readJson = (dir: string): Results => readDataset(dir).runs[0]!;
 
 describe("dispatch-lab run (end to end, tiny budget)", () => {
   it("writes results.json, samples.csv, summary.csv and prints the table and one sentence per workload", () => {
@@ -27,6 +28,7 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
     expect(r.out).toMatch(/^uniform: xen is \d+\.\d\dx table \[/m);
     expect(r.out).toMatch(/^fixed:hottest: /m);
     expect(r.err).toContain("[dispatch-lab] measured rounds 4/4");
+    expect(readDataset(out)).toMatchObject({ schema: "dispatch-lab/results@2", kind: "run", complete: true, sweep: null });
     const results = readJson(out);
     expect(results.complete).toBe(true);
     expect(results.cells).toHaveLength(8);

@@ -26,7 +26,7 @@ const stream = Int32Array.from({ length: 256 }, (_, i) => [0, 2, 3, 5, 6, 7, 9, 
 
 async function goodInputs(): Promise<CellInput[]> {
   const modules = emitModules(tinySpec(), selectStrategies("table,chain,direct"), { library: await builtinLibrary() });
-  return modules.map((m) => ({ id: m.strategy, module: withCustomSection(m.bytes, "cell", m.strategy), stream, execArgv: ["--no-liftoff"] }));
+  return modules.map((m) => ({ id: m.strategy, group: m.strategy, module: withCustomSection(m.bytes, "cell", m.strategy), stream, execArgv: ["--no-liftoff"] }));
 }
 
 describe("runner (real child processes)", () => {
@@ -53,10 +53,10 @@ describe("runner (real child processes)", () => {
     const good = await goodInputs();
     const inputs: CellInput[] = [
       ...good,
-      { id: "crash", module: good[0]!.module, stream, execArgv: ["--no-such-v8-flag"] },
-      { id: "trap", module: misbehavingModule("trap"), stream, execArgv: [] },
-      { id: "trapLater", module: misbehavingModule("trapLater", 30), stream, execArgv: [] },
-      { id: "hang", module: misbehavingModule("hang"), stream, execArgv: [] },
+      { id: "crash", group: "crash", module: good[0]!.module, stream, execArgv: ["--no-such-v8-flag"] },
+      { id: "trap", group: "trap", module: misbehavingModule("trap"), stream, execArgv: [] },
+      { id: "trapLater", group: "trapLater", module: misbehavingModule("trapLater", 30), stream, execArgv: [] },
+      { id: "hang", group: "hang", module: misbehavingModule("hang"), stream, execArgv: [] },
     ];
     const cells = fresh(inputs);
     await runCells(inputs, cells, options({ initTimeoutMs: 3000 }), { persist: () => undefined });
@@ -80,6 +80,36 @@ describe("runner (real child processes)", () => {
       expect(c.samples.map((s) => s.segment)).toEqual([0, 0, 1, 1, 2, 2]);
       expect(c.status).toBe("ok");
     }
+  });
+
+  it("hosts a group's cells in one process, each with its own instance and samples", async () => {
+    const good = await goodInputs();
+    const inputs = good.map((g) => ({ ...g, group: "shared" }));
+    const cells = fresh(inputs);
+    await runCells(inputs, cells, options({ samples: 4, processes: 2 }), { persist: () => undefined });
+    for (const c of cells) {
+      expect(c.status).toBe("ok");
+      expect(c.samples.map((s) => s.segment)).toEqual([0, 0, 1, 1]);
+    }
+  });
+
+  it("a trap fails only its cell in a shared process; a hang loses the whole process's cells", async () => {
+    const good = await goodInputs();
+    const inputs: CellInput[] = [
+      { ...good[0]!, group: "a" },
+      { id: "trapLater", group: "a", module: misbehavingModule("trapLater", 30), stream, execArgv: ["--no-liftoff"] },
+      { ...good[1]!, group: "b" },
+      { id: "hang", group: "b", module: misbehavingModule("hang"), stream, execArgv: ["--no-liftoff"] },
+      { ...good[2]!, group: "b" },
+    ];
+    const cells = fresh(inputs);
+    await runCells(inputs, cells, options({ initTimeoutMs: 3000 }), { persist: () => undefined });
+    const byId = Object.fromEntries(cells.map((c) => [c.id, c]));
+    expect(byId["table"]!.samples.length).toBe(3);
+    expect(byId["trapLater"]!.status).toBe("failed");
+    expect(byId["hang"]!.error).toMatch(/timed out after 3.0 s/);
+    expect(byId["chain"]!.error).toMatch(/its process \(shared with hang\) was lost: timed out/);
+    expect(byId["direct"]!.error).toMatch(/its process \(shared with hang\) was lost: timed out/);
   });
 
   it("stops between samples when asked, keeping what was measured", async () => {

@@ -55,6 +55,27 @@ describe("loadSpec", () => {
   });
 });
 
+describe("the +body= spec modifier", () => {
+  it("gives every handler the body, and says so in the name and the hash", () => {
+    const spec = loadSpec("xen:pv64+body=alu:100");
+    expect(spec.name).toBe("xen-pv64+body=alu:100");
+    expect(spec.handlers.every((h) => h.body.kind === "alu" && h.body.ops === 100)).toBe(true);
+    expect(spec.handlers.map((h) => h.id)).toEqual(loadSpec("xen:pv64").handlers.map((h) => h.id));
+    expect(specHash(spec)).not.toBe(specHash(loadSpec("xen:pv64+body=alu:101")));
+  });
+
+  it("applies to any spec, and a kind alone means 0 ops", () => {
+    expect(loadSpec("synthetic:4+body=mem").handlers[0]!.body).toEqual({ kind: "mem", ops: 0 });
+  });
+
+  it("rejects a bad body as spec-invalid with the grammar", () => {
+    const e = labError(() => loadSpec("xen:pv64+body=alu:x"));
+    expect(e.code).toBe("spec-invalid");
+    expect(e.problems).toEqual([{ path: "xen:pv64+body=alu:x", message: 'body ops "x" is not a non-negative integer' }]);
+    expect(e.fix).toMatch(/SPEC\+body=KIND:OPS/);
+  });
+});
+
 describe("specHash", () => {
   const written = { name: "h", handlers: [{ id: 1, name: "a" }] };
   const spelledOut = {

@@ -3,6 +3,7 @@ import { fingerprintSummary } from "../../run/fingerprint.js";
 import { DEFAULT_WORKLOADS, listWorkloads } from "../../workload/index.js";
 import { failuresText, resultsTable } from "../../report/terminal.js";
 import { intOption, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";
+import { defined, interruptible } from "../interrupt.js";
 import { runProgress } from "../progress.js";
 
 export const runCommand: Command = {
@@ -46,32 +47,28 @@ failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input
     const opt = (name: string, max?: number) => (values[name] === undefined ? undefined : intOption(values, name, 0, max));
     const { run } = await import("../../lab/run.js");
     const progress = runProgress();
-    let interrupted = false;
-    const onSigint = () => {
-      interrupted = true;
-      io.err("\n[dispatch-lab] interrupted: stopping after the current sample; the results so far are kept (continue with --resume)");
-    };
-    process.once("SIGINT", onSigint);
     try {
-      const outcome = await run({
-        ...defined({
-          spec: str(values, "spec"),
-          strategies: str(values, "strategies"),
-          bodies: str(values, "bodies"),
-          workloads: str(values, "workloads"),
-          tiers: str(values, "tiers"),
-          samples: opt("samples", 1_000_000),
-          processes: opt("processes", 100),
-          timeBudgetS: opt("time-budget", 7 * 24 * 3600),
-          seed: opt("seed", 2 ** 31 - 1),
-          cpu: opt("cpu", 4096),
-          reference: str(values, "reference"),
+      const { value: outcome, interrupted } = await interruptible(io, "stopping after the current sample; the results so far are kept (continue with --resume)", (stop) =>
+        run({
+          ...defined({
+            spec: str(values, "spec"),
+            strategies: str(values, "strategies"),
+            bodies: str(values, "bodies"),
+            workloads: str(values, "workloads"),
+            tiers: str(values, "tiers"),
+            samples: opt("samples", 1_000_000),
+            processes: opt("processes", 100),
+            timeBudgetS: opt("time-budget", 7 * 24 * 3600),
+            seed: opt("seed", 2 ** 31 - 1),
+            cpu: opt("cpu", 4096),
+            reference: str(values, "reference"),
+          }),
+          out: str(values, "out") ?? "results",
+          resume: !!values["resume"],
+          progress,
+          stop,
         }),
-        out: str(values, "out") ?? "results",
-        resume: !!values["resume"],
-        progress,
-        stop: () => interrupted,
-      });
+      );
       progress.stop();
       io.out(`machine: ${fingerprintSummary(outcome.results.fingerprint)}\n`);
       io.out(resultsTable(outcome.results));
@@ -85,12 +82,6 @@ failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input
       return outcome.failedCells > 0 ? ExitCode.cellsFailed : ExitCode.ok;
     } finally {
       progress.stop();
-      process.removeListener("SIGINT", onSigint);
     }
   },
 };
-
-/** Drop undefined options, so the run's defaults apply. */
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

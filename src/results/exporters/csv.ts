@@ -6,7 +6,7 @@
  * without cleanup. Column order is part of the schema (docs/results.md).
  */
 import { stringify } from "csv-stringify/sync";
-import type { Results } from "../schema.js";
+import type { Dataset, Results } from "../schema.js";
 
 type Row = Record<string, string | number | null>;
 
@@ -26,12 +26,15 @@ const csv = (rows: Row[], columns: string[]): string => stringify(rows, { header
 
 export const SAMPLE_COLUMNS = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "strategy", "workload", "tier", "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
 
-export function samplesCsv(r: Results): string {
+export function samplesCsv(d: Dataset): string {
+  return csv(d.runs.flatMap(sampleRows), SAMPLE_COLUMNS);
+}
+
+function sampleRows(r: Results): Row[] {
   const ctx = context(r);
-  const rows = r.cells.flatMap((c) =>
+  return r.cells.flatMap((c) =>
     c.samples.map((s) => ({ ...ctx, strategy: c.strategy, workload: c.workload, tier: c.tier, round: s.round, session: s.session, segment: s.segment, dispatches: c.ready?.dispatches ?? null, sample_ns: s.ns, ns_per_dispatch: s.nsPerDispatch })),
   );
-  return csv(rows, SAMPLE_COLUMNS);
 }
 
 export const SUMMARY_COLUMNS = [
@@ -43,9 +46,13 @@ export const SUMMARY_COLUMNS = [
   "precision_ns_sqrt_s", "seconds_measured", "error",
 ];
 
-export function summaryCsv(r: Results): string {
+export function summaryCsv(d: Dataset): string {
+  return csv(d.runs.flatMap(summaryRows), SUMMARY_COLUMNS);
+}
+
+function summaryRows(r: Results): Row[] {
   const ctx = context(r);
-  const rows = r.summaries.map((s) => ({
+  return r.summaries.map((s) => ({
     ...ctx,
     strategy: s.strategy,
     workload: s.workload,
@@ -77,5 +84,4 @@ export function summaryCsv(r: Results): string {
     seconds_measured: s.seconds,
     error: s.error,
   }));
-  return csv(rows, SUMMARY_COLUMNS);
 }

@@ -1,9 +1,9 @@
-import type { Results } from "../schema.js";
+import type { Dataset } from "../schema.js";
 import { samplesCsv, summaryCsv } from "./csv.js";
 import { resultsJson } from "./json.js";
 
 /** The files a results folder holds: name -> pure serializer. Adding a format is adding a line. */
-export const exporters: Readonly<Record<string, (r: Results) => string>> = {
+export const exporters: Readonly<Record<string, (d: Dataset) => string>> = {
   "results.json": resultsJson,
   "samples.csv": samplesCsv,
   "summary.csv": summaryCsv,

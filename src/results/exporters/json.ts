@@ -1,7 +1,7 @@
-import type { Results } from "../schema.js";
+import type { Dataset } from "../schema.js";
 
 /**
  * results.json: everything, compact (it is rewritten after every round and
  * holds every sample; `jq .` pretty-prints it); bigints as decimal strings.
  */
-export const resultsJson = (r: Results): string => JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) + "\n";
+export const resultsJson = (d: Dataset): string => JSON.stringify(d, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) + "\n";

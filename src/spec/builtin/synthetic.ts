@@ -71,7 +71,8 @@ function readSparse(text: string): SyntheticOptions["sparse"] | string {
   return sparse.numerator >= sparse.denominator ? sparse : `sparse ${text} is below 1`;
 }
 
-function readBody(text: string): SyntheticOptions["body"] | string {
+/** `KIND` or `KIND:OPS` (also the `+body=` spec modifier, load.ts), or a message saying why not. */
+export function readBody(text: string): SyntheticOptions["body"] | string {
   const [kind = "", ops, ...rest] = text.split(":");
   if (rest.length > 0 || !IDENTIFIER.test(kind)) return `body "${text}" is not KIND or KIND:OPS (KIND an identifier)`;
   if (ops === undefined) return { kind, ops: 0 };

@@ -1,0 +1,146 @@
+/**
+ * The pieces `run` and `sweep` share: one measured run (a spec, its
+ * strategies x workloads x tiers) from config to cells, runner inputs and
+ * results, and the dataset writer that refreshes statistics as rounds come in.
+ */
+import { join } from "node:path";
+import type { WorkerModule } from "./emit-in-worker.js";
+import { writeFileAtomic } from "../io.js";
+import { answers } from "../report/answers.js";
+import { summarizeCells } from "../results/analyze.js";
+import type { CellRecord, Dataset, Results, RunConfig, Session } from "../results/schema.js";
+import { writeResults } from "../results/write.js";
+import { withCustomSection } from "../run/cell-bytes.js";
+import type { Fingerprint } from "../run/fingerprint.js";
+import type { CellInput, RunnerOptions } from "../run/runner.js";
+import { TIERS } from "../run/tiers.js";
+import { toolVersions } from "../paths.js";
+import { loadSpec, specHash } from "../spec/load.js";
+import type { Spec } from "../spec/types.js";
+import { buildWorkload, type Workload } from "../workload/index.js";
+
+/** A run's inputs, every one checked before a process starts or a file is written. */
+export interface Point {
+  config: RunConfig;
+  spec: Spec;
+  hash: string;
+  workloads: Map<string, Workload>;
+}
+
+export function preparePoint(config: RunConfig): Point {
+  const spec = loadSpec(config.spec);
+  const workloads = new Map(config.workloads.map((w) => [w, buildWorkload(w, spec, { seed: config.seed, length: config.streamLength })]));
+  return { config, spec, hash: specHash(spec), workloads };
+}
+
+const cellId = (strategy: string, workload: string, tier: string) => `${strategy}|${workload}|${tier}`;
+
+/** Every cell of the config; a cell that already has all its samples (resume) is kept as it is. */
+export function planCells(config: RunConfig, previous: Results | undefined): CellRecord[] {
+  const old = new Map(previous?.cells.map((c) => [c.id, c]));
+  return config.tiers.flatMap((tier) =>
+    config.workloads.flatMap((workload) =>
+      config.strategies.map((strategy): CellRecord => {
+        const id = cellId(strategy, workload, tier);
+        const prior = old.get(id);
+        if (prior && prior.status === "ok" && config.samples !== null && prior.samples.length >= config.samples) return prior;
+        // Any other cell (re)starts in a new process; a failed one gets a fresh start; measured samples are kept.
+        return { id, strategy, workload, tier, flags: [...TIERS[tier]], status: "pending", samples: prior?.samples ?? [], seconds: prior?.seconds ?? 0 };
+      }),
+    ),
+  );
+}
+
+export function newRun(p: Point, modules: readonly WorkerModule[], cells: CellRecord[], sessions: Session[], fingerprint: Fingerprint): Results {
+  return {
+    complete: false,
+    sessions,
+    tool: toolVersions(),
+    fingerprint,
+    config: p.config,
+    spec: { name: p.spec.name, hash: p.hash, args: p.spec.args, fallback: p.spec.fallback.toString(), handlers: p.spec.handlers },
+    modules: Object.fromEntries(modules.map((m) => [m.strategy, { bytes: m.bytes.length, audit: m.audit }])),
+    workloads: Object.fromEntries([...p.workloads].map(([name, w]) => [name, { description: w.description, length: w.stream.length, mix: w.mix, notes: w.notes ?? [] }])),
+    cells,
+    summaries: [],
+    answers: [],
+  };
+}
+
+/**
+ * What the runner gets per cell: module bytes made unique to the cell and
+ * session (V8 shares code and feedback between equal bytes), its stream and
+ * flags, and its process group (`grouped`: one process per strategy and
+ * tier, else one per cell).
+ */
+export function cellInputs(p: Point, run: Results, modules: readonly WorkerModule[], grouped: boolean): CellInput[] {
+  const bytes = new Map(modules.map((m) => [m.strategy, m.bytes]));
+  const session = run.sessions.length - 1;
+  return run.cells.map((c) => ({
+    id: c.id,
+    group: grouped ? `${c.strategy}|${c.tier}` : c.id,
+    module: withCustomSection(bytes.get(c.strategy)!, "dispatch-lab.cell", `${p.spec.name}|${c.id}|session ${session}`),
+    stream: p.workloads.get(c.workload)!.stream,
+    execArgv: c.flags,
+  }));
+}
+
+export function runnerOptions(config: RunConfig, deadline: number, session: number, stop: (() => boolean) | undefined): RunnerOptions {
+  return {
+    cpu: config.cpu,
+    targetSampleMs: config.targetSampleMs,
+    maxWarmupMs: 500,
+    deadline,
+    reserveMs: 3000,
+    samples: config.samples ?? undefined,
+    processes: config.processes,
+    seed: config.seed,
+    session,
+    initTimeoutMs: 60_000,
+    ...(stop ? { stop } : {}),
+  };
+}
+
+export function summarizeRun(run: Results): void {
+  run.summaries = summarizeCells(run.cells, run.config);
+  run.answers = answers(run.summaries, run.config);
+}
+
+export function finishRun(run: Results, interrupted: boolean): void {
+  summarizeRun(run);
+  const { cells, config } = run;
+  run.complete = !interrupted && cells.every((c) => c.status === "ok" && (config.samples === null || c.samples.length >= config.samples));
+  run.sessions.at(-1)!.finishedAt = new Date().toISOString();
+}
+
+/**
+ * Writes the dataset after every round. Statistics (bootstrap) cost ~1 s
+ * for the default run: the active run's are refreshed every 5 s; `final`
+ * writes whatever the caller has finished.
+ */
+export function datasetWriter(dataset: Dataset, out: string): { write(active: Results | undefined): void; files(): string[] } {
+  let files: string[] = [];
+  let summarizedAt = 0;
+  return {
+    write(active) {
+      if (active && Date.now() - summarizedAt > 5000) {
+        summarizeRun(active);
+        summarizedAt = Date.now();
+      }
+      files = writeResults(out, dataset);
+    },
+    files: () => files,
+  };
+}
+
+/**
+ * report.html next to the CSVs, once, at the end. Charts (Observable Plot,
+ * linkedom) load only here, so neither the measuring loop nor a library user
+ * who only emits pays for them.
+ */
+export async function writeReport(dataset: Dataset, out: string): Promise<string> {
+  const { renderHtml } = await import("../report/html.js");
+  const path = join(out, "report.html");
+  writeFileAtomic(path, renderHtml([dataset]));
+  return path;
+}

@@ -1,0 +1,122 @@
+/**
+ * `sweep`: the kind plans its points (runs), every module of every point is
+ * emitted in one short-lived child, then the points are measured one after
+ * another in a seeded shuffled order, each in its share of the time budget,
+ * with one process per strategy (its cells, one module instance each).
+ * The dataset (every run so far) is rewritten atomically during each point
+ * and after it; the kind's analysis and report.html come at the end.
+ */
+import { emitInWorker } from "./emit-in-worker.js";
+import { cellInputs, datasetWriter, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
+import type { RunProgress } from "./run.js";
+import { selectStrategies } from "../emit/strategies/index.js";
+import { LabError } from "../errors.js";
+import { RESULTS_SCHEMA, type CellRecord, type Dataset } from "../results/schema.js";
+import { collectFingerprint } from "../run/fingerprint.js";
+import { checkCpu, defaultCpu, pin } from "../run/pin.js";
+import { runCells } from "../run/runner.js";
+import { parseTiers } from "../run/tiers.js";
+import { loadSpec } from "../spec/load.js";
+import { seededRng } from "../stats/rng.js";
+import type { PointSettings, SweepOptions, SweepPlan } from "../sweep/kind.js";
+import { SWEEP_KINDS } from "../sweep/kinds/index.js";
+import type { SweepKind } from "../sweep/types.js";
+import { DEFAULT_STREAM_LENGTH } from "../workload/index.js";
+
+export interface SweepRequest extends SweepOptions {
+  kind: SweepKind;
+  tiers?: string;
+  /** Samples per cell; undefined: as many as each point's share of the budget allows. */
+  samples?: number;
+  processes?: number;
+  timeBudgetS?: number;
+  seed?: number;
+  cpu?: number;
+  bodies?: string;
+  targetSampleMs?: number;
+  streamLength?: number;
+  out: string;
+  progress?: SweepProgress;
+  stop?: () => boolean;
+}
+
+export interface SweepProgress extends RunProgress {
+  point?(done: number, total: number, label: string): void;
+}
+
+export interface SweepOutcome {
+  dataset: Dataset;
+  files: string[];
+  failedCells: number;
+}
+
+/** Each kind's defaults finish within 3 minutes, start-up and report included, on a 2-core VM. */
+export const DEFAULT_SWEEP_BUDGET_S = 160;
+/** Two processes per cell: CIs see process-to-process variation, and the restarts cost less than a third. */
+export const DEFAULT_SWEEP_PROCESSES = 2;
+/** Kept back at the end for the analysis and the report. */
+const FINAL_RESERVE_MS = 5000;
+
+function settings(req: SweepRequest): PointSettings {
+  return {
+    tiers: parseTiers(req.tiers),
+    samples: req.samples ?? null,
+    processes: req.processes ?? DEFAULT_SWEEP_PROCESSES,
+    seed: req.seed ?? 1,
+    targetSampleMs: req.targetSampleMs ?? 10,
+    streamLength: req.streamLength ?? DEFAULT_STREAM_LENGTH,
+    cpu: req.cpu ?? defaultCpu(),
+    bodies: req.bodies ?? null,
+    timeBudgetS: req.timeBudgetS ?? DEFAULT_SWEEP_BUDGET_S,
+  };
+}
+
+/** Every point's spec, strategies and workloads checked before anything runs. */
+function prepare(req: SweepRequest): { plan: SweepPlan; points: Point[]; s: PointSettings } {
+  const s = settings(req);
+  checkCpu(s.cpu);
+  const plan = SWEEP_KINDS[req.kind].plan(req, s, loadSpec);
+  if (plan.points.length === 0) throw new LabError("usage", [{ path: req.kind, message: "the sweep has no points" }], "give at least one size, skew or body size");
+  for (const p of plan.points) selectStrategies(p.config.strategies.join(","));
+  return { plan, points: plan.points.map((p) => preparePoint(p.config)), s };
+}
+
+/**
+ * The runner keeps time back at each point's end for statistics: a position
+ * sweep's single run holds hundreds of cells, each bootstrapped.
+ */
+const reserveFor = (cells: number) => Math.max(3000, 30 * cells);
+
+export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
+  const started = Date.now();
+  const { plan, points, s } = prepare(req);
+  const pinning = pin(process.pid, s.cpu);
+  const modules = await emitInWorker(points.map((p) => ({ spec: p.spec, strategies: p.config.strategies, bodies: s.bodies })));
+  const fingerprint = collectFingerprint();
+  const session = () => [{ startedAt: new Date().toISOString(), finishedAt: null, pinning }];
+  const runs = points.map((p, i) => newRun(p, modules[i]!, planCells(p.config, undefined), session(), fingerprint));
+  const order = seededRng(s.seed).shuffle(points.map((_, i) => i));
+  const dataset: Dataset = { schema: RESULTS_SCHEMA, kind: "sweep", complete: false, runs, sweep: { kind: req.kind, options: plan.options, points: plan.points.map((p) => p.point), order, analysis: null } };
+  const writer = datasetWriter(dataset, req.out);
+  const interrupted = () => !!req.stop?.();
+  writer.write(undefined);
+  for (const [k, i] of order.entries()) {
+    if (interrupted()) break;
+    const run = runs[i]!;
+    run.sessions = session();
+    const share = (started + s.timeBudgetS * 1000 - FINAL_RESERVE_MS - Date.now()) / (order.length - k);
+    req.progress?.point?.(k + 1, order.length, plan.points[i]!.point.label);
+    await runCells(cellInputs(points[i]!, run, modules[i]!, true), run.cells, { ...runnerOptions(run.config, Date.now() + share, 0, req.stop), reserveMs: reserveFor(run.cells.length) }, {
+      onCellStarted: (cell, j, n) => req.progress?.cellStarted?.(j + 1, n, cell as CellRecord),
+      onRound: (done, planned) => req.progress?.round?.(done, planned),
+      persist: (_cells, final) => {
+        if (final) finishRun(run, interrupted());
+        writer.write(undefined); // samples every round; statistics once the point is done
+      },
+    });
+  }
+  dataset.sweep!.analysis = SWEEP_KINDS[req.kind].analyze(runs, dataset.sweep!.points, plan.options, s.seed);
+  dataset.complete = runs.every((r) => r.complete);
+  writer.write(undefined);
+  return { dataset, files: [...writer.files(), await writeReport(dataset, req.out)], failedCells: runs.reduce((n, r) => n + r.cells.filter((c) => c.status === "failed").length, 0) };
+}

@@ -1,0 +1,155 @@
+/**
+ * From a sweep's measured runs to its curves (pure): per-position net costs
+ * with a fitted line, cost against N, the a/b ratio along N and along the
+ * skew with its crossings, and the dispatch's share of the call by body size.
+ */
+import { blocksOf, compareCells } from "../results/analyze.js";
+import type { CellRecord, CellSummary, Results } from "../results/schema.js";
+import type { Tier } from "../run/tiers.js";
+import { chainOrder } from "../spec/types.js";
+import { ratioOfMedians, type DifferenceOfMedians, type RatioOfMedians } from "../stats/compare.js";
+import { describeCrossovers, findCrossovers, type RatioPoint } from "../stats/crossover.js";
+import { bootstrapLineFit, fitWithPointCIs, type LineFitCI } from "../stats/fit.js";
+import type { Summary } from "../stats/summary.js";
+import type { BodyCurve, CrossoverCurve, Estimate, PositionCurve, PositionPoint, ScaleCurve, SweepPoint } from "./types.js";
+
+/** Fewer shared rounds than this: fit through the points' own CIs instead of resampling rounds. */
+const MIN_SHARED_ROUNDS = 5;
+
+export const fromDifference = (d: DifferenceOfMedians | null): Estimate | null => (d ? { value: d.diff, ciLow: d.ciLow, ciHigh: d.ciHigh } : null);
+export const fromRatio = (r: RatioOfMedians | null): Estimate | null => (r ? { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh } : null);
+export const fromSummary = (s: Summary | null): Estimate | null => (s ? { value: s.median, ciLow: s.ciLow, ciHigh: s.ciHigh } : null);
+
+const find = <T extends { strategy: string; workload: string; tier: Tier }>(list: readonly T[], strategy: string, workload: string, tier: Tier): T | undefined =>
+  list.find((c) => c.strategy === strategy && c.workload === workload && c.tier === tier);
+
+/** The strategies a curve is drawn for: all but the control kernel, in config order. */
+const measuredStrategies = (run: Results) => run.config.strategies.filter((s) => s !== run.config.control);
+
+/**
+ * The line through (position, net) for one strategy and tier. Every cell
+ * of a position sweep is sampled in every round, so the rounds all series
+ * share are resampled together (blocks of consecutive rounds, as in
+ * analyze.ts): the slope's CI then carries the drift every position saw.
+ */
+function fitPositions(run: Results, strategy: string, tier: Tier, measured: { position: number; workload: string; net: Estimate }[], seed: number): LineFitCI | null {
+  if (measured.length < 2) return null;
+  const pairs = measured.map((m) => ({ x: m.position, cell: find(run.cells, strategy, m.workload, tier), control: find(run.cells, run.config.control, m.workload, tier) }));
+  const rounds = sharedRounds(pairs.flatMap((p) => [p.cell, p.control]));
+  if (rounds.length >= MIN_SHARED_ROUNDS && pairs.every((p) => p.cell && p.control)) {
+    const at = (c: CellRecord) => new Map(c.samples.map((s) => [s.round, s.nsPerDispatch]));
+    const series = pairs.map((p) => {
+      const [cell, control] = [at(p.cell!), at(p.control!)];
+      return { x: p.x, cell: rounds.map((r) => cell.get(r.round)!), control: rounds.map((r) => control.get(r.round)!) };
+    });
+    return bootstrapLineFit(series, { seed, ...blocksOf(rounds) });
+  }
+  return fitWithPointCIs(measured.map((m) => ({ x: m.position, y: m.net.value, ciLow: m.net.ciLow, ciHigh: m.net.ciHigh })), { seed });
+}
+
+/** The rounds (with their segment) in which every given cell has a sample, in round order. */
+function sharedRounds(cells: readonly (CellRecord | undefined)[]): { round: number; segment: number }[] {
+  const present = cells.filter((c): c is CellRecord => !!c);
+  if (present.length === 0) return [];
+  const sets = present.map((c) => new Set(c.samples.map((s) => s.round)));
+  return present[0]!.samples.filter((s) => sets.every((set) => set.has(s.round))).map((s) => ({ round: s.round, segment: s.segment })).sort((a, b) => a.round - b.round);
+}
+
+export function positionCurves(run: Results, seed: number): PositionCurve[] {
+  const order = chainOrder(run.spec.handlers);
+  return run.config.tiers.flatMap((tier) =>
+    measuredStrategies(run).map((strategy, i): PositionCurve => {
+      const points: PositionPoint[] = order.map((h, k) => ({ position: k + 1, handler: h.name, id: h.id, net: fromDifference(find(run.summaries, strategy, `fixed:${h.id}`, tier)?.net ?? null) }));
+      const measured = points.flatMap((p) => (p.net ? [{ position: p.position, workload: `fixed:${p.id}`, net: p.net }] : []));
+      return { strategy, tier, points, fit: fitPositions(run, strategy, tier, measured, seed * 31 + i) };
+    }),
+  );
+}
+
+/** Runs with their point, in x order (the order they ran in is shuffled). */
+const byX = (runs: readonly Results[], points: readonly SweepPoint[], variable: SweepPoint["variable"]) =>
+  runs.map((run, i) => ({ run, x: points[i]?.x ?? null, variable: points[i]?.variable })).filter((p): p is { run: Results; x: number; variable: SweepPoint["variable"] } => p.variable === variable && p.x !== null).sort((a, b) => a.x - b.x);
+
+/** One curve per key, points appended in the order given. */
+function group<K, P>(items: readonly { key: string; meta: K; point: P }[]): { meta: K; points: P[] }[] {
+  const curves = new Map<string, { meta: K; points: P[] }>();
+  for (const { key, meta, point } of items) {
+    const curve = curves.get(key);
+    if (curve) curve.points.push(point);
+    else curves.set(key, { meta, points: [point] });
+  }
+  return [...curves.values()];
+}
+
+const curveKey = (s: CellSummary) => `${s.strategy}\u0000${s.workload}\u0000${s.tier}`;
+
+export function scaleCurves(runs: readonly Results[], points: readonly SweepPoint[], _seed: number): ScaleCurve[] {
+  const items = byX(runs, points, "n").flatMap(({ run, x }) =>
+    run.summaries
+      .filter((s) => s.strategy !== run.config.control)
+      .map((s) => ({ key: curveKey(s), meta: { strategy: s.strategy, workload: s.workload, tier: s.tier }, point: { n: x, spec: run.spec.name, net: fromDifference(s.net), gross: fromSummary(s.gross), ratio: fromRatio(s.ratio) } })),
+  );
+  return group(items).map(({ meta, points: ps }) => ({ ...meta, points: ps }));
+}
+
+const ratioPoint = (x: number, s: CellSummary | undefined): RatioPoint[] => (s?.ratio ? [{ x, ratio: s.ratio.ratio, ciLow: s.ratio.ciLow, ciHigh: s.ratio.ciHigh }] : []);
+
+/** `uniform` is S 0; `zipf:S` is S; other workloads are not on the skew axis. */
+const skewOf = (workload: string): number | undefined => (workload === "uniform" ? 0 : workload.startsWith("zipf:") ? Number(workload.slice(5)) : undefined);
+
+function crossoverCurve(variable: CrossoverCurve["variable"], held: string, tier: Tier, ratios: RatioPoint[], a: string, b: string): CrossoverCurve {
+  const result = findCrossovers(ratios, variable === "n" ? "log" : "linear");
+  const axis = variable === "n" ? "N (handlers)" : "zipf S (0 = uniform)";
+  const sentence = `${held}: ${describeCrossovers(result, variable === "n" ? { a, b, variable: "N" } : { a, b, variable: "zipf S", decimals: 2 })}`;
+  return { variable, axis, held, tier, result, sentence };
+}
+
+export function crossoverCurves(runs: readonly Results[], points: readonly SweepPoint[], a: string, _seed: number): CrossoverCurve[] {
+  const sized = byX(runs, points, "n");
+  const first = sized[0]?.run ?? runs[0];
+  if (!first) return [];
+  const b = first.config.reference;
+  const alongN = first.config.tiers.flatMap((tier) =>
+    first.config.workloads.map((w) => crossoverCurve("n", w, tier, sized.flatMap(({ run, x }) => ratioPoint(x, find(run.summaries, a, w, tier))), a, b)),
+  );
+  const skewRun = runs.find((_, i) => points[i]?.variable === "zipf");
+  const alongSkew = skewRun
+    ? skewRun.config.tiers.map((tier) => {
+        const ratios = skewRun.config.workloads.flatMap((w) => {
+          const s = skewOf(w);
+          return s === undefined ? [] : ratioPoint(s, find(skewRun.summaries, a, w, tier));
+        });
+        return crossoverCurve("zipf", skewRun.spec.name, tier, ratios, a, b);
+      })
+    : [];
+  return [...alongN, ...alongSkew].filter((c) => c.result.points.length > 0);
+}
+
+/** share = net / gross = 1 - control / cell, from the paired ratio cell / control (a monotone map, so the CI maps too). */
+function shareOfCall(cell: CellRecord | undefined, control: CellRecord | undefined, seed: number): Estimate | null {
+  if (!cell?.samples.length || !control?.samples.length) return null;
+  const r = compareCells(cell, control, ratioOfMedians, seed);
+  return { value: 1 - 1 / r.ratio, ciLow: 1 - 1 / r.ciLow, ciHigh: 1 - 1 / r.ciHigh };
+}
+
+export function bodyCurves(runs: readonly Results[], points: readonly SweepPoint[], seed: number): BodyCurve[] {
+  const items = byX(runs, points, "ops").flatMap(({ run, x }, i) =>
+    run.summaries
+      .filter((s) => s.strategy !== run.config.control)
+      .map((s, j) => {
+        const control = find(run.cells, run.config.control, s.workload, s.tier);
+        const ratio = s.strategy === run.config.reference ? null : fromRatio(s.ratio);
+        return {
+          key: curveKey(s),
+          meta: { strategy: s.strategy, workload: s.workload, tier: s.tier },
+          point: {
+            ops: x,
+            callNs: fromSummary(find(run.summaries, run.config.control, s.workload, s.tier)?.gross ?? null),
+            share: shareOfCall(find(run.cells, s.strategy, s.workload, s.tier), control, seed * 131 + i * 17 + j),
+            vsReference: ratio && { value: ratio.value - 1, ciLow: ratio.ciLow - 1, ciHigh: ratio.ciHigh - 1 },
+          },
+        };
+      }),
+  );
+  return group(items).map(({ meta, points: ps }) => ({ ...meta, points: ps }));
+}

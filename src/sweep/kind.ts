@@ -1,0 +1,74 @@
+/**
+ * What a sweep kind is: a planner (request -> the runs to measure) and an
+ * analyser (measured runs -> curves, fits, crossings, sentences). Both
+ * pure; lab/sweep.ts measures the planned runs.
+ */
+import { CONTROL, type Results, type RunConfig } from "../results/schema.js";
+import type { Tier } from "../run/tiers.js";
+import type { Spec } from "../spec/types.js";
+import type { SweepAnalysis, SweepKind, SweepPoint, SweepRecord } from "./types.js";
+
+/** The options a sweep takes; each kind reads the ones it needs and fills its defaults. */
+export interface SweepOptions {
+  spec?: string;
+  /** A spec with `{n}` where N goes (scale, crossover). */
+  family?: string;
+  strategies?: string[];
+  workloads?: string[];
+  sizes?: number[];
+  skews?: number[];
+  ops?: number[];
+  /** crossover: the strategies a and b compared (a / b). */
+  pair?: [string, string];
+}
+
+/** The run settings every point shares. */
+export type PointSettings = Pick<RunConfig, "tiers" | "samples" | "processes" | "seed" | "targetSampleMs" | "streamLength" | "cpu" | "bodies"> & { timeBudgetS: number };
+
+export interface PlannedPoint {
+  point: SweepPoint;
+  config: RunConfig;
+}
+
+export interface SweepPlan {
+  points: PlannedPoint[];
+  options: SweepRecord["options"];
+}
+
+export interface SweepKindDef {
+  kind: SweepKind;
+  summary: string;
+  /** Help lines: the options this kind reads and their defaults. */
+  help: string[];
+  /** `load` resolves a spec argument (the composition passes loadSpec). */
+  plan(o: SweepOptions, s: PointSettings, load: (spec: string) => Spec): SweepPlan;
+  analyze(runs: readonly Results[], points: readonly SweepPoint[], options: SweepRecord["options"], seed: number): SweepAnalysis;
+}
+
+/** A point's run config: the control kernel always measured, the reference always among the strategies. */
+export function pointConfig(spec: string, strategies: readonly string[], workloads: readonly string[], reference: string, s: PointSettings): RunConfig {
+  const list = [...new Set([...strategies, reference, CONTROL])];
+  return {
+    spec,
+    strategies: list,
+    workloads: [...workloads],
+    tiers: [...s.tiers] as Tier[],
+    reference,
+    control: CONTROL,
+    samples: s.samples,
+    processes: s.processes,
+    timeBudgetS: s.timeBudgetS,
+    seed: s.seed,
+    targetSampleMs: s.targetSampleMs,
+    streamLength: s.streamLength,
+    cpu: s.cpu,
+    bodies: s.bodies,
+  };
+}
+
+/** `synthetic:{n},levels=4` with n = 64 -> `synthetic:64,levels=4`. */
+export const atSize = (family: string, n: number): string => family.replaceAll("{n}", String(n));
+
+export const DEFAULT_SIZES = [4, 8, 16, 32, 64, 128, 256, 512, 1024];
+/** Four priority levels (1 + 2 + 4 + 8 handlers), about Xen's own shape, so the xen strategy has levels to test. */
+export const DEFAULT_FAMILY = "synthetic:{n},levels=4";

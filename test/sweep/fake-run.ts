@@ -1,0 +1,60 @@
+/** Hand-built runs with known costs, for the sweep planners and analysers. */
+import { summarizeCells } from "../../src/results/analyze.js";
+import { CONTROL, type CellRecord, type Results, type RunConfig } from "../../src/results/schema.js";
+import type { Handler } from "../../src/spec/types.js";
+
+export const handlers = (n: number): Handler[] =>
+  Array.from({ length: n }, (_, i) => ({ id: i, name: `h_${i}`, priority: undefined, params: [], body: { kind: "noop", ops: 0 } }));
+
+/** A deterministic wobble in [-1, 1): the same for every strategy in a round (drift), plus a per-cell part. */
+const wobble = (round: number, salt: number) => Math.sin(round * 12.9898 + salt * 78.233) % 1;
+
+/**
+ * A run whose cell (strategy, workload) costs `cost(strategy, workload)` ns
+ * per dispatch, plus round drift shared by every cell and a little noise;
+ * the control costs `control` ns.
+ */
+export function fakeRun(o: { spec?: string; handlers?: Handler[]; strategies: string[]; workloads: string[]; reference?: string; rounds?: number; cost: (strategy: string, workload: string) => number; control?: number }): Results {
+  const strategies = [...o.strategies, CONTROL];
+  const config: RunConfig = {
+    spec: o.spec ?? "synthetic:8",
+    strategies,
+    workloads: o.workloads,
+    tiers: ["turbofan"],
+    reference: o.reference ?? "table",
+    control: CONTROL,
+    samples: null,
+    processes: 1,
+    timeBudgetS: 10,
+    seed: 1,
+    targetSampleMs: 10,
+    streamLength: 1024,
+    cpu: 0,
+    bodies: null,
+  };
+  const rounds = o.rounds ?? 20;
+  const cells: CellRecord[] = o.workloads.flatMap((workload, w) =>
+    strategies.map((strategy, s) => {
+      const base = strategy === CONTROL ? (o.control ?? 5) : o.cost(strategy, workload);
+      const samples = Array.from({ length: rounds }, (_, round) => {
+        const ns = base + 0.05 * wobble(round, 0) + 0.01 * wobble(round, 1 + w * 31 + s);
+        return { round, session: 0, segment: round < rounds / 2 ? 0 : 1, ns: ns * 1e6, nsPerDispatch: ns };
+      });
+      return { id: `${strategy}|${workload}|turbofan`, strategy, workload, tier: "turbofan", flags: [], status: "ok", samples, seconds: rounds * 0.01 };
+    }),
+  );
+  const hs = o.handlers ?? handlers(8);
+  return {
+    complete: true,
+    sessions: [],
+    tool: {},
+    fingerprint: { machineId: "0123456789abcdef" } as Results["fingerprint"],
+    config,
+    spec: { name: config.spec, hash: "h", args: 0, fallback: "-38", handlers: hs },
+    modules: {},
+    workloads: {},
+    cells,
+    summaries: summarizeCells(cells, config),
+    answers: [],
+  };
+}
