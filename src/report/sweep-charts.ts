@@ -36,7 +36,8 @@ const CATEGORICAL: readonly string[] = (Plot.scale({ color: { type: "categorical
 const colorsOf = (series: readonly string[]): string[] => series.map((_, i) => CATEGORICAL[i % CATEGORICAL.length]!);
 
 /** Short numbers for ticks and tooltips: 8, 0.25, 23.4 (no float noise). */
-export const fmtX = (x: number): string => String(Number(x.toPrecision(3)));
+/** Integers as they are (N = 1024 stays 1024); fractions to 3 significant digits. */
+export const fmtX = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(3))));
 
 const dot = (series: string, x: number, e: Estimate, title: string, scale = 1): Dot => ({
   series,

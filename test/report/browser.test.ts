@@ -30,7 +30,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
   it("loads from file:// without errors, every chart has marks, and screenshots", async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: CI must install chromium`).toBe(true);
     const file = join(dir, "report.html");
-    writeFileSync(file, renderHtml([fixture("results-a.json"), fixture("results-b.json")]));
+    // Two plain runs from two machines, and one small real sweep of each kind.
+    const sweeps = ["position", "scale", "crossover", "body"].map((k) => fixture(`sweep-${k}.json`));
+    writeFileSync(file, renderHtml([fixture("results-a.json"), fixture("results-b.json"), ...sweeps]));
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -55,13 +57,19 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
           tag: el.tagName.toLowerCase(),
           role: el.getAttribute("role"),
           title: el.querySelector(":scope > title")?.textContent ?? "",
-          marks: el.querySelectorAll("[aria-label] rect, [aria-label] line, [aria-label] path").length,
+          marks: el.querySelectorAll("[aria-label] rect, [aria-label] line, [aria-label] path, [aria-label] circle").length,
+          dots: el.querySelectorAll("circle").length,
           width: el.getBoundingClientRect().width,
           height: el.getBoundingClientRect().height,
         })),
       );
       expect(charts.filter((c) => c.kind === "bars")).toHaveLength(4);
       expect(charts.filter((c) => c.kind === "heatmap")).toHaveLength(2);
+      // position: 3 strategies x 6 handlers; scale: 2 workloads; crossover: along N and along the skew; body: 1 workload.
+      expect(charts.filter((c) => c.kind === "position").map((c) => c.dots)).toEqual([18]);
+      expect(charts.filter((c) => c.kind === "scale").map((c) => c.dots)).toEqual([6, 6]);
+      expect(charts.filter((c) => c.kind === "crossover").map((c) => c.dots)).toEqual([3, 3]);
+      expect(charts.filter((c) => c.kind === "body").map((c) => c.dots)).toEqual([6]);
       for (const c of charts) {
         expect(c.tag).toBe("svg");
         expect(c.role).toBe("img");

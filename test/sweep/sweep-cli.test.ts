@@ -1,0 +1,67 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Dataset } from "../../src/results/schema.js";
+
+const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
+const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-sweep-"));
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, CI: "true" } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("dispatch-lab sweep (end to end, tiny)", () => {
+  it("crossover: one run per size plus the skew run, the analysis, CSVs and report.html", () => {
+    const out = tmp();
+    const r = cli(["sweep", "crossover", "--sizes", "4,8", "--skews", "0,1", "--samples", "3", "--processes", "1", "--cpu", "0", "--out", out]);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/\[dispatch-lab\] point 1\/3: /);
+    expect(r.out).toMatch(/^uniform: /m);
+    expect(r.out).toMatch(/^xen-pv64: /m);
+    const d = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as Dataset;
+    expect(d).toMatchObject({ schema: "dispatch-lab/results@2", kind: "sweep", complete: true });
+    expect(d.runs.map((run) => run.spec.name)).toEqual(["synthetic-4,levels=4", "synthetic-8,levels=4", "xen-pv64"]);
+    expect(d.runs.every((run) => run.cells.every((c) => c.samples.length === 3))).toBe(true);
+    expect(d.sweep!.points.map((p) => p.label)).toEqual(["N=4", "N=8", "skew on xen:pv64"]);
+    expect([...d.sweep!.order].sort()).toEqual([0, 1, 2]);
+    expect(d.sweep!.analysis).toMatchObject({ kind: "crossover", a: "chain", b: "table" });
+    const summary = readFileSync(join(out, "summary.csv"), "utf8").trim().split("\n");
+    expect(summary).toHaveLength(1 + 2 * 3 + 2 * 3); // per size: chain, table, direct on uniform; skew run: 3 strategies x 2 workloads
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain('data-chart="crossover"');
+  });
+
+  it("report renders a sweep's results.json, in Markdown too", () => {
+    const md = cli(["report", join(import.meta.dirname, "..", "fixtures", "report", "sweep-position.json"), "--format", "md"]);
+    expect(md.code).toBe(0);
+    expect(md.out).toMatch(/^### Position sweep/m);
+    expect(md.out).toMatch(/\| chain \|/);
+  });
+});
+
+describe("dispatch-lab sweep: bad input exits 2 before anything runs", () => {
+  const cases: [string[], RegExp][] = [
+    [["sweep"], /give exactly one sweep kind/],
+    [["sweep", "diagonal"], /"diagonal" is not a sweep kind/],
+    [["sweep", "scale", "--sizes", "4,x,0"], /--sizes: "x", "0": not an integer N in 1\.\.4096/],
+    [["sweep", "crossover", "--skews=0.5,-1"], /--skews: "-1": not a skew S/],
+    [["sweep", "crossover", "--pair", "chain,chain"], /--pair: "chain,chain" is not two different strategies/],
+    [["sweep", "crossover", "--pair", "chain,nope"], /nope/],
+    [["sweep", "body", "--ops", "2000000"], /--ops: "2000000": not an integer op count/],
+    [["sweep", "position", "--spec", "nope.json"], /nope\.json: no such file/],
+    [["sweep", "scale", "--family", "synthetic:{n},levels=x"], /levels/],
+  ];
+  for (const [args, message] of cases) {
+    it(args.slice(1).join(" ") || "(no kind)", () => {
+      const out = tmp();
+      const r = cli([...args, "--out", out]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(out, "results.json"))).toBe(false);
+    });
+  }
+});
