@@ -14,6 +14,10 @@ export const ExitCode = {
   usage: 2,
   /** `run`: some cells failed (crashed, trapped, timed out); the others were measured and written. */
   cellsFailed: 1,
+  /** `gate`: the data cannot decide at this threshold (a CI straddles it). */
+  inconclusive: 3,
+  /** `gate`, `compare`: the baseline is of another machine or spec. */
+  incomparable: 4,
   /** A bug in dispatch-lab itself (an emitted module failed validation or its audit). */
   internal: 70,
 } as const;

@@ -22,7 +22,13 @@ export { loadSpec, specHash } from "./spec/load.js";
 export { validateSpec } from "./spec/validate.js";
 export { run, type RunRequest, type RunOutcome, type RunProgress } from "./lab/run.js";
 export { sweep, type SweepRequest, type SweepOutcome, type SweepProgress } from "./lab/sweep.js";
-export { readResults } from "./results/read.js";
+export { readResults, readResultsAt } from "./results/read.js";
+export { compare, gate, type GateRequest, type GateOutcome, type DatasetInput } from "./lab/gate.js";
+export { mergeDatasets } from "./results/merge.js";
+export { customSmallerIsBetter, bencherBmf } from "./results/exporters/dashboards.js";
+export type { Comparison, CellChange, CompareOptions, Verdict } from "./gate/compare.js";
+export type { GateResult, Outcome } from "./gate/gate.js";
+export type { AssertionResult } from "./gate/assert.js";
 export type { Dataset, Results, CellSummary, CellRecord, RunConfig } from "./results/schema.js";
 export type { SweepAnalysis, SweepKind, SweepPoint, SweepRecord } from "./sweep/types.js";
 

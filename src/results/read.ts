@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { LabError } from "../errors.js";
 import { RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type Results } from "./schema.js";
 
@@ -39,3 +40,10 @@ export function readResults(path: string): Dataset {
   d.runs.forEach((r, i) => checkRun(path, r, `runs[${i}]`));
   return d;
 }
+
+/** A results.json, or a folder holding one (what run, sweep and merge write with --out). */
+export function resultsPath(arg: string): string {
+  return existsSync(arg) && statSync(arg).isDirectory() ? join(arg, "results.json") : arg;
+}
+
+export const readResultsAt = (arg: string): Dataset => readResults(resultsPath(arg));

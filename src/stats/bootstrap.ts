@@ -242,23 +242,26 @@ function medianBootstrap(
   combine: (medians: readonly number[]) => number,
   opts: BootstrapOptions,
   paired: boolean,
+  groupBlocks?: readonly (readonly number[] | undefined)[],
 ): [number, number] {
   const { seed, resamples, confidence } = bootstrapSettings(opts);
   const rng = seededRng(seed);
   const ranked = groups.map(rankGroup);
   // paired: one draw of round indices feeds every group; independent: each group draws its own
   const draws = paired ? [ranked] : ranked.map((g) => [g]);
-  const blocks = opts.blocks && paired ? blockIndices(opts.blocks, ranked[0]!.sorted.length) : undefined;
+  const labels = paired ? [opts.blocks] : (groupBlocks ?? []);
+  const blocks = draws.map((d, i) => (labels[i] ? blockIndices(labels[i], d[0]!.sorted.length) : undefined));
+  const drawn = new Array<number | undefined>(draws.length);
   const medians = new Array<number>(groups.length).fill(0);
   const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     // With blocks the resample size varies (blocks differ in size): the median is taken over what was drawn.
-    let drawn: number | undefined;
     for (let d = 0; d < draws.length; d++) {
-      if (blocks) drawn = tallyBlockDraws(rng, draws[d]!, blocks);
+      const b = blocks[d];
+      if (b) drawn[d] = tallyBlockDraws(rng, draws[d]!, b);
       else tallyDraws(rng, draws[d]!);
     }
-    for (let g = 0; g < ranked.length; g++) medians[g] = countedMedian(ranked[g]!, drawn);
+    for (let g = 0; g < ranked.length; g++) medians[g] = countedMedian(ranked[g]!, drawn[paired ? 0 : g]);
     stats[r] = combine(medians);
   }
   return percentileInterval(stats, confidence);
@@ -330,13 +333,19 @@ export function pairedBootstrapMediansCI(
   return medianBootstrap(groups, combine, opts, true);
 }
 
-/** Independent counterpart of pairedBootstrapMediansCI (matches independentBootstrapCI with medians). */
+/**
+ * Independent counterpart of pairedBootstrapMediansCI (matches
+ * independentBootstrapCI with medians). `groupBlocks[k]`, when given, labels
+ * group k's samples with blocks for a two-stage draw of that group alone
+ * (e.g. two runs compared: each resampled by its own time blocks).
+ */
 export function independentBootstrapMediansCI(
   groups: readonly (readonly number[])[],
   combine: (medians: readonly number[]) => number,
-  opts: BootstrapOptions = {},
+  opts: Omit<BootstrapOptions, "blocks"> = {},
+  groupBlocks?: readonly (readonly number[] | undefined)[],
 ): [number, number] {
   if (groups.length === 0) throw new Error("independent bootstrap: need at least one group");
   groups.forEach((g, k) => assertSamples(g, `group ${k}`));
-  return medianBootstrap(groups, combine, opts, false);
+  return medianBootstrap(groups, combine, opts, false, groupBlocks);
 }

@@ -1,11 +1,14 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
+import { compareCommand } from "./compare.js";
 import { emitCommand } from "./emit.js";
+import { gateCommand } from "./gate.js";
 import { importCommand } from "./import.js";
 import { lintCommand } from "./lint.js";
+import { mergeCommand } from "./merge.js";
 import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 import { sweepCommand } from "./sweep.js";
 
 /** The command registry: adding a command is adding a file and a line here. */
-export const commands: Readonly<Record<string, Command>> = Object.fromEntries([runCommand, sweepCommand, reportCommand, checkCommand, emitCommand, lintCommand, importCommand].map((c) => [c.name, c]));
+export const commands: Readonly<Record<string, Command>> = Object.fromEntries([runCommand, sweepCommand, reportCommand, mergeCommand, compareCommand, gateCommand, checkCommand, emitCommand, lintCommand, importCommand].map((c) => [c.name, c]));

@@ -1,14 +1,7 @@
-import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { LabError } from "../../errors.js";
 import { writeFileAtomic } from "../../io.js";
-import { readResults } from "../../results/read.js";
+import { readResultsAt } from "../../results/read.js";
 import { str, type Command } from "../command.js";
-
-/** A results.json, or a folder holding one (what run --out wrote). */
-function resultsPath(arg: string): string {
-  return existsSync(arg) && statSync(arg).isDirectory() ? join(arg, "results.json") : arg;
-}
 
 export const reportCommand: Command = {
   name: "report",
@@ -32,7 +25,7 @@ ratios to the reference when the inputs come from several machines.`,
     if (positionals.length === 0) throw new LabError("usage", [{ path: "report", message: "no results given" }], "dispatch-lab report results/ [more results/...]");
     const format = str(values, "format") ?? "html";
     if (format !== "html" && format !== "md") throw new LabError("usage", [{ path: "--format", message: `"${format}" is not html or md` }]);
-    const inputs = positionals.map((p) => readResults(resultsPath(p)));
+    const inputs = positionals.map(readResultsAt);
     const { renderHtml } = await import("../../report/html.js");
     const { renderMarkdown } = await import("../../report/markdown.js");
     const text = format === "html" ? renderHtml(inputs) : renderMarkdown(inputs);

@@ -1,0 +1,36 @@
+import { LabError } from "../../errors.js";
+import { mergeDatasets } from "../../results/merge.js";
+import { readResultsAt } from "../../results/read.js";
+import { writeResults } from "../../results/write.js";
+import { str, type Command } from "../command.js";
+
+export const mergeCommand: Command = {
+  name: "merge",
+  summary: "merge results from many machines into one dataset (results.json, samples.csv, summary.csv, machines.csv)",
+  usage: "dispatch-lab merge INPUT... --out DIR",
+  help: `Arguments:
+  INPUT             results.json files, or the folders run, sweep or merge wrote
+Options:
+  --out DIR         where the merged files go (required)
+
+Every run is kept whole, with its own fingerprint, config and spec, keyed by machine id. The
+same run given twice is kept once (merging is idempotent). Runs of different specs (by hash)
+stay apart and are listed per spec. machines.csv has one row per machine: CPU, microcode,
+kernel, runtime and every mitigation file. Bad inputs exit 2 and nothing is written.`,
+  positionals: true,
+  options: { out: { type: "string" } },
+  async run(values, positionals, io) {
+    const out = str(values, "out");
+    if (!out) throw new LabError("usage", [{ path: "--out", message: "required" }], "dispatch-lab merge a/ b/ --out merged/");
+    if (positionals.length === 0) throw new LabError("usage", [{ path: "merge", message: "no inputs given" }], "dispatch-lab merge laptop/ server/ --out merged/");
+    const inputs = positionals.map(readResultsAt); // every input read and checked before anything is written
+    const { dataset, duplicates, specGroups } = mergeDatasets(inputs);
+    const files = writeResults(out, dataset);
+    const machines = new Set(dataset.runs.map((r) => r.fingerprint.machineId));
+    io.out(`merged ${dataset.runs.length} runs from ${machines.size} machine${machines.size === 1 ? "" : "s"}${duplicates ? ` (${duplicates} duplicate run${duplicates === 1 ? "" : "s"} dropped)` : ""}`);
+    if (specGroups.length > 1) io.out(`${specGroups.length} different specs, kept apart:`);
+    for (const g of specGroups) io.out(`  ${g.spec} (${g.hash.slice(0, 12)}): ${g.runs} run${g.runs === 1 ? "" : "s"} on ${g.machines.length} machine${g.machines.length === 1 ? "" : "s"}`);
+    io.out(`wrote ${files.join(", ")}`);
+    return 0;
+  },
+};

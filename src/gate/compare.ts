@@ -1,0 +1,173 @@
+/**
+ * Base vs current, cell by cell (pure). The quantity compared is measured
+ * per round inside each run, so drift that hit a whole round cancels:
+ *
+ * - same machine: net ns per dispatch, cell - control in the same round;
+ * - across machines (only when asked): the ratio cell / control in the same
+ *   round. Absolute ns of two machines are not comparable; how a strategy
+ *   relates to the same machine's control kernel is.
+ *
+ * The change is median(current) - median(base) with a bootstrap CI (each
+ * run resampled on its own, by its time blocks, as its own intervals are),
+ * expressed relative to the base cell's whole call (its gross ns, or its
+ * ratio): a 10% regression is the call getting 10% slower while the control
+ * says the machine did not. Verdicts follow criterion's rule: a regression
+ * only when the whole CI lies beyond the threshold and a rank test
+ * (Mann-Whitney U) says the two runs differ.
+ */
+import { timeBlocks } from "../results/analyze.js";
+import type { CellRecord, Dataset, Results } from "../results/schema.js";
+import type { Tier } from "../run/tiers.js";
+import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
+import { mannWhitneyU } from "../stats/rank.js";
+import { median } from "simple-statistics";
+
+export type Verdict = "regressed" | "improved" | "unchanged" | "inconclusive";
+
+export interface Estimate {
+  value: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+export interface CompareOptions {
+  /** The largest change tolerated, as a fraction of the base cell's call (0.05 = 5%). */
+  threshold: number;
+  /** Significance level of the rank test. */
+  alpha: number;
+  /** Compare runs from different machines, by their within-run ratios. */
+  crossMachine: boolean;
+  seed: number;
+}
+
+export const COMPARE_DEFAULTS: CompareOptions = { threshold: 0.05, alpha: 0.05, crossMachine: false, seed: 1 };
+
+export interface CellChange {
+  spec: string;
+  specHash: string;
+  strategy: string;
+  workload: string;
+  tier: Tier;
+  machines: { base: string; current: string };
+  metric: "net-ns" | "ratio-to-control";
+  base: { median: number; call: number; rounds: number };
+  current: { median: number; rounds: number };
+  /** current - base, in the metric's unit (ns, or a ratio), 95% CI. */
+  change: Estimate;
+  /** change / the base's call (gross ns, or the ratio): what the threshold applies to. */
+  relative: Estimate;
+  /** Two-sided Mann-Whitney U p-value of the per-round values. */
+  p: number;
+  verdict: Verdict;
+  /** Half-width of the relative CI: a change smaller than this is within this cell's noise. */
+  detectable: number;
+}
+
+export interface Comparison {
+  options: CompareOptions;
+  cells: CellChange[];
+  /** Cells that only one side measured (spec, strategy, workload, tier, machine). */
+  unmatched: { base: string[]; current: string[] };
+  /** Why nothing could be compared (spec or machine mismatch); empty when something was. */
+  incomparable: string[];
+}
+
+/** Rounds with a relative CI narrower than this are too few to judge anything by. */
+const MIN_ROUNDS = 3;
+
+interface Series {
+  values: number[];
+  blocks: number[];
+  gross: number;
+}
+
+/** Per-round values of a cell against its run's control, with time-block labels. */
+function series(run: Results, cell: CellRecord, metric: CellChange["metric"]): Series | undefined {
+  const control = run.cells.find((c) => c.strategy === run.config.control && c.workload === cell.workload && c.tier === cell.tier);
+  if (!control) return undefined;
+  const byRound = new Map(control.samples.map((s) => [s.round, s.nsPerDispatch]));
+  const shared = cell.samples.filter((s) => byRound.has(s.round)).sort((a, b) => a.round - b.round);
+  if (shared.length < MIN_ROUNDS) return undefined;
+  const values = shared.map((s) => (metric === "net-ns" ? s.nsPerDispatch - byRound.get(s.round)! : s.nsPerDispatch / byRound.get(s.round)!));
+  return { values, blocks: timeBlocks(shared), gross: median(shared.map((s) => s.nsPerDispatch)) };
+}
+
+export function verdictOf(relative: Estimate, p: number, o: Pick<CompareOptions, "threshold" | "alpha">): Verdict {
+  const significant = p < o.alpha;
+  if (relative.ciLow > o.threshold && significant) return "regressed";
+  if (relative.ciHigh < -o.threshold && significant) return "improved";
+  if (relative.ciLow >= -o.threshold && relative.ciHigh <= o.threshold) return "unchanged";
+  return "inconclusive";
+}
+
+function compareCell(base: { run: Results; cell: CellRecord }, current: { run: Results; cell: CellRecord }, o: CompareOptions, seed: number): CellChange | undefined {
+  const metric = base.run.fingerprint.machineId === current.run.fingerprint.machineId ? "net-ns" : "ratio-to-control";
+  const b = series(base.run, base.cell, metric);
+  const c = series(current.run, current.cell, metric);
+  if (!b || !c) return undefined;
+  const [bm, cm] = [median(b.values), median(c.values)];
+  const [lo, hi] = independentBootstrapMediansCI([c.values, b.values], (m) => m[0]! - m[1]!, { seed }, [c.blocks, b.blocks]);
+  const call = metric === "net-ns" ? b.gross : bm;
+  const change = { value: cm - bm, ciLow: lo, ciHigh: hi };
+  const relative = { value: change.value / call, ciLow: lo / call, ciHigh: hi / call };
+  const p = mannWhitneyU(c.values, b.values).p;
+  const { cell } = current;
+  return {
+    spec: current.run.spec.name,
+    specHash: current.run.spec.hash,
+    strategy: cell.strategy,
+    workload: cell.workload,
+    tier: cell.tier,
+    machines: { base: base.run.fingerprint.machineId, current: current.run.fingerprint.machineId },
+    metric,
+    base: { median: bm, call, rounds: b.values.length },
+    current: { median: cm, rounds: c.values.length },
+    change,
+    relative,
+    p,
+    verdict: verdictOf(relative, p, o),
+    detectable: (relative.ciHigh - relative.ciLow) / 2,
+  };
+}
+
+const cellKey = (run: Results, c: CellRecord, withMachine: boolean) => `${run.spec.name} ${c.strategy} @ ${c.workload} / ${c.tier}${withMachine ? ` on ${run.fingerprint.machineId.slice(0, 8)}` : ""}`;
+const matchKey = (run: Results, c: CellRecord, withMachine: boolean) => `${run.spec.hash}\u0000${c.strategy}\u0000${c.workload}\u0000${c.tier}${withMachine ? `\u0000${run.fingerprint.machineId}` : ""}`;
+
+/** The measured, non-control cells of every run, keyed for matching. */
+function measured(d: Dataset, withMachine: boolean): Map<string, { run: Results; cell: CellRecord; label: string }> {
+  const out = new Map<string, { run: Results; cell: CellRecord; label: string }>();
+  for (const run of d.runs)
+    for (const cell of run.cells)
+      if (cell.strategy !== run.config.control && cell.samples.length > 0) out.set(matchKey(run, cell, withMachine), { run, cell, label: cellKey(run, cell, withMachine) });
+  return out;
+}
+
+/** Why the two datasets share no comparable cell, in words. */
+function mismatch(base: Dataset, current: Dataset, o: CompareOptions): string[] {
+  const specs = (d: Dataset) => new Set(d.runs.map((r) => r.spec.hash));
+  const [bs, cs] = [specs(base), specs(current)];
+  if (![...cs].some((h) => bs.has(h))) {
+    const names = (d: Dataset) => [...new Set(d.runs.map((r) => `${r.spec.name} (${r.spec.hash.slice(0, 12)})`))].join(", ");
+    return [`spec mismatch: base measured ${names(base)}, current ${names(current)}`];
+  }
+  const machines = (d: Dataset) => new Set(d.runs.map((r) => r.fingerprint.machineId));
+  const [bm, cm] = [machines(base), machines(current)];
+  if (!o.crossMachine && ![...cm].some((m) => bm.has(m)))
+    return [`machine mismatch: base ran on ${[...bm].join(", ")}, current on ${[...cm].join(", ")}: absolute ns are never compared across machines (--cross-machine compares the within-run ratios to the control instead)`];
+  return ["no cell was measured on both sides"];
+}
+
+export function compareDatasets(base: Dataset, current: Dataset, options: Partial<CompareOptions> = {}): Comparison {
+  const o = { ...COMPARE_DEFAULTS, ...options };
+  const withMachine = !o.crossMachine;
+  const [b, c] = [measured(base, withMachine), measured(current, withMachine)];
+  const cells: CellChange[] = [];
+  let i = 0;
+  for (const [key, cur] of c) {
+    const old = b.get(key);
+    const change = old && compareCell(old, cur, o, o.seed * 7919 + i++);
+    if (change) cells.push(change);
+  }
+  const unmatched = { base: [...b].filter(([k]) => !c.has(k)).map(([, v]) => v.label), current: [...c].filter(([k]) => !b.has(k)).map(([, v]) => v.label) };
+  return { options: o, cells, unmatched, incomparable: cells.length ? [] : mismatch(base, current, o) };
+}

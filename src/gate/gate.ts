@@ -1,0 +1,33 @@
+/**
+ * The gate's decision (pure): a comparison against a baseline and/or
+ * within-run assertions -> one outcome and its documented exit code.
+ * A regressed cell or a failed assertion fails the build; a baseline that
+ * cannot be compared is said so (4) rather than passed; a change the data
+ * cannot place on either side of the threshold is inconclusive (3), never
+ * silently a pass.
+ */
+import type { AssertionResult } from "./assert.js";
+import type { Comparison } from "./compare.js";
+
+export type Outcome = "pass" | "regression" | "inconclusive" | "incomparable";
+
+/** docs/ci.md: 0 pass, 1 regression, 2 usage or input error (the CLI's), 3 inconclusive, 4 incomparable. */
+export const OUTCOME_EXIT: Readonly<Record<Outcome, number>> = { pass: 0, regression: 1, inconclusive: 3, incomparable: 4 };
+
+export interface GateResult {
+  comparison: Comparison | null;
+  assertions: AssertionResult[];
+  outcome: Outcome;
+  /** One line per thing that decided the outcome. */
+  reasons: string[];
+}
+
+export function decide(comparison: Comparison | null, assertions: AssertionResult[]): GateResult {
+  const cells = comparison?.cells ?? [];
+  const regressed = [...cells.filter((c) => c.verdict === "regressed").map((c) => `regressed: ${c.spec} ${c.strategy} @ ${c.workload}`), ...assertions.filter((a) => a.verdict === "fail").map((a) => `failed: ${a.message}`)];
+  const incomparable = comparison?.incomparable ?? [];
+  const inconclusive = [...cells.filter((c) => c.verdict === "inconclusive").map((c) => `inconclusive: ${c.spec} ${c.strategy} @ ${c.workload}`), ...assertions.filter((a) => a.verdict === "inconclusive").map((a) => `inconclusive: ${a.message}`)];
+  const outcome: Outcome = regressed.length ? "regression" : incomparable.length ? "incomparable" : inconclusive.length ? "inconclusive" : "pass";
+  const reasons = outcome === "regression" ? regressed : outcome === "incomparable" ? incomparable : outcome === "inconclusive" ? inconclusive : [];
+  return { comparison, assertions, outcome, reasons };
+}

@@ -1,0 +1,102 @@
+/**
+ * The gate's outputs (pure serializers of a GateResult): a terminal table,
+ * Markdown for $GITHUB_STEP_SUMMARY or a PR comment, and JUnit XML (one
+ * testcase per gated cell and per assertion) for CI test reporters.
+ */
+import { markdownTable } from "../report/markdown.js";
+import { textTable } from "../report/text-table.js";
+import type { CellChange } from "./compare.js";
+import type { GateResult } from "./gate.js";
+
+const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
+const num = (x: number, metric: CellChange["metric"]) => (metric === "net-ns" ? `${x.toFixed(2)} ns` : `${x.toFixed(3)}x`);
+const pValue = (p: number) => (p < 0.001 ? "<0.001" : p.toFixed(3));
+
+export const CHANGE_HEADER = ["spec", "workload", "strategy", "tier", "base", "current", "change [95% CI]", "p", "noise ±", "verdict"];
+
+export function changeRow(c: CellChange): string[] {
+  return [
+    c.spec,
+    c.workload,
+    c.strategy,
+    c.tier,
+    num(c.base.median, c.metric),
+    num(c.current.median, c.metric),
+    `${pct(c.relative.value)} [${pct(c.relative.ciLow)}, ${pct(c.relative.ciHigh)}]`,
+    pValue(c.p),
+    `${(100 * c.detectable).toFixed(1)}%`,
+    c.verdict,
+  ];
+}
+
+function headline(g: GateResult): string {
+  const n = g.comparison?.cells.length ?? 0;
+  const threshold = g.comparison ? `, threshold ${(100 * g.comparison.options.threshold).toFixed(1)}%` : "";
+  return `gate: ${g.outcome.toUpperCase()} (${n} cells compared${threshold}, ${g.assertions.length} assertions)`;
+}
+
+const metricNote = (g: GateResult) =>
+  g.comparison?.cells.some((c) => c.metric === "ratio-to-control")
+    ? "across machines: the per-round ratio of each cell to its run's control kernel is compared, relative to the base ratio"
+    : "net ns per dispatch (cell minus control, per round); change relative to the base cell's gross ns per dispatch";
+
+/** `reasons: false` for `compare`, whose table already carries every verdict. */
+export function gateText(g: GateResult, o: { reasons?: boolean } = {}): string {
+  const lines = [headline(g)];
+  if (g.comparison?.cells.length) lines.push("", ...textTable([CHANGE_HEADER, ...g.comparison.cells.map(changeRow)]), metricNote(g));
+  for (const a of g.assertions) lines.push(`assert ${a.message}`);
+  const u = g.comparison?.unmatched;
+  if (u && (u.base.length || u.current.length)) lines.push(`unmatched: ${u.base.length} cells only in the baseline, ${u.current.length} only in the current results`);
+  if (o.reasons !== false) lines.push(...g.reasons);
+  else lines.push(...(g.comparison?.incomparable ?? []));
+  return lines.join("\n");
+}
+
+export function gateMarkdown(g: GateResult): string {
+  const out = [`### dispatch-lab ${headline(g)}`, ""];
+  for (const r of g.reasons) out.push(`- ${r}`);
+  if (g.reasons.length) out.push("");
+  if (g.comparison?.cells.length) out.push(markdownTable(CHANGE_HEADER, g.comparison.cells.map(changeRow), new Set([4, 5, 6, 7, 8])), "", `_${metricNote(g)}_`, "");
+  if (g.assertions.length) out.push(markdownTable(["assertion", "verdict"], g.assertions.map((a) => [a.message, a.verdict])), "");
+  return out.join("\n");
+}
+
+const xml = (text: string) => text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+
+interface Case {
+  classname: string;
+  name: string;
+  status: "pass" | "fail" | "skip";
+  message: string;
+}
+
+function cases(g: GateResult): Case[] {
+  const cells = (g.comparison?.cells ?? []).map((c): Case => ({
+    classname: `${c.spec}.${c.workload}`,
+    name: `${c.strategy} (${c.tier})`,
+    status: c.verdict === "regressed" ? "fail" : c.verdict === "inconclusive" ? "skip" : "pass",
+    message: `${c.verdict}: ${pct(c.relative.value)} [${pct(c.relative.ciLow)}, ${pct(c.relative.ciHigh)}], p ${pValue(c.p)}`,
+  }));
+  const asserts = g.assertions.map((a): Case => ({ classname: "assertions", name: `${a.text.split("@")[0]!.trim()} @ ${a.workload} / ${a.tier}`, status: a.verdict === "fail" ? "fail" : a.verdict === "inconclusive" ? "skip" : "pass", message: a.message }));
+  const incomparable = (g.comparison?.incomparable ?? []).map((m): Case => ({ classname: "baseline", name: "comparable", status: "fail", message: m }));
+  return [...cells, ...asserts, ...incomparable];
+}
+
+export function gateJunit(g: GateResult): string {
+  const all = cases(g);
+  const body = all.map((c) => {
+    const inner = c.status === "fail" ? `<failure message="${xml(c.message)}"/>` : c.status === "skip" ? `<skipped message="${xml(c.message)}"/>` : `<system-out>${xml(c.message)}</system-out>`;
+    return `    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}">${inner}</testcase>`;
+  });
+  const failures = all.filter((c) => c.status === "fail").length;
+  const skipped = all.filter((c) => c.status === "skip").length;
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="dispatch-lab gate" tests="${all.length}" failures="${failures}" skipped="${skipped}">`,
+    `  <testsuite name="dispatch-lab gate: ${xml(g.outcome)}" tests="${all.length}" failures="${failures}" skipped="${skipped}">`,
+    ...body,
+    `  </testsuite>`,
+    `</testsuites>`,
+    "",
+  ].join("\n");
+}

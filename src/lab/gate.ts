@@ -1,0 +1,112 @@
+/**
+ * `compare` and `gate` for the library and the CLI: results in (paths or
+ * datasets), verdicts out; no output, no process.exit. `confirm` re-measures
+ * the suspect cells (regressed or inconclusive) in a fresh run of the
+ * current config before the gate decides: a regression must show twice.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LabError } from "../errors.js";
+import { evaluateAssertion, parseAssertion } from "../gate/assert.js";
+import { compareDatasets, type CellChange, type CompareOptions, type Comparison } from "../gate/compare.js";
+import { decide, OUTCOME_EXIT, type GateResult } from "../gate/gate.js";
+import { readResultsAt } from "../results/read.js";
+import type { Dataset, Results } from "../results/schema.js";
+import { loadSpec, specHash } from "../spec/load.js";
+import { run } from "./run.js";
+
+export type DatasetInput = string | Dataset;
+
+const load = (d: DatasetInput): Dataset => (typeof d === "string" ? readResultsAt(d) : d);
+
+export function compare(base: DatasetInput, current: DatasetInput, options: Partial<CompareOptions> = {}): Comparison {
+  return compareDatasets(load(base), load(current), options);
+}
+
+export interface GateRequest {
+  /** Results to compare against (omit to gate on assertions alone). */
+  baseline?: DatasetInput;
+  current: DatasetInput;
+  /** Largest tolerated regression, a fraction of the call (default 0.05). */
+  maxRegression?: number;
+  /** Within-run assertions, e.g. "xen <= 1.05 * table @ xen:pv-guest-build". */
+  asserts?: string[];
+  /** Compare across machine ids, by within-run ratios to the control. */
+  crossMachine?: boolean;
+  /** Re-measure suspect cells before deciding. */
+  confirm?: boolean;
+  /** Seconds for each confirmation run (default 40). */
+  confirmBudgetS?: number;
+  cpu?: number;
+  seed?: number;
+}
+
+export interface GateOutcome extends GateResult {
+  exitCode: number;
+  /** Cells re-measured by `confirm`, as "spec strategy @ workload". */
+  confirmed: string[];
+}
+
+export async function gate(req: GateRequest): Promise<GateOutcome> {
+  if (!req.baseline && !req.asserts?.length) throw new LabError("usage", [{ path: "gate", message: "nothing to gate on: no --baseline and no --assert" }], "pass --baseline RESULTS, or one or more --assert EXPR");
+  const assertions = (req.asserts ?? []).map(parseAssertion); // syntax errors before any work
+  const current = load(req.current);
+  const options: Partial<CompareOptions> = { threshold: req.maxRegression ?? 0.05, crossMachine: !!req.crossMachine, seed: req.seed ?? 1 };
+  const base = req.baseline ? load(req.baseline) : undefined;
+  let comparison = base ? compareDatasets(base, current, options) : null;
+  let confirmed: string[] = [];
+  if (base && comparison && req.confirm) ({ comparison, confirmed } = await confirmSuspects(base, current, comparison, options, req));
+  const result = decide(comparison, assertions.flatMap((a) => evaluateAssertion(a, current, req.seed)));
+  return { ...result, exitCode: OUTCOME_EXIT[result.outcome], confirmed };
+}
+
+const suspect = (c: CellChange) => c.verdict === "regressed" || c.verdict === "inconclusive";
+
+/**
+ * One new run per current run with suspects: their strategies and workloads,
+ * with the reference and the control, from the stored config (its spec must
+ * load here and hash the same). The new run's verdicts replace the suspects'.
+ */
+async function confirmSuspects(base: Dataset, current: Dataset, comparison: Comparison, options: Partial<CompareOptions>, req: GateRequest): Promise<{ comparison: Comparison; confirmed: string[] }> {
+  const suspects = comparison.cells.filter(suspect);
+  if (suspects.length === 0) return { comparison, confirmed: [] };
+  const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-confirm-"));
+  try {
+    const reruns: Results[] = [];
+    for (const r of current.runs) {
+      const mine = suspects.filter((c) => c.specHash === r.spec.hash && c.machines.current === r.fingerprint.machineId);
+      if (mine.length) reruns.push(await remeasure(r, mine, join(dir, String(reruns.length)), req));
+    }
+    const again = compareDatasets(base, { ...current, kind: "merge", runs: reruns }, options);
+    const key = (c: CellChange) => `${c.specHash} ${c.strategy} ${c.workload} ${c.tier} ${c.machines.base}`;
+    const redone = new Map(again.cells.map((c) => [key(c), c]));
+    const cells = comparison.cells.map((c) => (suspect(c) ? (redone.get(key(c)) ?? c) : c));
+    return { comparison: { ...comparison, cells }, confirmed: suspects.map((c) => `${c.spec} ${c.strategy} @ ${c.workload}`) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function remeasure(r: Results, cells: CellChange[], out: string, req: GateRequest): Promise<Results> {
+  const spec = loadSpec(r.config.spec);
+  if (specHash(spec) !== r.spec.hash)
+    throw new LabError("results-invalid", [{ path: r.config.spec, message: "the spec loads here with another hash than the current results' (it changed since they were measured)" }], "run --confirm where the results were made, or without --confirm");
+  const strategies = [...new Set([...cells.map((c) => c.strategy), r.config.reference, r.config.control])];
+  const workloads = [...new Set(cells.map((c) => c.workload))];
+  const tiers = [...new Set(cells.map((c) => c.tier))];
+  const outcome = await run({
+    spec: r.config.spec,
+    strategies: strategies.join(","),
+    workloads: workloads.join(","),
+    tiers: tiers.join(","),
+    reference: r.config.reference,
+    processes: r.config.processes,
+    timeBudgetS: req.confirmBudgetS ?? 40,
+    seed: r.config.seed + 1,
+    out,
+    ...(r.config.bodies ? { bodies: r.config.bodies } : {}),
+    ...(req.cpu !== undefined ? { cpu: req.cpu } : {}),
+  });
+  return outcome.results;
+}
