@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LabError } from "../errors.js";
+import { datasetFromSamplesCsv } from "./read-csv.js";
 import { RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type Results } from "./schema.js";
 
 const invalid = (path: string, message: string, fix?: string) => new LabError("results-invalid", [{ path, message }], fix);
@@ -46,4 +47,14 @@ export function resultsPath(arg: string): string {
   return existsSync(arg) && statSync(arg).isDirectory() ? join(arg, "results.json") : arg;
 }
 
-export const readResultsAt = (arg: string): Dataset => readResults(resultsPath(arg));
+/** A results.json, a folder holding one, or a samples.csv (its rows rebuilt into runs: read-csv.ts). */
+export function readResultsAt(arg: string): Dataset {
+  if (!arg.toLowerCase().endsWith(".csv")) return readResults(resultsPath(arg));
+  let text: string;
+  try {
+    text = readFileSync(arg, "utf8");
+  } catch (e) {
+    throw invalid(arg, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return datasetFromSamplesCsv(arg, text);
+}

@@ -9,7 +9,7 @@ export const compareCommand: Command = {
   summary: "per matched cell: the change from BASE to CURRENT with its CI, a rank-test p-value and a verdict",
   usage: "dispatch-lab compare BASE CURRENT [--threshold 5%] [--cross-machine] [--seed X] [--json]",
   help: `Arguments:
-  BASE, CURRENT     results.json files or the folders that hold them (run, sweep, merge)
+  BASE, CURRENT     results.json files, the folders that hold them (run, sweep, merge), or samples.csv
 Options:
   --threshold P     the change that counts, as a percent of the base cell's call (default 5%)
   --cross-machine   compare runs of different machines by their within-run ratios to the control

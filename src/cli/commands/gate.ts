@@ -28,7 +28,7 @@ export const gateCommand: Command = {
   summary: "fail a build on a real regression, not on noise: against a baseline, and/or on within-run ratios",
   usage: "dispatch-lab gate [--baseline B] [--current C] [--max-regression 5%] [--assert EXPR]... [--confirm] [--cross-machine] [--junit FILE] [--markdown FILE] [--export-benchmark FILE] [--export-bmf FILE]",
   help: `Options:
-  --baseline B          results to compare against (a results.json or its folder)
+  --baseline B          results to compare against (a results.json, its folder, or a samples.csv)
   --current C           the results to gate (default: results)
   --max-regression P    the largest tolerated slowdown of a cell's call (default 5%)
   --assert EXPR         a within-run ratio that must hold, no baseline needed (repeatable):

@@ -9,7 +9,8 @@ export const mergeCommand: Command = {
   summary: "merge results from many machines into one dataset (results.json, samples.csv, summary.csv, machines.csv)",
   usage: "dispatch-lab merge INPUT... --out DIR",
   help: `Arguments:
-  INPUT             results.json files, or the folders run, sweep or merge wrote
+  INPUT             results.json files, the folders run, sweep or merge wrote, or samples.csv
+                    files (several machines' files concatenated are fine)
 Options:
   --out DIR         where the merged files go (required)
 

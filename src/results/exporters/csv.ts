@@ -19,12 +19,13 @@ function context(r: Results): Row {
     v8_version: r.fingerprint.runtime.v8,
     spec: r.spec.name,
     spec_hash: r.spec.hash,
+    run_started_at: r.sessions[0]?.startedAt ?? null,
   };
 }
 
 const csv = (rows: Row[], columns: string[]): string => stringify(rows, { header: true, columns, cast: { number: (n) => String(n) } });
 
-export const SAMPLE_COLUMNS = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "strategy", "workload", "tier", "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
+export const SAMPLE_COLUMNS = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "run_started_at", "strategy", "workload", "tier", "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
 
 export function samplesCsv(d: Dataset): string {
   return csv(d.runs.flatMap(sampleRows), SAMPLE_COLUMNS);
@@ -38,7 +39,7 @@ function sampleRows(r: Results): Row[] {
 }
 
 export const SUMMARY_COLUMNS = [
-  "machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "strategy", "workload", "tier", "status", "samples",
+  "machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "run_started_at", "strategy", "workload", "tier", "status", "samples",
   "gross_ns_per_dispatch", "gross_ci_low_ns", "gross_ci_high_ns", "gross_mad_ns", "gross_mean_ns", "gross_stddev_ns", "gross_min_ns", "gross_p5_ns", "gross_p95_ns",
   "outliers_low", "outliers_high",
   "net_ns_per_dispatch", "net_ci_low_ns", "net_ci_high_ns",

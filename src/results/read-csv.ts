@@ -1,0 +1,138 @@
+/**
+ * A samples.csv as a dataset: the rows of many machines concatenate (every
+ * row names its machine, spec and run), and users filter them in pandas or
+ * a spreadsheet, so merge, compare, gate and report take them as input too.
+ * Runs are rebuilt by (machine_id, spec_hash, run_started_at) and cells by
+ * (strategy, workload, tier); statistics are computed again from the
+ * samples. What a CSV does not hold (the full fingerprint, the handlers, the
+ * config beyond the cells) is left empty and listed in fingerprint.unknown.
+ */
+import { parse } from "csv-parse/sync";
+import { LabError } from "../errors.js";
+import type { Fingerprint } from "../run/fingerprint.js";
+import type { Tier } from "../run/tiers.js";
+import { summarizeCells } from "./analyze.js";
+import { SAMPLE_COLUMNS } from "./exporters/csv.js";
+import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type Results, type RunConfig } from "./schema.js";
+
+interface Row {
+  machine_id: string;
+  cpu_model: string;
+  node_version: string;
+  v8_version: string;
+  spec: string;
+  spec_hash: string;
+  run_started_at: string;
+  strategy: string;
+  workload: string;
+  tier: string;
+  round: string;
+  session: string;
+  segment: string;
+  dispatches: string;
+  sample_ns: string;
+  ns_per_dispatch: string;
+}
+
+const NUMERIC = ["round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"] as const;
+const TIERS = new Set(["turbofan", "liftoff", "tiered"]);
+
+const invalid = (where: string, message: string) => new LabError("results-invalid", [{ path: where, message }], "pass a samples.csv that dispatch-lab wrote (docs/results.md lists its columns), or the results.json beside it");
+
+function parseRows(path: string, text: string): Row[] {
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(text, { columns: true, skip_empty_lines: true });
+  } catch (e) {
+    throw invalid(path, `not valid CSV (${(e as Error).message})`);
+  }
+  // `cat a/samples.csv b/samples.csv` repeats the header: such rows are headers, not data.
+  rows = rows.filter((r) => r["machine_id"] !== "machine_id");
+  const header = Object.keys(rows[0] ?? {});
+  const missing = SAMPLE_COLUMNS.filter((c) => !header.includes(c));
+  if (rows.length === 0) throw invalid(path, "no rows");
+  if (missing.length) throw invalid(path, `missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: not a samples.csv`);
+  rows.forEach((r, i) => {
+    const line = `${path}: row ${i + 1}`;
+    for (const c of NUMERIC) if (!Number.isFinite(Number(r[c])) || r[c] === "") throw invalid(line, `${c} "${r[c]}" is not a number`);
+    if (!TIERS.has(r["tier"]!)) throw invalid(line, `tier "${r["tier"]}" is not turbofan, liftoff or tiered`);
+  });
+  return rows as unknown as Row[];
+}
+
+const unique = (values: string[]) => [...new Set(values)];
+
+function cellsOf(rows: Row[]): CellRecord[] {
+  const cells = new Map<string, CellRecord>();
+  for (const r of rows) {
+    const id = `${r.strategy}|${r.workload}|${r.tier}`;
+    const cell = cells.get(id) ?? { id, strategy: r.strategy, workload: r.workload, tier: r.tier as Tier, flags: [], status: "ok", samples: [], seconds: 0 };
+    cell.samples.push({ round: Number(r.round), session: Number(r.session), segment: Number(r.segment), ns: Number(r.sample_ns), nsPerDispatch: Number(r.ns_per_dispatch) });
+    cell.seconds += Number(r.sample_ns) / 1e9;
+    cells.set(id, cell);
+  }
+  return [...cells.values()];
+}
+
+function runOf(rows: Row[], path: string): Results {
+  const first = rows[0]!;
+  const cells = cellsOf(rows);
+  const strategies = unique(cells.map((c) => c.strategy));
+  const config: RunConfig = {
+    spec: first.spec,
+    strategies,
+    workloads: unique(cells.map((c) => c.workload)),
+    tiers: unique(cells.map((c) => c.tier)) as Tier[],
+    reference: strategies.includes("table") ? "table" : strategies[0]!,
+    control: CONTROL,
+    samples: null,
+    processes: Math.max(...cells.flatMap((c) => c.samples.map((s) => s.segment))) + 1,
+    timeBudgetS: 0,
+    seed: 1,
+    targetSampleMs: 0,
+    streamLength: 0,
+    cpu: 0,
+    bodies: null,
+  };
+  const run: Results = {
+    complete: true,
+    sessions: [{ startedAt: first.run_started_at, finishedAt: null, pinning: { cpu: 0, pinned: false, note: "not recorded in samples.csv" } }],
+    tool: { node: first.node_version, v8: first.v8_version },
+    fingerprint: reconstructedFingerprint(first, path),
+    config,
+    spec: { name: first.spec, hash: first.spec_hash, args: 0, fallback: "", handlers: [] },
+    modules: {},
+    workloads: {},
+    cells,
+    summaries: [],
+    answers: [],
+  };
+  run.summaries = summarizeCells(cells, config);
+  return run;
+}
+
+/** What a row says about its machine; the rest is empty (strings) or 0 (counts), and listed as unknown. */
+function reconstructedFingerprint(r: Row, path: string): Fingerprint {
+  return {
+    machineId: r.machine_id,
+    cpu: { vendor: null, model: r.cpu_model || null, family: null, modelNumber: null, stepping: null, microcode: null, logicalCores: 0, physicalCores: null, smt: null },
+    mitigations: {},
+    kernel: { release: "", version: "" },
+    os: { platform: "", arch: "", hostname: "", totalMemoryBytes: 0 },
+    runtime: { node: r.node_version, v8: r.v8_version, execArgv: [] },
+    virtualization: null,
+    unknown: [`read from ${path}: a samples.csv records the machine id, CPU model and runtime only (no mitigations, kernel, cores, pinning)`],
+  };
+}
+
+export function datasetFromSamplesCsv(path: string, text: string): Dataset {
+  const groups = new Map<string, Row[]>();
+  for (const r of parseRows(path, text)) {
+    const key = `${r.machine_id}\u0000${r.spec_hash}\u0000${r.run_started_at}`;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  const runs = [...groups.values()].map((rows) => runOf(rows, path));
+  return { schema: RESULTS_SCHEMA, kind: "merge", complete: true, runs, sweep: null };
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { LabError } from "../../src/errors.js";
+import { samplesCsv } from "../../src/results/exporters/csv.js";
+import { datasetFromSamplesCsv } from "../../src/results/read-csv.js";
+import { readResults, readResultsAt } from "../../src/results/read.js";
+
+const fixture = (name: string) => readResults(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)));
+const a = fixture("results-a.json");
+const b = fixture("results-b.json");
+
+const error = (fn: () => unknown): LabError => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof LabError) return e;
+    throw e;
+  }
+  throw new Error("no LabError thrown");
+};
+
+describe("a samples.csv as a dataset", () => {
+  it("rebuilds the runs, cells and samples, and recomputes the statistics", () => {
+    const d = datasetFromSamplesCsv("a.csv", samplesCsv(a));
+    const run = d.runs[0]!;
+    expect(d.runs).toHaveLength(1);
+    expect(run.fingerprint.machineId).toBe(a.runs[0]!.fingerprint.machineId);
+    expect(run.cells.map((c) => c.id)).toEqual(a.runs[0]!.cells.map((c) => c.id));
+    expect(run.cells[0]!.samples.map((s) => s.nsPerDispatch)).toEqual(a.runs[0]!.cells[0]!.samples.map((s) => s.nsPerDispatch));
+    expect(run.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")!.ratio!.ratio).toBe(a.runs[0]!.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")!.ratio!.ratio);
+    expect(run.fingerprint.unknown[0]).toMatch(/records the machine id, CPU model and runtime only/);
+  });
+
+  it("takes concatenated files of two machines (the repeated header is skipped) as two runs", () => {
+    const text = samplesCsv(a) + samplesCsv(b);
+    expect(datasetFromSamplesCsv("ab.csv", text).runs.map((r) => r.fingerprint.machineId)).toEqual(["34923ec707c88d9f", "b0b0b0b0b0b0b0b0"]);
+  });
+
+  it("is read by readResultsAt from a .csv path", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "dispatch-lab-csv-")), "samples.csv");
+    writeFileSync(file, samplesCsv(a));
+    expect(readResultsAt(file).runs[0]!.cells).toHaveLength(8);
+  });
+
+  it("names the file and the missing columns", () => {
+    const text = samplesCsv(a).replace(/^machine_id,/, "machine,");
+    const e = error(() => datasetFromSamplesCsv("x.csv", text));
+    expect(e.code).toBe("results-invalid");
+    expect(e.problems).toEqual([{ path: "x.csv", message: "missing column machine_id: not a samples.csv" }]);
+  });
+
+  it("names the row and the field that is not a number", () => {
+    const [header, first, ...rest] = samplesCsv(a).trim().split("\n");
+    const broken = [header, first!.replace(/,[0-9.]+$/, ",fast"), ...rest].join("\n");
+    expect(error(() => datasetFromSamplesCsv("x.csv", broken)).problems).toEqual([{ path: "x.csv: row 1", message: 'ns_per_dispatch "fast" is not a number' }]);
+  });
+});
