@@ -71,3 +71,30 @@ export function moduleRequest(values: Record<string, unknown>): { spec: Spec; st
   selectStrategies(strategies);
   return { spec, strategies, bodies: str(values, "bodies") };
 }
+
+/** --tiers, --samples, --processes, --time-budget, --seed, --cpu: how `run` and `sweep` measure. */
+export const MEASURE_OPTIONS = {
+  tiers: { type: "string" },
+  samples: { type: "string" },
+  processes: { type: "string" },
+  "time-budget": { type: "string" },
+  seed: { type: "string" },
+  cpu: { type: "string" },
+  bodies: { type: "string" },
+  out: { type: "string" },
+} as const satisfies Options;
+
+/** The measurement settings given on the command line (absent ones stay absent: the library's defaults apply). */
+export function measureSettings(values: Record<string, unknown>) {
+  const opt = (name: string, max: number) => (values[name] === undefined ? undefined : intOption(values, name, 0, max));
+  const given = {
+    tiers: str(values, "tiers"),
+    samples: opt("samples", 1_000_000),
+    processes: opt("processes", 100),
+    timeBudgetS: opt("time-budget", 7 * 24 * 3600),
+    seed: opt("seed", 2 ** 31 - 1),
+    cpu: opt("cpu", 4096),
+    bodies: str(values, "bodies"),
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as { [K in keyof typeof given]?: NonNullable<(typeof given)[K]> };
+}

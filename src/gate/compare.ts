@@ -6,6 +6,12 @@
  * - across machines (only when asked): the ratio cell / control in the same
  *   round. Absolute ns of two machines are not comparable; how a strategy
  *   relates to the same machine's control kernel is.
+ * - `basis: "reference"`: the ratio cell / reference strategy in the same
+ *   round; the reference itself is the yardstick and is not compared. On a
+ *   machine with slow states lasting a whole run (every strategy 20%
+ *   slower, the control not; measured on the development VM), this ratio
+ *   barely moves while net ns does: it gates a strategy against its peers,
+ *   not against the machine's moods.
  *
  * The change is median(current) - median(base) with a bootstrap CI (each
  * run resampled on its own, by its time blocks, as its own intervals are),
@@ -33,6 +39,8 @@ export interface Estimate {
 export interface CompareOptions {
   /** The largest change tolerated, as a fraction of the base cell's call (0.05 = 5%). */
   threshold: number;
+  /** What a cell is measured against in its own rounds: the control kernel (net ns; a ratio across machines) or the run's reference strategy (a ratio). */
+  basis: "control" | "reference";
   /** Significance level of the rank test. */
   alpha: number;
   /** Compare runs from different machines, by their within-run ratios. */
@@ -40,7 +48,9 @@ export interface CompareOptions {
   seed: number;
 }
 
-export const COMPARE_DEFAULTS: CompareOptions = { threshold: 0.05, alpha: 0.05, crossMachine: false, seed: 1 };
+export const COMPARE_DEFAULTS: CompareOptions = { threshold: 0.05, basis: "control", alpha: 0.05, crossMachine: false, seed: 1 };
+
+export type Metric = "net-ns" | "ratio-to-control" | "ratio-to-reference";
 
 export interface CellChange {
   spec: string;
@@ -49,7 +59,7 @@ export interface CellChange {
   workload: string;
   tier: Tier;
   machines: { base: string; current: string };
-  metric: "net-ns" | "ratio-to-control";
+  metric: Metric;
   base: { median: number; call: number; rounds: number };
   current: { median: number; rounds: number };
   /** current - base, in the metric's unit (ns, or a ratio), 95% CI. */
@@ -81,15 +91,22 @@ interface Series {
   gross: number;
 }
 
-/** Per-round values of a cell against its run's control, with time-block labels. */
-function series(run: Results, cell: CellRecord, metric: CellChange["metric"]): Series | undefined {
-  const control = run.cells.find((c) => c.strategy === run.config.control && c.workload === cell.workload && c.tier === cell.tier);
-  if (!control) return undefined;
-  const byRound = new Map(control.samples.map((s) => [s.round, s.nsPerDispatch]));
+/** Per-round values of a cell against another cell of its run (the control or the reference), with time-block labels. */
+function series(run: Results, cell: CellRecord, metric: Metric): Series | undefined {
+  const against = metric === "ratio-to-reference" ? run.config.reference : run.config.control;
+  const other = run.cells.find((c) => c.strategy === against && c.workload === cell.workload && c.tier === cell.tier);
+  if (!other) return undefined;
+  const byRound = new Map(other.samples.map((s) => [s.round, s.nsPerDispatch]));
   const shared = cell.samples.filter((s) => byRound.has(s.round)).sort((a, b) => a.round - b.round);
   if (shared.length < MIN_ROUNDS) return undefined;
   const values = shared.map((s) => (metric === "net-ns" ? s.nsPerDispatch - byRound.get(s.round)! : s.nsPerDispatch / byRound.get(s.round)!));
   return { values, blocks: timeBlocks(shared), gross: median(shared.map((s) => s.nsPerDispatch)) };
+}
+
+/** Net ns on one machine; a ratio to the control across machines; a ratio to the reference when asked. */
+function metricOf(base: Results, current: Results, o: CompareOptions): Metric {
+  if (o.basis === "reference") return "ratio-to-reference";
+  return base.fingerprint.machineId === current.fingerprint.machineId ? "net-ns" : "ratio-to-control";
 }
 
 export function verdictOf(relative: Estimate, p: number, o: Pick<CompareOptions, "threshold" | "alpha">): Verdict {
@@ -101,7 +118,7 @@ export function verdictOf(relative: Estimate, p: number, o: Pick<CompareOptions,
 }
 
 function compareCell(base: { run: Results; cell: CellRecord }, current: { run: Results; cell: CellRecord }, o: CompareOptions, seed: number): CellChange | undefined {
-  const metric = base.run.fingerprint.machineId === current.run.fingerprint.machineId ? "net-ns" : "ratio-to-control";
+  const metric = metricOf(base.run, current.run, o);
   const b = series(base.run, base.cell, metric);
   const c = series(current.run, current.cell, metric);
   if (!b || !c) return undefined;
@@ -133,12 +150,15 @@ function compareCell(base: { run: Results; cell: CellRecord }, current: { run: R
 const cellKey = (run: Results, c: CellRecord, withMachine: boolean) => `${run.spec.name} ${c.strategy} @ ${c.workload} / ${c.tier}${withMachine ? ` on ${run.fingerprint.machineId.slice(0, 8)}` : ""}`;
 const matchKey = (run: Results, c: CellRecord, withMachine: boolean) => `${run.spec.hash}\u0000${c.strategy}\u0000${c.workload}\u0000${c.tier}${withMachine ? `\u0000${run.fingerprint.machineId}` : ""}`;
 
-/** The measured, non-control cells of every run, keyed for matching. */
-function measured(d: Dataset, withMachine: boolean): Map<string, { run: Results; cell: CellRecord; label: string }> {
+/** The measured cells of every run that are compared (not the control; not the reference on that basis), keyed for matching. */
+function measured(d: Dataset, o: CompareOptions): Map<string, { run: Results; cell: CellRecord; label: string }> {
+  const withMachine = !o.crossMachine;
   const out = new Map<string, { run: Results; cell: CellRecord; label: string }>();
   for (const run of d.runs)
-    for (const cell of run.cells)
-      if (cell.strategy !== run.config.control && cell.samples.length > 0) out.set(matchKey(run, cell, withMachine), { run, cell, label: cellKey(run, cell, withMachine) });
+    for (const cell of run.cells) {
+      const yardstick = cell.strategy === run.config.control || (o.basis === "reference" && cell.strategy === run.config.reference);
+      if (!yardstick && cell.samples.length > 0) out.set(matchKey(run, cell, withMachine), { run, cell, label: cellKey(run, cell, withMachine) });
+    }
   return out;
 }
 
@@ -159,8 +179,7 @@ function mismatch(base: Dataset, current: Dataset, o: CompareOptions): string[] 
 
 export function compareDatasets(base: Dataset, current: Dataset, options: Partial<CompareOptions> = {}): Comparison {
   const o = { ...COMPARE_DEFAULTS, ...options };
-  const withMachine = !o.crossMachine;
-  const [b, c] = [measured(base, withMachine), measured(current, withMachine)];
+  const [b, c] = [measured(base, o), measured(current, o)];
   const cells: CellChange[] = [];
   let i = 0;
   for (const [key, cur] of c) {

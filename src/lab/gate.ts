@@ -30,6 +30,8 @@ export interface GateRequest {
   current: DatasetInput;
   /** Largest tolerated regression, a fraction of the call (default 0.05). */
   maxRegression?: number;
+  /** What cells are measured against in their rounds (default "control": net ns). */
+  basis?: CompareOptions["basis"];
   /** Within-run assertions, e.g. "xen <= 1.05 * table @ xen:pv-guest-build". */
   asserts?: string[];
   /** Compare across machine ids, by within-run ratios to the control. */
@@ -52,7 +54,7 @@ export async function gate(req: GateRequest): Promise<GateOutcome> {
   if (!req.baseline && !req.asserts?.length) throw new LabError("usage", [{ path: "gate", message: "nothing to gate on: no --baseline and no --assert" }], "pass --baseline RESULTS, or one or more --assert EXPR");
   const assertions = (req.asserts ?? []).map(parseAssertion); // syntax errors before any work
   const current = load(req.current);
-  const options: Partial<CompareOptions> = { threshold: req.maxRegression ?? 0.05, crossMachine: !!req.crossMachine, seed: req.seed ?? 1 };
+  const options: Partial<CompareOptions> = { threshold: req.maxRegression ?? 0.05, basis: req.basis ?? "control", crossMachine: !!req.crossMachine, seed: req.seed ?? 1 };
   const base = req.baseline ? load(req.baseline) : undefined;
   let comparison = base ? compareDatasets(base, current, options) : null;
   let confirmed: string[] = [];

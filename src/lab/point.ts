@@ -13,11 +13,13 @@ import { writeResults } from "../results/write.js";
 import { withCustomSection } from "../run/cell-bytes.js";
 import type { Fingerprint } from "../run/fingerprint.js";
 import type { CellInput, RunnerOptions } from "../run/runner.js";
-import { TIERS } from "../run/tiers.js";
+import { defaultCpu } from "../run/pin.js";
+import { parseTiers, TIERS } from "../run/tiers.js";
 import { toolVersions } from "../paths.js";
 import { loadSpec, specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
-import { buildWorkload, type Workload } from "../workload/index.js";
+import type { PointSettings } from "../sweep/kind.js";
+import { buildWorkload, DEFAULT_STREAM_LENGTH, type Workload } from "../workload/index.js";
 
 /** A run's inputs, every one checked before a process starts or a file is written. */
 export interface Point {
@@ -25,6 +27,34 @@ export interface Point {
   spec: Spec;
   hash: string;
   workloads: Map<string, Workload>;
+}
+
+/** The measurement settings a run or sweep request gives, with defaults filled in. */
+export interface SettingsRequest {
+  tiers?: string;
+  /** Samples per cell; undefined: as many as the time budget allows. */
+  samples?: number;
+  processes?: number;
+  timeBudgetS?: number;
+  seed?: number;
+  cpu?: number;
+  bodies?: string;
+  targetSampleMs?: number;
+  streamLength?: number;
+}
+
+export function settingsOf(req: SettingsRequest, defaults: { processes: number; timeBudgetS: number }): PointSettings {
+  return {
+    tiers: parseTiers(req.tiers),
+    samples: req.samples ?? null,
+    processes: req.processes ?? defaults.processes,
+    timeBudgetS: req.timeBudgetS ?? defaults.timeBudgetS,
+    seed: req.seed ?? 1,
+    targetSampleMs: req.targetSampleMs ?? 10,
+    streamLength: req.streamLength ?? DEFAULT_STREAM_LENGTH,
+    cpu: req.cpu ?? defaultCpu(),
+    bodies: req.bodies ?? null,
+  };
 }
 
 export function preparePoint(config: RunConfig): Point {

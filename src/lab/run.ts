@@ -6,35 +6,24 @@
  */
 import { join } from "node:path";
 import { emitInWorker } from "./emit-in-worker.js";
-import { cellInputs, datasetWriter, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
+import { cellInputs, datasetWriter, settingsOf, type SettingsRequest, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { readResults } from "../results/read.js";
 import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type Results, type RunConfig } from "../results/schema.js";
 import { collectFingerprint } from "../run/fingerprint.js";
-import { checkCpu, defaultCpu, pin } from "../run/pin.js";
+import { checkCpu, pin } from "../run/pin.js";
 import { runCells } from "../run/runner.js";
-import { parseTiers } from "../run/tiers.js";
-import { DEFAULT_STREAM_LENGTH, DEFAULT_WORKLOADS } from "../workload/index.js";
+import { DEFAULT_WORKLOADS } from "../workload/index.js";
 
-export interface RunRequest {
+/** Settings: samples per cell (default: as many as the budget allows), processes per cell (segments, default 3), ... */
+export interface RunRequest extends SettingsRequest {
   spec?: string;
   strategies?: string;
   workloads?: string;
-  tiers?: string;
-  /** Samples per cell; undefined: as many as the time budget allows. */
-  samples?: number;
-  /** Processes per cell (segments of the run), default 3. */
-  processes?: number;
-  timeBudgetS?: number;
-  seed?: number;
   out: string;
   resume?: boolean;
-  cpu?: number;
   reference?: string;
-  bodies?: string;
-  targetSampleMs?: number;
-  streamLength?: number;
   progress?: RunProgress;
   stop?: () => boolean;
 }
@@ -64,17 +53,9 @@ function newConfig(req: RunRequest): RunConfig {
     spec: req.spec ?? "xen:pv64",
     strategies,
     workloads: req.workloads ? req.workloads.split(",").map((w) => w.trim()).filter(Boolean) : [...DEFAULT_WORKLOADS],
-    tiers: parseTiers(req.tiers),
     reference,
     control: CONTROL,
-    samples: req.samples ?? null,
-    processes: req.processes ?? DEFAULT_PROCESSES,
-    timeBudgetS: req.timeBudgetS ?? DEFAULT_TIME_BUDGET_S,
-    seed: req.seed ?? 1,
-    targetSampleMs: req.targetSampleMs ?? 10,
-    streamLength: req.streamLength ?? DEFAULT_STREAM_LENGTH,
-    cpu: req.cpu ?? defaultCpu(),
-    bodies: req.bodies ?? null,
+    ...settingsOf(req, { processes: DEFAULT_PROCESSES, timeBudgetS: DEFAULT_TIME_BUDGET_S }),
   };
 }
 

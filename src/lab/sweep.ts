@@ -7,34 +7,22 @@
  * and after it; the kind's analysis and report.html come at the end.
  */
 import { emitInWorker } from "./emit-in-worker.js";
-import { cellInputs, datasetWriter, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
+import { cellInputs, datasetWriter, settingsOf, type SettingsRequest, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
 import type { RunProgress } from "./run.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { RESULTS_SCHEMA, type CellRecord, type Dataset } from "../results/schema.js";
 import { collectFingerprint } from "../run/fingerprint.js";
-import { checkCpu, defaultCpu, pin } from "../run/pin.js";
+import { checkCpu, pin } from "../run/pin.js";
 import { runCells } from "../run/runner.js";
-import { parseTiers } from "../run/tiers.js";
 import { loadSpec } from "../spec/load.js";
 import { seededRng } from "../stats/rng.js";
 import type { PointSettings, SweepOptions, SweepPlan } from "../sweep/kind.js";
 import { SWEEP_KINDS } from "../sweep/kinds/index.js";
 import type { SweepKind } from "../sweep/types.js";
-import { DEFAULT_STREAM_LENGTH } from "../workload/index.js";
 
-export interface SweepRequest extends SweepOptions {
+export interface SweepRequest extends SweepOptions, SettingsRequest {
   kind: SweepKind;
-  tiers?: string;
-  /** Samples per cell; undefined: as many as each point's share of the budget allows. */
-  samples?: number;
-  processes?: number;
-  timeBudgetS?: number;
-  seed?: number;
-  cpu?: number;
-  bodies?: string;
-  targetSampleMs?: number;
-  streamLength?: number;
   out: string;
   progress?: SweepProgress;
   stop?: () => boolean;
@@ -57,23 +45,9 @@ export const DEFAULT_SWEEP_PROCESSES = 2;
 /** Kept back at the end for the analysis and the report. */
 const FINAL_RESERVE_MS = 5000;
 
-function settings(req: SweepRequest): PointSettings {
-  return {
-    tiers: parseTiers(req.tiers),
-    samples: req.samples ?? null,
-    processes: req.processes ?? DEFAULT_SWEEP_PROCESSES,
-    seed: req.seed ?? 1,
-    targetSampleMs: req.targetSampleMs ?? 10,
-    streamLength: req.streamLength ?? DEFAULT_STREAM_LENGTH,
-    cpu: req.cpu ?? defaultCpu(),
-    bodies: req.bodies ?? null,
-    timeBudgetS: req.timeBudgetS ?? DEFAULT_SWEEP_BUDGET_S,
-  };
-}
-
 /** Every point's spec, strategies and workloads checked before anything runs. */
 function prepare(req: SweepRequest): { plan: SweepPlan; points: Point[]; s: PointSettings } {
-  const s = settings(req);
+  const s = settingsOf(req, { processes: DEFAULT_SWEEP_PROCESSES, timeBudgetS: DEFAULT_SWEEP_BUDGET_S });
   checkCpu(s.cpu);
   const plan = SWEEP_KINDS[req.kind].plan(req, s, loadSpec);
   if (plan.points.length === 0) throw new LabError("usage", [{ path: req.kind, message: "the sweep has no points" }], "give at least one size, skew or body size");

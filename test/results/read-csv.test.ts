@@ -3,24 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { LabError } from "../../src/errors.js";
 import { samplesCsv } from "../../src/results/exporters/csv.js";
 import { datasetFromSamplesCsv } from "../../src/results/read-csv.js";
 import { readResults, readResultsAt } from "../../src/results/read.js";
+import { labError as error } from "../spec/helpers.js";
 
 const fixture = (name: string) => readResults(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)));
 const a = fixture("results-a.json");
 const b = fixture("results-b.json");
-
-const error = (fn: () => unknown): LabError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof LabError) return e;
-    throw e;
-  }
-  throw new Error("no LabError thrown");
-};
 
 describe("a samples.csv as a dataset", () => {
   it("rebuilds the runs, cells and samples, and recomputes the statistics", () => {

@@ -17,6 +17,13 @@ export function percentOption(values: Record<string, unknown>, name: string, fal
   return pct / 100;
 }
 
+/** --basis control|reference, or a usage error. */
+export function basisOption(values: Record<string, unknown>): "control" | "reference" {
+  const raw = str(values, "basis") ?? "control";
+  if (raw !== "control" && raw !== "reference") throw new LabError("usage", [{ path: "--basis", message: `"${raw}" is not control or reference` }]);
+  return raw;
+}
+
 /** Every occurrence of a repeatable option. */
 const all = (values: Record<string, unknown>, name: string): string[] => {
   const v = values[name];
@@ -26,7 +33,7 @@ const all = (values: Record<string, unknown>, name: string): string[] => {
 export const gateCommand: Command = {
   name: "gate",
   summary: "fail a build on a real regression, not on noise: against a baseline, and/or on within-run ratios",
-  usage: "dispatch-lab gate [--baseline B] [--current C] [--max-regression 5%] [--assert EXPR]... [--confirm] [--cross-machine] [--junit FILE] [--markdown FILE] [--export-benchmark FILE] [--export-bmf FILE]",
+  usage: "dispatch-lab gate [--baseline B] [--current C] [--max-regression 5%] [--basis control|reference] [--assert EXPR]... [--confirm] [--cross-machine] [--junit FILE] [--markdown FILE] [--export-benchmark FILE] [--export-bmf FILE]",
   help: `Options:
   --baseline B          results to compare against (a results.json, its folder, or a samples.csv)
   --current C           the results to gate (default: results)
@@ -36,6 +43,9 @@ export const gateCommand: Command = {
                           e.g. "xen <= 1.05 * table @ xen:pv-guest-build"; @ * for every workload
   --confirm             re-measure suspect cells (regressed or inconclusive) in a fresh run of the
                         current config before deciding (needs the spec here; --cpu, --confirm-budget S)
+  --basis B             control (default: net ns, cell minus control per round) or reference (the
+                        per-round ratio to the run's reference strategy: robust to slow machine
+                        states that hit every strategy of a run; docs/ci.md)
   --cross-machine       compare a baseline of another machine by within-run ratios to the control
   --junit FILE          JUnit XML: one testcase per gated cell and per assertion
   --markdown FILE       the summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)
@@ -51,6 +61,7 @@ or --confirm decide), 4 incomparable (the baseline is of another machine or spec
     baseline: { type: "string" },
     current: { type: "string" },
     "max-regression": { type: "string" },
+    basis: { type: "string" },
     assert: { type: "string", multiple: true },
     confirm: { type: "boolean" },
     "confirm-budget": { type: "string" },
@@ -70,6 +81,7 @@ or --confirm decide), 4 incomparable (the baseline is of another machine or spec
       current,
       ...(str(values, "baseline") ? { baseline: str(values, "baseline")! } : {}),
       maxRegression: percentOption(values, "max-regression", 0.05),
+      basis: basisOption(values),
       asserts: all(values, "assert"),
       crossMachine: !!values["cross-machine"],
       confirm: !!values["confirm"],

@@ -2,7 +2,7 @@ import { ExitCode } from "../../errors.js";
 import { fingerprintSummary } from "../../run/fingerprint.js";
 import { DEFAULT_WORKLOADS, listWorkloads } from "../../workload/index.js";
 import { failuresText, resultsTable } from "../../report/terminal.js";
-import { intOption, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";
+import { MEASURE_OPTIONS, measureSettings, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";
 import { defined, interruptible } from "../interrupt.js";
 import { runProgress } from "../progress.js";
 
@@ -32,37 +32,19 @@ rewritten atomically after every round. Exit 0 when every cell was measured, 1 w
 failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input, 130 interrupted.`,
   options: {
     ...MODULE_OPTIONS,
+    ...MEASURE_OPTIONS,
     workloads: { type: "string" },
-    tiers: { type: "string" },
-    samples: { type: "string" },
-    processes: { type: "string" },
-    "time-budget": { type: "string" },
-    seed: { type: "string" },
-    cpu: { type: "string" },
     reference: { type: "string" },
-    out: { type: "string" },
     resume: { type: "boolean" },
   },
   async run(values, _positionals, io) {
-    const opt = (name: string, max?: number) => (values[name] === undefined ? undefined : intOption(values, name, 0, max));
     const { run } = await import("../../lab/run.js");
     const progress = runProgress();
     try {
       const { value: outcome, interrupted } = await interruptible(io, "stopping after the current sample; the results so far are kept (continue with --resume)", (stop) =>
         run({
-          ...defined({
-            spec: str(values, "spec"),
-            strategies: str(values, "strategies"),
-            bodies: str(values, "bodies"),
-            workloads: str(values, "workloads"),
-            tiers: str(values, "tiers"),
-            samples: opt("samples", 1_000_000),
-            processes: opt("processes", 100),
-            timeBudgetS: opt("time-budget", 7 * 24 * 3600),
-            seed: opt("seed", 2 ** 31 - 1),
-            cpu: opt("cpu", 4096),
-            reference: str(values, "reference"),
-          }),
+          ...measureSettings(values),
+          ...defined({ spec: str(values, "spec"), strategies: str(values, "strategies"), workloads: str(values, "workloads"), reference: str(values, "reference") }),
           out: str(values, "out") ?? "results",
           resume: !!values["resume"],
           progress,

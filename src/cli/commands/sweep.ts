@@ -2,7 +2,7 @@ import pc from "picocolors";
 import { ExitCode, LabError } from "../../errors.js";
 import { fingerprintSummary } from "../../run/fingerprint.js";
 import { SWEEP_KINDS, isSweepKind } from "../../sweep/kinds/index.js";
-import { intOption, str, type Command } from "../command.js";
+import { MEASURE_OPTIONS, measureSettings, str, type Command } from "../command.js";
 import { defined, interruptible } from "../interrupt.js";
 import { runProgress } from "../progress.js";
 
@@ -59,20 +59,12 @@ Exit 0 when every cell was measured, 1 when some failed, 2 on bad input, 130 int
     skews: { type: "string" },
     ops: { type: "string" },
     pair: { type: "string" },
-    tiers: { type: "string" },
-    samples: { type: "string" },
-    processes: { type: "string" },
-    "time-budget": { type: "string" },
-    seed: { type: "string" },
-    cpu: { type: "string" },
-    bodies: { type: "string" },
-    out: { type: "string" },
+    ...MEASURE_OPTIONS,
   },
   async run(values, positionals, io) {
     const [kind, ...extra] = positionals;
     if (!kind || !isSweepKind(kind) || extra.length)
       throw new LabError("usage", [{ path: "sweep", message: kind && !extra.length ? `"${kind}" is not a sweep kind` : "give exactly one sweep kind" }], `dispatch-lab sweep ${Object.keys(SWEEP_KINDS).join("|")}`);
-    const opt = (name: string, max: number) => (values[name] === undefined ? undefined : intOption(values, name, 0, max));
     const request = {
       kind,
       ...defined({
@@ -84,14 +76,8 @@ Exit 0 when every cell was measured, 1 when some failed, 2 on bad input, 130 int
         skews: numberList(values, "skews", (n) => n >= 0 && n <= 100, "a skew S in 0..100 (0 = uniform)"),
         ops: numberList(values, "ops", (n) => Number.isInteger(n) && n <= 1_000_000, "an integer op count in 0..1000000"),
         pair: pair(values),
-        tiers: str(values, "tiers"),
-        samples: opt("samples", 1_000_000),
-        processes: opt("processes", 100),
-        timeBudgetS: opt("time-budget", 7 * 24 * 3600),
-        seed: opt("seed", 2 ** 31 - 1),
-        cpu: opt("cpu", 4096),
-        bodies: str(values, "bodies"),
       }),
+      ...measureSettings(values),
       out: str(values, "out") ?? `results/sweep-${kind}`,
     };
     const { sweep } = await import("../../lab/sweep.js");
