@@ -28,9 +28,10 @@ ${cmds}
 Strategies (default set: ${defaultStrategyNames().join(", ")}):
 ${strats}
 
-Exit codes: 0 ok, 1 the command found a problem (a check mismatch, failed cells in a run, a lint
-error), 2 usage or input error, 70 internal error (a dispatch-lab bug), 130 a run interrupted
-(results kept: run --resume). See docs/cli.md.`;
+Exit codes: 0 ok, 1 the command found a problem (a check mismatch, failed cells in a run or
+sweep, a lint error, a gate regression), 2 usage or input error, 3 a gate that cannot decide
+(inconclusive), 4 incomparable results (another machine or spec), 70 internal error (a
+dispatch-lab bug), 130 a run or sweep interrupted (results kept: run --resume). See docs/cli.md.`;
 }
 
 const commandHelp = (c: Command): string => `${c.summary}\n\nUsage: ${c.usage}\n\n${c.help}`;

@@ -24,14 +24,26 @@ describe("dispatch-lab CLI", () => {
   it("--help lists commands, strategies and exit codes", () => {
     const r = cli("--help");
     expect(r.code).toBe(0);
-    for (const word of ["emit", "check", "table", "chain", "xen", "switch", "bsearch", "hybrid", "direct", "xen-unguarded", "Exit codes"]) expect(r.out).toContain(word);
+    for (const word of ["run", "sweep", "report", "merge", "compare", "gate", "emit", "check", "lint", "import", "table", "chain", "xen", "switch", "bsearch", "hybrid", "direct", "xen-unguarded", "Exit codes"]) expect(r.out).toContain(word);
   });
 
-  it.each(["emit", "check"])("%s --help shows usage and options", (cmd) => {
+  it.each(["emit", "check", "run", "sweep"])("%s --help shows usage and options", (cmd) => {
     const r = cli(cmd, "--help");
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Usage: dispatch-lab ${cmd}`);
     expect(r.out).toContain("--spec");
+  });
+
+  it.each([
+    ["merge", "--out DIR"],
+    ["compare", "--basis"],
+    ["gate", "--assert EXPR"],
+    ["report", "--format"],
+  ])("%s --help shows usage and %s", (cmd, option) => {
+    const r = cli(cmd, "--help");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`Usage: dispatch-lab ${cmd}`);
+    expect(r.out).toContain(option);
   });
 
   it("check on the default spec passes and prints each audit", () => {

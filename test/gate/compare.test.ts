@@ -4,8 +4,8 @@ import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/results/sc
 import { fakeRun } from "../sweep/fake-run.js";
 
 const dataset = (...runs: Results[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs, sweep: null });
-const run = (chain: number, o: { machine?: string; spec?: string } = {}) => {
-  const r = fakeRun({ spec: o.spec ?? "synthetic:8", strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? chain : 9), control: 5 });
+const run = (chain: number, o: { machine?: string; spec?: string; table?: number } = {}) => {
+  const r = fakeRun({ spec: o.spec ?? "synthetic:8", strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? chain : (o.table ?? 9)), control: 5 });
   if (o.machine) r.fingerprint = { ...r.fingerprint, machineId: o.machine };
   if (o.spec) r.spec = { ...r.spec, hash: o.spec };
   return r;
@@ -69,5 +69,25 @@ describe("compareDatasets", () => {
   it("says so when the specs differ", () => {
     const c = compareDatasets(dataset(run(8, { spec: "aaaa" })), dataset(run(8, { spec: "bbbb" })));
     expect(c.incomparable).toEqual(["spec mismatch: base measured aaaa (aaaa), current bbbb (bbbb)"]);
+  });
+});
+
+describe("--basis reference", () => {
+  // A slow state of the machine: every strategy of the current run 20% slower, the control not.
+  const slowState = () => dataset(run(9.6, { table: 10.8 }));
+
+  it("net ns (the default basis) calls a whole-run slow state a regression of every cell", () => {
+    expect(compareDatasets(dataset(run(8)), slowState()).cells.map((c) => c.verdict)).toEqual(["regressed", "regressed"]);
+  });
+
+  it("the ratio to the reference does not move, and the reference itself is not compared", () => {
+    const c = compareDatasets(dataset(run(8)), slowState(), { basis: "reference" });
+    expect(c.cells.map((x) => [x.strategy, x.metric, x.verdict])).toEqual([["chain", "ratio-to-reference", "unchanged"]]);
+  });
+
+  it("still sees one strategy getting slower than its peers", () => {
+    const chain = compareDatasets(dataset(run(8)), dataset(run(8.8)), { basis: "reference" }).cells[0]!;
+    expect(chain.verdict).toBe("regressed");
+    expect(chain.relative.value).toBeCloseTo(0.1, 2);
   });
 });

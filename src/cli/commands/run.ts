@@ -8,7 +8,7 @@ import { runProgress } from "../progress.js";
 
 export const runCommand: Command = {
   name: "run",
-  summary: "measure every strategy x workload x tier in isolated, pinned Node processes; write results.json, samples.csv, summary.csv",
+  summary: "measure every strategy x workload x tier in isolated, pinned Node processes; write the results files and report.html",
   usage: "dispatch-lab run [--spec S] [--strategies L] [--workloads L] [--tiers L] [--samples N] [--processes N] [--time-budget S] [--seed X] [--cpu N] [--reference R] [--out DIR] [--resume]",
   help: `Options:
 ${MODULE_HELP}
