@@ -25,13 +25,8 @@ export interface Assertion {
   tier: string | undefined;
 }
 
-export interface AssertionResult {
-  text: string;
-  lhs: string;
-  op: Op;
-  factor: number;
-  rhs: string;
-  workload: string;
+/** One evaluation of an assertion: on one run, one workload and tier. */
+export interface AssertionResult extends Omit<Assertion, "tier"> {
   tier: string;
   /** gross(lhs) / gross(rhs) in the same run, paired by round, with its 95% CI */
   ratio: { value: number; ciLow: number; ciHigh: number };
