@@ -25,16 +25,11 @@ import { timeBlocks } from "../results/analyze.js";
 import type { CellRecord, Dataset, Results } from "../results/schema.js";
 import type { Tier } from "../run/tiers.js";
 import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
+import type { Estimate } from "../stats/compare.js";
 import { mannWhitneyU } from "../stats/rank.js";
 import { median } from "simple-statistics";
 
 export type Verdict = "regressed" | "improved" | "unchanged" | "inconclusive";
-
-export interface Estimate {
-  value: number;
-  ciLow: number;
-  ciHigh: number;
-}
 
 export interface CompareOptions {
   /** The largest change tolerated, as a fraction of the base cell's call (0.05 = 5%). */

@@ -21,6 +21,13 @@ export interface CompareOptions extends BootstrapOptions {
   paired?: boolean;
 }
 
+/** A value with its confidence interval (95% unless said otherwise). */
+export interface Estimate {
+  value: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
 export interface RatioOfMedians {
   /** median(a) / median(b) */
   ratio: number;

@@ -5,16 +5,12 @@
  */
 import type { Tier } from "../run/tiers.js";
 import type { CrossoverResult } from "../stats/crossover.js";
+import type { Estimate } from "../stats/compare.js";
 import type { LineFitCI } from "../stats/fit.js";
 
 export type SweepKind = "position" | "scale" | "crossover" | "body";
 
-/** A value with its 95% confidence interval. */
-export interface Estimate {
-  value: number;
-  ciLow: number;
-  ciHigh: number;
-}
+export type { Estimate } from "../stats/compare.js";
 
 /**
  * One point of a sweep: one run (one spec, its strategies and workloads).
