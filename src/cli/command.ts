@@ -84,10 +84,15 @@ export const MEASURE_OPTIONS = {
   out: { type: "string" },
 } as const satisfies Options;
 
+/** Drop undefined options, so the library's defaults apply. */
+export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
 /** The measurement settings given on the command line (absent ones stay absent: the library's defaults apply). */
 export function measureSettings(values: Record<string, unknown>) {
   const opt = (name: string, max: number) => (values[name] === undefined ? undefined : intOption(values, name, 0, max));
-  const given = {
+  return defined({
     tiers: str(values, "tiers"),
     samples: opt("samples", 1_000_000),
     processes: opt("processes", 100),
@@ -95,6 +100,5 @@ export function measureSettings(values: Record<string, unknown>) {
     seed: opt("seed", 2 ** 31 - 1),
     cpu: opt("cpu", 4096),
     bodies: str(values, "bodies"),
-  };
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as { [K in keyof typeof given]?: NonNullable<(typeof given)[K]> };
+  });
 }

@@ -19,8 +19,3 @@ export async function interruptible<T>(io: Io, message: string, work: (interrupt
     process.removeListener("SIGINT", onSigint);
   }
 }
-
-/** Drop undefined options, so the library's defaults apply. */
-export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

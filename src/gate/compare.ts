@@ -21,7 +21,7 @@
  * only when the whole CI lies beyond the threshold and a rank test
  * (Mann-Whitney U) says the two runs differ.
  */
-import { timeBlocks } from "../results/analyze.js";
+import { alignByRound, timeBlocks } from "../results/analyze.js";
 import type { CellRecord, Dataset, Results } from "../results/schema.js";
 import type { Tier } from "../run/tiers.js";
 import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
@@ -77,7 +77,7 @@ export interface Comparison {
   incomparable: string[];
 }
 
-/** Rounds with a relative CI narrower than this are too few to judge anything by. */
+/** Fewer shared rounds than this say nothing about a cell: it is left unmatched. */
 const MIN_ROUNDS = 3;
 
 interface Series {
@@ -91,11 +91,10 @@ function series(run: Results, cell: CellRecord, metric: Metric): Series | undefi
   const against = metric === "ratio-to-reference" ? run.config.reference : run.config.control;
   const other = run.cells.find((c) => c.strategy === against && c.workload === cell.workload && c.tier === cell.tier);
   if (!other) return undefined;
-  const byRound = new Map(other.samples.map((s) => [s.round, s.nsPerDispatch]));
-  const shared = cell.samples.filter((s) => byRound.has(s.round)).sort((a, b) => a.round - b.round);
+  const [mine, theirs, shared] = alignByRound(cell.samples, other.samples);
   if (shared.length < MIN_ROUNDS) return undefined;
-  const values = shared.map((s) => (metric === "net-ns" ? s.nsPerDispatch - byRound.get(s.round)! : s.nsPerDispatch / byRound.get(s.round)!));
-  return { values, blocks: timeBlocks(shared), gross: median(shared.map((s) => s.nsPerDispatch)) };
+  const values = mine.map((x, i) => (metric === "net-ns" ? x - theirs[i]! : x / theirs[i]!));
+  return { values, blocks: timeBlocks(shared), gross: median(mine) };
 }
 
 /** Net ns on one machine; a ratio to the control across machines; a ratio to the reference when asked. */

@@ -12,7 +12,7 @@ import type { CellRecord, Dataset, Results, RunConfig, Session } from "../result
 import { writeResults } from "../results/write.js";
 import { withCustomSection } from "../run/cell-bytes.js";
 import type { Fingerprint } from "../run/fingerprint.js";
-import type { CellInput, RunnerOptions } from "../run/runner.js";
+import type { CellInput, RunnerHooks, RunnerOptions } from "../run/runner.js";
 import { defaultCpu } from "../run/pin.js";
 import { parseTiers, TIERS } from "../run/tiers.js";
 import { toolVersions } from "../paths.js";
@@ -20,6 +20,17 @@ import { loadSpec, specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 import type { PointSettings } from "../sweep/kind.js";
 import { buildWorkload, DEFAULT_STREAM_LENGTH, type Workload } from "../workload/index.js";
+
+export interface RunProgress {
+  cellStarted?(done: number, total: number, cell: CellRecord): void;
+  round?(done: number, planned: number): void;
+}
+
+/** The runner's progress hooks for a caller's RunProgress (cells counted from 1). */
+export const progressHooks = (p: RunProgress | undefined): Pick<RunnerHooks, "onCellStarted" | "onRound"> => ({
+  onCellStarted: (cell, done, total) => p?.cellStarted?.(done + 1, total, cell as CellRecord),
+  onRound: (done, planned) => p?.round?.(done, planned),
+});
 
 /** A run's inputs, every one checked before a process starts or a file is written. */
 export interface Point {
@@ -115,13 +126,20 @@ export function cellInputs(p: Point, run: Results, modules: readonly WorkerModul
   }));
 }
 
+/**
+ * Time kept back at the end of a run for its statistics: 3 s, or 30 ms per
+ * cell when more (a position sweep's run holds hundreds of cells, each
+ * bootstrapped).
+ */
+const reserveMs = (config: RunConfig) => Math.max(3000, 30 * config.strategies.length * config.workloads.length * config.tiers.length);
+
 export function runnerOptions(config: RunConfig, deadline: number, session: number, stop: (() => boolean) | undefined): RunnerOptions {
   return {
     cpu: config.cpu,
     targetSampleMs: config.targetSampleMs,
     maxWarmupMs: 500,
     deadline,
-    reserveMs: 3000,
+    reserveMs: reserveMs(config),
     samples: config.samples ?? undefined,
     processes: config.processes,
     seed: config.seed,
@@ -145,8 +163,9 @@ export function finishRun(run: Results, interrupted: boolean): void {
 
 /**
  * Writes the dataset after every round. Statistics (bootstrap) cost ~1 s
- * for the default run: the active run's are refreshed every 5 s; `final`
- * writes whatever the caller has finished.
+ * for the default run: `write(active)` refreshes the active run's at most
+ * every 5 s; `write(undefined)` writes the dataset as it stands (a sweep's
+ * statistics come once per point, from finishRun).
  */
 export function datasetWriter(dataset: Dataset, out: string): { write(active: Results | undefined): void; files(): string[] } {
   let files: string[] = [];

@@ -6,11 +6,11 @@
  */
 import { join } from "node:path";
 import { emitInWorker } from "./emit-in-worker.js";
-import { cellInputs, datasetWriter, settingsOf, type SettingsRequest, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
+import { cellInputs, datasetWriter, progressHooks, settingsOf, type RunProgress, type SettingsRequest, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { readResults } from "../results/read.js";
-import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type Results, type RunConfig } from "../results/schema.js";
+import { CONTROL, RESULTS_SCHEMA, type Dataset, type Results, type RunConfig } from "../results/schema.js";
 import { collectFingerprint } from "../run/fingerprint.js";
 import { checkCpu, pin } from "../run/pin.js";
 import { runCells } from "../run/runner.js";
@@ -28,10 +28,7 @@ export interface RunRequest extends SettingsRequest {
   stop?: () => boolean;
 }
 
-export interface RunProgress {
-  cellStarted?(done: number, total: number, cell: CellRecord): void;
-  round?(done: number, planned: number): void;
-}
+export type { RunProgress };
 
 export interface RunOutcome {
   /** The run (also the dataset's only run). */
@@ -98,8 +95,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   const writer = datasetWriter(dataset, req.out);
   const interrupted = () => !!req.stop?.();
   await runCells(cellInputs(point, results, modules!, false), results.cells, runnerOptions(config, started + config.timeBudgetS * 1000, results.sessions.length - 1, req.stop), {
-    onCellStarted: (cell, i, n) => req.progress?.cellStarted?.(i + 1, n, cell as CellRecord),
-    onRound: (done, planned) => req.progress?.round?.(done, planned),
+    ...progressHooks(req.progress),
     persist: (_cells, final) => {
       if (final) {
         finishRun(results, interrupted());

@@ -7,11 +7,10 @@
  * and after it; the kind's analysis and report.html come at the end.
  */
 import { emitInWorker } from "./emit-in-worker.js";
-import { cellInputs, datasetWriter, settingsOf, type SettingsRequest, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
-import type { RunProgress } from "./run.js";
+import { cellInputs, datasetWriter, progressHooks, settingsOf, type RunProgress, type SettingsRequest, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
-import { RESULTS_SCHEMA, type CellRecord, type Dataset } from "../results/schema.js";
+import { RESULTS_SCHEMA, type Dataset } from "../results/schema.js";
 import { collectFingerprint } from "../run/fingerprint.js";
 import { checkCpu, pin } from "../run/pin.js";
 import { runCells } from "../run/runner.js";
@@ -55,12 +54,6 @@ function prepare(req: SweepRequest): { plan: SweepPlan; points: Point[]; s: Poin
   return { plan, points: plan.points.map((p) => preparePoint(p.config)), s };
 }
 
-/**
- * The runner keeps time back at each point's end for statistics: a position
- * sweep's single run holds hundreds of cells, each bootstrapped.
- */
-const reserveFor = (cells: number) => Math.max(3000, 30 * cells);
-
 export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
   const started = Date.now();
   const { plan, points, s } = prepare(req);
@@ -80,9 +73,8 @@ export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
     run.sessions = session();
     const share = (started + s.timeBudgetS * 1000 - FINAL_RESERVE_MS - Date.now()) / (order.length - k);
     req.progress?.point?.(k + 1, order.length, plan.points[i]!.point.label);
-    await runCells(cellInputs(points[i]!, run, modules[i]!, true), run.cells, { ...runnerOptions(run.config, Date.now() + share, 0, req.stop), reserveMs: reserveFor(run.cells.length) }, {
-      onCellStarted: (cell, j, n) => req.progress?.cellStarted?.(j + 1, n, cell as CellRecord),
-      onRound: (done, planned) => req.progress?.round?.(done, planned),
+    await runCells(cellInputs(points[i]!, run, modules[i]!, true), run.cells, runnerOptions(run.config, Date.now() + share, 0, req.stop), {
+      ...progressHooks(req.progress),
       persist: (_cells, final) => {
         if (final) finishRun(run, interrupted());
         writer.write(undefined); // samples every round; statistics once the point is done

@@ -35,6 +35,8 @@ export function summaryRow(s: CellSummary): string[] {
 }
 
 export const SUMMARY_HEADER = ["workload", "strategy", "tier", "gross ns/dispatch [95% CI]", "net ns/dispatch [95% CI]", "ratio to reference [95% CI]", "samples", "status"];
+/** The summary table's right-aligned (numeric) columns. */
+export const SUMMARY_NUMERIC: ReadonlySet<number> = new Set([3, 4, 5, 6]);
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --head: #f6f8fa; --plot-background: var(--bg); }
@@ -63,6 +65,9 @@ export const table = (header: string[], rows: string[][], numeric: ReadonlySet<n
 
 const kv = (rows: Array<[string, unknown]>): string =>
   table(["field", "value"], rows.map(([k, v]) => [k, v === null || v === undefined ? "unknown" : Array.isArray(v) ? v.join(" ") || "(none)" : String(v)]));
+
+/** A run's summary table, failed cells marked. */
+const summaryTable = (r: Results): string => table(SUMMARY_HEADER, r.summaries.map(summaryRow), SUMMARY_NUMERIC, (i) => (r.summaries[i]!.status === "failed" ? "failed" : ""));
 
 function fingerprintHtml(r: Results): string {
   const fp = r.fingerprint;
@@ -116,7 +121,6 @@ function inputHtml(r: Results, index: number, multi: boolean): string {
       const name = config.tiers.length > 1 ? `${workload} (${tier})` : workload;
       if (svg) charts.push(`<figure>${svg}<figcaption>${escapeHtml(name)}: gross ns per dispatch, median with 95% CI; ${escapeHtml(config.control)} is the control kernel (muted).</figcaption></figure>`);
     }
-  const numeric = new Set([3, 4, 5, 6]);
   return [
     `<section class="input" data-input="${index}">`,
     `<h2>${escapeHtml(title)}</h2>`,
@@ -124,7 +128,7 @@ function inputHtml(r: Results, index: number, multi: boolean): string {
     `<h3>Answers</h3>`,
     r.answers.length ? `<ul class="answers">${r.answers.map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>` : `<p class="muted">no answers</p>`,
     `<h3>Summary</h3>`,
-    table(SUMMARY_HEADER, r.summaries.map(summaryRow), numeric, (i) => (r.summaries[i]!.status === "failed" ? "failed" : "")),
+    summaryTable(r),
     `<p class="muted">gross: loop + call + dispatch + handler; net: gross minus ${escapeHtml(config.control)}; ratio: gross over ${escapeHtml(config.reference)}; ns per dispatch, bootstrap 95% CIs.</p>`,
     `<h3>Charts</h3>`,
     charts.join("\n") || `<p class="muted">nothing measured</p>`,
@@ -155,7 +159,7 @@ function sweepDatasetHtml(d: Dataset, index: number): string {
   const first = d.runs[0]!;
   const points = d.runs.map((r, i) => {
     const label = sweep.points[i]?.label ?? r.spec.name;
-    return `<details><summary>${escapeHtml(label)}: spec ${escapeHtml(r.spec.name)}, ${r.summaries.length} cells${r.complete ? "" : " (incomplete)"}</summary>${table(SUMMARY_HEADER, r.summaries.map(summaryRow), new Set([3, 4, 5, 6]), (j) => (r.summaries[j]!.status === "failed" ? "failed" : ""))}</details>`;
+    return `<details><summary>${escapeHtml(label)}: spec ${escapeHtml(r.spec.name)}, ${r.summaries.length} cells${r.complete ? "" : " (incomplete)"}</summary>${summaryTable(r)}</details>`;
   });
   return [
     `<section class="input" data-input="${index}">`,

@@ -4,7 +4,7 @@
  */
 import type { Dataset, Results } from "../results/schema.js";
 import { fingerprintSummary } from "../run/fingerprint.js";
-import { SUMMARY_HEADER, summaryRow } from "./html.js";
+import { SUMMARY_HEADER, SUMMARY_NUMERIC, summaryRow } from "./html.js";
 import { sweepSectionMarkdown } from "./sweep-section.js";
 
 /** Escapes a table cell: pipes, backslashes, newlines; and HTML-ish angle brackets. */
@@ -32,7 +32,7 @@ function runMarkdown(r: Results, title: string): string[] {
     "",
     ...r.answers.map((a) => `- ${escapeText(a)}`),
     ...(r.answers.length ? [""] : []),
-    markdownTable(SUMMARY_HEADER, r.summaries.map(summaryRow), new Set([3, 4, 5, 6])),
+    markdownTable(SUMMARY_HEADER, r.summaries.map(summaryRow), SUMMARY_NUMERIC),
     "",
   ];
 }

@@ -12,18 +12,22 @@ function checkRun(path: string, r: Partial<Results> | null | undefined, where: s
   return r as Results;
 }
 
+/** A results file's text, or a LabError naming it. */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw invalid(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 /**
  * Read a results.json as a dataset: a missing file, bad JSON, an unknown
  * schema or a run without its parts is a LabError naming the file. A
  * results@1 file (one run, no envelope) reads as a dataset of that run.
  */
 export function readResults(path: string): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw invalid(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = readText(path);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -49,12 +53,5 @@ export function resultsPath(arg: string): string {
 
 /** A results.json, a folder holding one, or a samples.csv (its rows rebuilt into runs: read-csv.ts). */
 export function readResultsAt(arg: string): Dataset {
-  if (!arg.toLowerCase().endsWith(".csv")) return readResults(resultsPath(arg));
-  let text: string;
-  try {
-    text = readFileSync(arg, "utf8");
-  } catch (e) {
-    throw invalid(arg, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return datasetFromSamplesCsv(arg, text);
+  return arg.toLowerCase().endsWith(".csv") ? datasetFromSamplesCsv(arg, readText(arg)) : readResults(resultsPath(arg));
 }

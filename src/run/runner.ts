@@ -110,13 +110,13 @@ class Processes {
     return proc;
   }
 
-  /** A process died or hung: every other live cell it hosted is lost with it. */
+  /** A process died or hung: every other cell it hosted (started or still to start) is lost with it. */
   lost(group: string, culprit: CellRun): void {
     this.procs.get(group)?.kill();
     this.procs.delete(group);
     this.inputs.forEach((input, i) => {
       const cell = this.cells[i]!;
-      if (input.group === group && cell !== culprit && cell.status === "ok") fail(cell, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
+      if (input.group === group && cell !== culprit && cell.status !== "failed") fail(cell, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
     });
   }
 
@@ -172,14 +172,12 @@ async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: P
     const members = inputs.flatMap((input, i) => (input.group === group && wants(i) ? [i] : []));
     if (members.length === 0) continue;
     const proc = procs.fresh(group, inputs[members[0]!]!.execArgv, o.cpu);
-    let culprit: CellRun | undefined;
     for (const i of members) {
       if (o.stop?.()) return false;
-      if (!culprit && !(await start(inputs[i]!, cells[i]!, proc, o))) culprit = cells[i]!;
-      else if (culprit) fail(cells[i]!, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
+      // After a fatal failure the group's other cells are already failed: they are counted, not started.
+      if (cells[i]!.status !== "failed" && !(await start(inputs[i]!, cells[i]!, proc, o))) procs.lost(group, cells[i]!);
       onStarted?.(cells[i]!, started++, inputs.length);
     }
-    if (culprit) procs.lost(group, culprit);
   }
   return true;
 }

@@ -2,8 +2,8 @@ import { ExitCode } from "../../errors.js";
 import { fingerprintSummary } from "../../run/fingerprint.js";
 import { DEFAULT_WORKLOADS, listWorkloads } from "../../workload/index.js";
 import { failuresText, resultsTable } from "../../report/terminal.js";
-import { MEASURE_OPTIONS, measureSettings, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";
-import { defined, interruptible } from "../interrupt.js";
+import { defined, MEASURE_OPTIONS, measureSettings, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";
+import { interruptible } from "../interrupt.js";
 import { runProgress } from "../progress.js";
 
 export const runCommand: Command = {

@@ -2,8 +2,8 @@ import pc from "picocolors";
 import { ExitCode, LabError } from "../../errors.js";
 import { fingerprintSummary } from "../../run/fingerprint.js";
 import { SWEEP_KINDS, isSweepKind } from "../../sweep/kinds/index.js";
-import { MEASURE_OPTIONS, measureSettings, str, type Command } from "../command.js";
-import { defined, interruptible } from "../interrupt.js";
+import { defined, MEASURE_OPTIONS, measureSettings, str, type Command } from "../command.js";
+import { interruptible } from "../interrupt.js";
 import { runProgress } from "../progress.js";
 
 /** A comma-separated list of numbers, each checked, or a usage error naming the option. */
