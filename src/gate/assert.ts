@@ -5,7 +5,7 @@
  * holds when the whole 95% CI of gross(xen) / gross(table) is at most 1.05.
  */
 import { LabError } from "../errors.js";
-import { compareCells } from "../results/analyze.js";
+import { compareCells, sharedRoundCount, tooFewRounds } from "../results/analyze.js";
 import type { CellRecord, Dataset, Results } from "../results/schema.js";
 import { TIERS } from "../run/tiers.js";
 import { ratioOfMedians } from "../stats/compare.js";
@@ -141,10 +141,12 @@ export function evaluateAssertion(a: Assertion, d: Dataset, seed?: number): Asse
     const [x, y] = [a.lhs, a.rhs].map((s) => measuredCell(a, run, i, s, workload, tier)) as [CellRecord, CellRecord];
     const r = compareCells(x, y, ratioOfMedians, seed ?? run.config.seed * 7919 + run.cells.indexOf(x));
     const ratio = { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh };
-    const verdict = verdictOf(a.op, a.factor, ratio);
+    // An interval from too few rounds is no interval: the assertion cannot be decided on it.
+    const few = tooFewRounds(sharedRoundCount(x.samples, y.samples), `shared by ${a.lhs} and ${a.rhs}`);
+    const verdict = few ? "inconclusive" : verdictOf(a.op, a.factor, ratio);
     const scaled = a.factor === 1 ? "" : `${a.factor} x `;
     const where = a.tier === undefined ? workload : `${workload} / ${tier}`;
-    const message = `${a.lhs} ${a.op} ${scaled}${a.rhs} @ ${where}: ${fmt(ratio.value)}x [${fmt(ratio.ciLow)}, ${fmt(ratio.ciHigh)}]: ${verdict}`;
+    const message = `${a.lhs} ${a.op} ${scaled}${a.rhs} @ ${where}: ${fmt(ratio.value)}x [${fmt(ratio.ciLow)}, ${fmt(ratio.ciHigh)}]: ${verdict}${few ? ` (${few})` : ""}`;
     return { text: a.text, lhs: a.lhs, op: a.op, factor: a.factor, rhs: a.rhs, workload, tier, ratio, verdict, message, run: i, machineId: run.fingerprint.machineId };
   });
 }

@@ -21,7 +21,7 @@
  * only when the whole CI lies beyond the threshold and a rank test
  * (Mann-Whitney U) says the two runs differ.
  */
-import { alignByRound, timeBlocks } from "../results/analyze.js";
+import { alignByRound, timeBlocks, tooFewRounds } from "../results/analyze.js";
 import type { CellRecord, Dataset, Results } from "../results/schema.js";
 import type { Tier } from "../run/tiers.js";
 import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
@@ -73,12 +73,11 @@ export interface Comparison {
   cells: CellChange[];
   /** Cells that only one side measured (spec, strategy, workload, tier, machine). */
   unmatched: { base: string[]; current: string[] };
+  /** Cells both sides measured that could not be compared, and why (too few rounds, no control in a run): never silently dropped. */
+  skipped: { cell: string; reason: string }[];
   /** Why nothing could be compared (spec or machine mismatch); empty when something was. */
   incomparable: string[];
 }
-
-/** Fewer shared rounds than this say nothing about a cell: it is left unmatched. */
-const MIN_ROUNDS = 3;
 
 interface Series {
   values: number[];
@@ -86,13 +85,18 @@ interface Series {
   gross: number;
 }
 
-/** Per-round values of a cell against another cell of its run (the control or the reference), with time-block labels. */
-function series(run: Results, cell: CellRecord, metric: Metric): Series | undefined {
+/**
+ * Per-round values of a cell against another cell of its run (the control
+ * or the reference), with time-block labels; or why there are none.
+ */
+function series(run: Results, cell: CellRecord, metric: Metric, side: string): Series | string {
+  const role = metric === "ratio-to-reference" ? "reference" : "control";
   const against = metric === "ratio-to-reference" ? run.config.reference : run.config.control;
-  const other = run.cells.find((c) => c.strategy === against && c.workload === cell.workload && c.tier === cell.tier);
-  if (!other) return undefined;
+  const other = run.cells.find((c) => c.strategy === against && c.workload === cell.workload && c.tier === cell.tier && c.samples.length > 0);
+  if (!other) return `the ${side} run has no measured ${role} ${against} for this workload and tier (runs made before the control was always measured lack it): rerun it`;
   const [mine, theirs, shared] = alignByRound(cell.samples, other.samples);
-  if (shared.length < MIN_ROUNDS) return undefined;
+  const few = tooFewRounds(shared.length, `shared with the ${role} ${against}`);
+  if (few) return `${few} in the ${side} run: measure longer (--time-budget) or with --samples`;
   const values = mine.map((x, i) => (metric === "net-ns" ? x - theirs[i]! : x / theirs[i]!));
   return { values, blocks: timeBlocks(shared), gross: median(mine) };
 }
@@ -111,11 +115,12 @@ export function verdictOf(relative: Estimate, p: number, o: Pick<CompareOptions,
   return "inconclusive";
 }
 
-function compareCell(base: { run: Results; cell: CellRecord }, current: { run: Results; cell: CellRecord }, o: CompareOptions, seed: number): CellChange | undefined {
+function compareCell(base: { run: Results; cell: CellRecord }, current: { run: Results; cell: CellRecord }, o: CompareOptions, seed: number): CellChange | string {
   const metric = metricOf(base.run, current.run, o);
-  const b = series(base.run, base.cell, metric);
-  const c = series(current.run, current.cell, metric);
-  if (!b || !c) return undefined;
+  const b = series(base.run, base.cell, metric, "baseline");
+  const c = series(current.run, current.cell, metric, "current");
+  if (typeof b === "string") return b;
+  if (typeof c === "string") return c;
   const [bm, cm] = [median(b.values), median(c.values)];
   const [lo, hi] = independentBootstrapMediansCI([c.values, b.values], (m) => m[0]! - m[1]!, { seed }, [c.blocks, b.blocks]);
   const call = metric === "net-ns" ? b.gross : bm;
@@ -175,12 +180,15 @@ export function compareDatasets(base: Dataset, current: Dataset, options: Partia
   const o = { ...COMPARE_DEFAULTS, ...options };
   const [b, c] = [measured(base, o), measured(current, o)];
   const cells: CellChange[] = [];
+  const skipped: Comparison["skipped"] = [];
   let i = 0;
   for (const [key, cur] of c) {
     const old = b.get(key);
-    const change = old && compareCell(old, cur, o, o.seed * 7919 + i++);
-    if (change) cells.push(change);
+    if (!old) continue;
+    const change = compareCell(old, cur, o, o.seed * 7919 + i++);
+    if (typeof change === "string") skipped.push({ cell: cur.label, reason: change });
+    else cells.push(change);
   }
   const unmatched = { base: [...b].filter(([k]) => !c.has(k)).map(([, v]) => v.label), current: [...c].filter(([k]) => !b.has(k)).map(([, v]) => v.label) };
-  return { options: o, cells, unmatched, incomparable: cells.length ? [] : mismatch(base, current, o) };
+  return { options: o, cells, unmatched, skipped, incomparable: cells.length || skipped.length ? [] : mismatch(base, current, o) };
 }

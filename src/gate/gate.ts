@@ -22,11 +22,25 @@ export interface GateResult {
   reasons: string[];
 }
 
-export function decide(comparison: Comparison | null, assertions: AssertionResult[]): GateResult {
+/**
+ * `requireAll`: a baseline cell the current results lack (not measured, or
+ * with no samples) fails the gate like a regression; without it such cells
+ * are listed by name but do not decide.
+ */
+export function decide(comparison: Comparison | null, assertions: AssertionResult[], o: { requireAll?: boolean } = {}): GateResult {
   const cells = comparison?.cells ?? [];
-  const regressed = [...cells.filter((c) => c.verdict === "regressed").map((c) => `regressed: ${c.spec} ${c.strategy} @ ${c.workload}`), ...assertions.filter((a) => a.verdict === "fail").map((a) => `failed: ${a.message}`)];
+  const missing = o.requireAll ? (comparison?.unmatched.base ?? []).map((c) => `missing: ${c} (in the baseline, not measured in the current results; --require-all)`) : [];
+  const regressed = [
+    ...cells.filter((c) => c.verdict === "regressed").map((c) => `regressed: ${c.spec} ${c.strategy} @ ${c.workload}`),
+    ...assertions.filter((a) => a.verdict === "fail").map((a) => `failed: ${a.message}`),
+    ...missing,
+  ];
   const incomparable = comparison?.incomparable ?? [];
-  const inconclusive = [...cells.filter((c) => c.verdict === "inconclusive").map((c) => `inconclusive: ${c.spec} ${c.strategy} @ ${c.workload}`), ...assertions.filter((a) => a.verdict === "inconclusive").map((a) => `inconclusive: ${a.message}`)];
+  const inconclusive = [
+    ...cells.filter((c) => c.verdict === "inconclusive").map((c) => `inconclusive: ${c.spec} ${c.strategy} @ ${c.workload}`),
+    ...(comparison?.skipped ?? []).map((s) => `inconclusive: ${s.cell}: ${s.reason}`),
+    ...assertions.filter((a) => a.verdict === "inconclusive").map((a) => `inconclusive: ${a.message}`),
+  ];
   const outcome: Outcome = regressed.length ? "regression" : incomparable.length ? "incomparable" : inconclusive.length ? "inconclusive" : "pass";
   const reasons = outcome === "regression" ? regressed : outcome === "incomparable" ? incomparable : outcome === "inconclusive" ? inconclusive : [];
   return { comparison, assertions, outcome, reasons };

@@ -38,6 +38,8 @@ export interface GateRequest {
   crossMachine?: boolean;
   /** Re-measure suspect cells before deciding. */
   confirm?: boolean;
+  /** Fail (a regression) when the current results lack a cell the baseline measured. */
+  requireAll?: boolean;
   /** Seconds for each confirmation run (default 40). */
   confirmBudgetS?: number;
   cpu?: number;
@@ -59,7 +61,7 @@ export async function gate(req: GateRequest): Promise<GateOutcome> {
   let comparison = base ? compareDatasets(base, current, options) : null;
   let confirmed: string[] = [];
   if (base && comparison && req.confirm) ({ comparison, confirmed } = await confirmSuspects(base, current, comparison, options, req));
-  const result = decide(comparison, assertions.flatMap((a) => evaluateAssertion(a, current, req.seed)));
+  const result = decide(comparison, assertions.flatMap((a) => evaluateAssertion(a, current, req.seed)), { requireAll: !!req.requireAll });
   return { ...result, exitCode: OUTCOME_EXIT[result.outcome], confirmed };
 }
 

@@ -18,6 +18,8 @@ import { loadSpec } from "../spec/load.js";
 import { seededRng } from "../stats/rng.js";
 import type { PointSettings, SweepOptions, SweepPlan } from "../sweep/kind.js";
 import { SWEEP_KINDS } from "../sweep/kinds/index.js";
+import { inconclusiveSentences } from "../sweep/analyze.js";
+import { pointShareMs, sweepCost, type SweepCost } from "../sweep/budget.js";
 import type { SweepKind } from "../sweep/types.js";
 
 export interface SweepRequest extends SweepOptions, SettingsRequest {
@@ -29,6 +31,8 @@ export interface SweepRequest extends SweepOptions, SettingsRequest {
 
 export interface SweepProgress extends RunProgress {
   point?(done: number, total: number, label: string): void;
+  /** A line about the sweep as a whole (its estimated cost, up front). */
+  note?(text: string): void;
 }
 
 export interface SweepOutcome {
@@ -44,19 +48,36 @@ export const DEFAULT_SWEEP_PROCESSES = 2;
 /** Kept back at the end for the analysis and the report. */
 const FINAL_RESERVE_MS = 5000;
 
-/** Every point's spec, strategies and workloads checked before anything runs. */
-function prepare(req: SweepRequest): { plan: SweepPlan; points: Point[]; s: PointSettings } {
+/** Every point's spec, strategies and workloads checked, and the budget against the minimum rounds, before anything runs. */
+function prepare(req: SweepRequest): { plan: SweepPlan; points: Point[]; s: PointSettings; cost: SweepCost } {
   const s = settingsOf(req, { processes: DEFAULT_SWEEP_PROCESSES, timeBudgetS: DEFAULT_SWEEP_BUDGET_S });
   checkCpu(s.cpu);
   const plan = SWEEP_KINDS[req.kind].plan(req, s, loadSpec);
   if (plan.points.length === 0) throw new LabError("usage", [{ path: req.kind, message: "the sweep has no points" }], "give at least one size, skew or body size");
   for (const p of plan.points) selectStrategies(p.config.strategies.join(","));
-  return { plan, points: plan.points.map((p) => preparePoint(p.config)), s };
+  const points = plan.points.map((p) => preparePoint(p.config));
+  const cost = sweepCost(points.map((p) => p.config), points.map((p) => p.spec.handlers.length), FINAL_RESERVE_MS);
+  if (s.timeBudgetS < cost.minimumS) throw budgetTooSmall(s, cost, points);
+  return { plan, points, s, cost };
 }
+
+function budgetTooSmall(s: PointSettings, cost: SweepCost, points: readonly Point[]): LabError {
+  const cells = points.reduce((n, p) => n + p.config.strategies.length * p.config.workloads.length * p.config.tiers.length, 0);
+  const rounds = cost.points[0]!.rounds;
+  return new LabError(
+    "usage",
+    [{ path: "--time-budget", message: `${s.timeBudgetS} s is too small for this sweep: ${points.length} points, ${cells} cells in ${s.processes} processes each, need about ${cost.minimumS} s for ${rounds} rounds per cell (start-up ${(cost.points.reduce((n, p) => n + p.startupMs, 0) / 1000).toFixed(0)} s)` }],
+    `use --time-budget ${cost.minimumS} or more, or measure less (fewer --sizes, --strategies or --workloads, --processes 1)`,
+  );
+}
+
+const estimateNote = (cost: SweepCost, budgetS: number) =>
+  `${cost.points.length} points; estimated start-up ${(cost.points.reduce((n, p) => n + p.startupMs, 0) / 1000).toFixed(0)} s and ${cost.minimumS} s for the minimum ${cost.points[0]!.rounds} rounds per cell; budget ${budgetS} s`;
 
 export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
   const started = Date.now();
-  const { plan, points, s } = prepare(req);
+  const { plan, points, s, cost } = prepare(req);
+  req.progress?.note?.(estimateNote(cost, s.timeBudgetS));
   const pinning = pin(process.pid, s.cpu);
   const modules = await emitInWorker(points.map((p) => ({ spec: p.spec, strategies: p.config.strategies, bodies: s.bodies })));
   const fingerprint = collectFingerprint();
@@ -71,7 +92,7 @@ export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
     if (interrupted()) break;
     const run = runs[i]!;
     run.sessions = session();
-    const share = (started + s.timeBudgetS * 1000 - FINAL_RESERVE_MS - Date.now()) / (order.length - k);
+    const share = pointShareMs(started + s.timeBudgetS * 1000 - FINAL_RESERVE_MS - Date.now(), order.slice(k).map((j) => cost.points[j]!));
     req.progress?.point?.(k + 1, order.length, plan.points[i]!.point.label);
     await runCells(cellInputs(points[i]!, run, modules[i]!, true), run.cells, runnerOptions(run.config, Date.now() + share, 0, req.stop), {
       ...progressHooks(req.progress),
@@ -81,7 +102,9 @@ export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
       },
     });
   }
-  dataset.sweep!.analysis = SWEEP_KINDS[req.kind].analyze(runs, dataset.sweep!.points, plan.options, s.seed);
+  const analysis = SWEEP_KINDS[req.kind].analyze(runs, dataset.sweep!.points, plan.options, s.seed);
+  analysis.sentences.push(...inconclusiveSentences(runs, plan.points.map((p) => p.point.label)));
+  dataset.sweep!.analysis = analysis;
   dataset.complete = runs.every((r) => r.complete);
   writer.write(undefined);
   return { dataset, files: [...writer.files(), await writeReport(dataset, req.out)], failedCells: runs.reduce((n, r) => n + r.cells.filter((c) => c.status === "failed").length, 0) };

@@ -1,24 +1,50 @@
 /**
  * One sentence per workload (and tier) that answers the lab's question for
- * this machine, from the summaries alone (pure).
+ * this machine, from the summaries and, to separate the fastest from the
+ * runner-up, their samples (pure). A sentence never states more than its
+ * intervals hold: a ratio whose CI straddles 1 is "no difference", a cell
+ * with too few rounds is "inconclusive", and "fastest" is named only when
+ * the paired interval separates it from the runner-up.
  */
-import type { CellSummary, RunConfig } from "../results/schema.js";
+import { compareCells } from "../results/analyze.js";
+import type { CellRecord, CellSummary, RunConfig } from "../results/schema.js";
+import { ratioOfMedians } from "../stats/compare.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */
 const FOCUS = ["xen", "chain"];
 
 const fmt = (x: number) => x.toFixed(2);
+const ci = (lo: number, hi: number) => `[${fmt(lo)}, ${fmt(hi)}]`;
 
+/** The ratio is of the whole call (gross time: loop, call, dispatch, handler); the ns are the dispatch's own (net) difference. */
 function verdict(s: CellSummary, reference: string): string {
+  if (s.inconclusive) return `${s.strategy}: inconclusive (${s.inconclusive})`;
   const r = s.ratio!;
-  const ci = `[${fmt(r.ciLow)}, ${fmt(r.ciHigh)}]`;
-  if (r.ciLow <= 1 && r.ciHigh >= 1) return `${s.strategy} is ${fmt(r.ratio)}x ${reference} ${ci}: no difference this run can resolve`;
+  const whole = `${s.strategy}'s whole call is ${fmt(r.ratio)}x ${reference}'s ${ci(r.ciLow, r.ciHigh)}`;
+  if (r.ciLow <= 1 && r.ciHigh >= 1) return `${whole}: no difference this run can resolve`;
   const d = s.vsReference!;
-  const dir = d.diff < 0 ? "faster" : "slower";
-  return `${s.strategy} is ${fmt(r.ratio)}x ${reference} ${ci}, ${Math.abs(d.diff).toFixed(2)} ns/dispatch ${dir}`;
+  return `${whole}, the dispatch ${fmt(Math.abs(d.diff))} ns ${d.diff < 0 ? "faster" : "slower"} (net difference ${ci(d.ciLow, d.ciHigh)} ns)`;
 }
 
-export function answers(summaries: readonly CellSummary[], config: RunConfig): string[] {
+/**
+ * The fastest strategy by gross median, named only when every candidate is
+ * conclusive and the paired ratio fastest / runner-up has its whole CI below 1.
+ */
+function fastest(candidates: readonly CellSummary[], cells: readonly CellRecord[], config: RunConfig): string {
+  const unsure = candidates.filter((c) => c.inconclusive).map((c) => c.strategy);
+  if (unsure.length) return `fastest: not named (inconclusive: ${unsure.join(", ")})`;
+  const [first, second] = [...candidates].sort((a, b) => a.gross!.median - b.gross!.median);
+  const cellOf = (s: CellSummary) => cells.find((c) => c.id === s.id);
+  const [a, b] = [cellOf(first!), second && cellOf(second)];
+  if (!a || !b) return `fastest: ${first!.strategy}`;
+  const r = compareCells(a, b, ratioOfMedians, config.seed * 7919 + 17);
+  const vs = `${fmt(r.ratio)}x the runner-up ${second!.strategy} ${ci(r.ciLow, r.ciHigh)}`;
+  if (r.ciHigh >= 1) return `fastest: not resolved (${first!.strategy} is ${vs})`;
+  const ofReference = first!.strategy === config.reference ? "" : `${fmt(first!.ratio!.ratio)}x ${config.reference}; `;
+  return `fastest: ${first!.strategy} (${ofReference}${vs})`;
+}
+
+function groupBy(summaries: readonly CellSummary[], config: RunConfig): Map<string, CellSummary[]> {
   const groups = new Map<string, CellSummary[]>();
   for (const s of summaries) {
     const key = config.tiers.length > 1 ? `${s.workload} (${s.tier})` : s.workload;
@@ -26,14 +52,17 @@ export function answers(summaries: readonly CellSummary[], config: RunConfig): s
     if (group) group.push(s);
     else groups.set(key, [s]);
   }
-  return [...groups.entries()].map(([label, cells]) => {
-    const ok = cells.filter((c) => c.ratio && c.strategy !== config.reference && c.strategy !== config.control);
-    if (!cells.some((c) => c.strategy === config.reference && c.gross)) return `${label}: no answer: the reference strategy ${config.reference} has no measurement`;
-    if (ok.length === 0) return `${label}: no strategy besides ${config.reference} was measured`;
-    const focus = FOCUS.map((f) => ok.find((c) => c.strategy === f)).filter((c): c is CellSummary => !!c);
-    const fastest = [...ok, ...cells.filter((c) => c.strategy === config.reference)].sort((a, b) => a.gross!.median - b.gross!.median)[0]!;
-    const parts = (focus.length ? focus : ok.slice(0, 1)).map((c) => verdict(c, config.reference));
-    const best = fastest.strategy === config.reference ? `fastest: ${config.reference}` : `fastest: ${fastest.strategy} (${fmt(fastest.ratio!.ratio)}x ${config.reference})`;
-    return `${label}: ${parts.join("; ")}; ${best}, on this machine.`;
+  return groups;
+}
+
+export function answers(summaries: readonly CellSummary[], config: RunConfig, cells: readonly CellRecord[]): string[] {
+  return [...groupBy(summaries, config).entries()].map(([label, group]) => {
+    const reference = group.find((c) => c.strategy === config.reference && c.gross);
+    if (!reference) return `${label}: no answer: the reference strategy ${config.reference} has no measurement`;
+    const others = group.filter((c) => c.ratio && c.strategy !== config.reference && c.strategy !== config.control);
+    if (others.length === 0) return `${label}: no strategy besides ${config.reference} was measured`;
+    const focus = FOCUS.map((f) => others.find((c) => c.strategy === f)).filter((c): c is CellSummary => !!c);
+    const parts = (focus.length ? focus : others.slice(0, 1)).map((c) => verdict(c, config.reference));
+    return `${label}: ${parts.join("; ")}; ${fastest([...others, reference], cells, config)}, on this machine.`;
   });
 }

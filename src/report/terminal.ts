@@ -1,33 +1,53 @@
 /**
- * The terminal view of a run: workloads x strategies, each cell its net ns
- * per dispatch with the half-width of its CI and its ratio to the reference
- * (the control shows its gross cost), then one sentence per workload.
+ * The terminal view of a run: one row per workload and strategy with its
+ * net ns per dispatch and 95% interval, the whole call's ratio to the
+ * reference with its interval, and a note (inconclusive, failed, negative
+ * net); then the legend, which explains a negative net when one appears.
+ * Intervals are printed as brackets: they are not symmetric.
  */
 import pc from "picocolors";
 import type { CellSummary, Results } from "../results/schema.js";
 import { textTable } from "./text-table.js";
 
-const cellText = (s: CellSummary | undefined, control: string): string => {
-  if (!s) return "";
-  if (s.status === "failed") return "failed";
-  if (!s.gross) return "-";
-  if (s.strategy === control) return `${s.gross.median.toFixed(2)} gross`;
-  const value = s.net ? `${s.net.diff.toFixed(2)}±${((s.net.ciHigh - s.net.ciLow) / 2).toFixed(2)}` : `${s.gross.median.toFixed(2)} gross`;
-  return s.ratio ? `${value} ${s.ratio.ratio.toFixed(2)}x` : value;
-};
+const fmt = (x: number) => x.toFixed(2);
+const interval = (value: number, lo: number, hi: number) => `${fmt(value)} [${fmt(lo)}, ${fmt(hi)}]`;
+
+/** [net ns, whole-call ratio, note] of one cell; the control shows its gross ns. */
+function cellColumns(s: CellSummary, control: string, reference: string): [string, string, string] {
+  if (s.status === "failed") return ["", "", `failed: ${s.error ?? "no reason recorded"}`];
+  if (!s.gross) return ["-", "", "not measured"];
+  const note = s.inconclusive ? `inconclusive: ${s.inconclusive}` : s.net && s.net.diff < 0 ? "negative net (see below)" : "";
+  if (s.strategy === control) return [`${fmt(s.gross.median)} gross`, "", s.inconclusive ? note : "the control kernel"];
+  const net = s.net ? interval(s.net.diff, s.net.ciLow, s.net.ciHigh) : `${fmt(s.gross.median)} gross`;
+  const ratio = s.strategy === reference ? "1 (the reference)" : s.ratio ? `${fmt(s.ratio.ratio)}x [${fmt(s.ratio.ciLow)}, ${fmt(s.ratio.ciHigh)}]` : "";
+  return [net, ratio, note];
+}
 
 export function resultsTable(r: Results): string {
   const { strategies, reference, control } = r.config;
   const multiTier = r.config.tiers.length > 1;
-  const rows = [[multiTier ? "workload (tier)" : "workload", ...strategies]];
+  const rows = [[multiTier ? "workload (tier)" : "workload", "strategy", "net ns/dispatch [95% CI]", `whole call vs ${reference} [95% CI]`, "note"]];
   for (const tier of r.config.tiers)
     for (const workload of r.config.workloads) {
       const label = multiTier ? `${workload} (${tier})` : workload;
-      rows.push([label, ...strategies.map((st) => cellText(r.summaries.find((s) => s.strategy === st && s.workload === workload && s.tier === tier), control))]);
+      const cells = strategies.flatMap((strategy) => r.summaries.filter((x) => x.strategy === strategy && x.workload === workload && x.tier === tier));
+      // The workload is named on its first row only: the rows below it are its strategies.
+      cells.forEach((s, i) => rows.push([i === 0 ? label : "", s.strategy, ...cellColumns(s, control, reference)]));
     }
-  const [head, ...body] = textTable(rows, "right");
-  const legend = `net ns/dispatch ± CI half-width (95%), and gross time as a ratio to ${reference}; ${control} (the control kernel) shows its gross ns/dispatch`;
-  return [pc.bold(head!), ...body, pc.dim(legend)].join("\n");
+  const [head, ...body] = textTable(rows);
+  return [pc.bold(head!), ...body, ...legend(r).map((l) => pc.dim(l))].join("\n");
+}
+
+function legend(r: Results): string[] {
+  const { reference, control } = r.config;
+  const lines = [
+    `net: a cell's ns per dispatch minus the control kernel's (${control}: the same loop with one direct call) in the same rounds; whole call: gross time (loop, call, dispatch, handler) as a ratio to ${reference}'s.`,
+  ];
+  if (r.summaries.some((s) => s.net && s.net.diff < 0))
+    lines.push(
+      `negative net: the strategy's whole call was faster than the control's in the same rounds. The control calls its handler out of line; a strategy the engine compiles tighter (or whose hot handler it inlines) can come out below it: its net is then a bound, not a cost.`,
+    );
+  return lines;
 }
 
 export function failuresText(r: Results): string[] {

@@ -13,6 +13,30 @@ import type { CellRecord, CellSummary, RunConfig } from "./schema.js";
 /** Below this many shared rounds a paired bootstrap says little: resample independently. */
 const MIN_PAIRED_ROUNDS = 5;
 
+/**
+ * The fewest rounds (samples per cell, or rounds two compared cells share)
+ * from which the lab states an interval or a verdict. A 95% interval for a
+ * median that assumes no distribution exists only from 6 samples: the
+ * widest order-statistic interval, [min, max], covers the median with
+ * probability 1 - 2 * 2^-n, which first reaches 95% at n = 6 (96.9%). Below
+ * that a bootstrap still returns an interval (from 1 sample, a point), but
+ * it is a 95% interval of nothing. docs/measurement.md.
+ */
+export const MIN_ROUNDS = 6;
+
+const plural = (n: number) => `${n} round${n === 1 ? "" : "s"}`;
+
+/** Why `n` rounds cannot carry a verdict, or null when they can. `what` says whose rounds (e.g. "shared with direct"). */
+export function tooFewRounds(n: number, what = ""): string | null {
+  return n >= MIN_ROUNDS ? null : `too few samples: ${plural(n)}${what ? ` ${what}` : ""}; the minimum is ${MIN_ROUNDS}`;
+}
+
+/** Rounds in which both cells have a sample. */
+export function sharedRoundCount(a: readonly Sample[], b: readonly Sample[]): number {
+  const rounds = new Set(b.map((s) => s.round));
+  return a.filter((s) => rounds.has(s.round)).length;
+}
+
 const values = (samples: readonly Sample[]) => samples.map((s) => s.nsPerDispatch);
 
 /**
@@ -66,6 +90,12 @@ export function compareCells<T>(a: CellRecord, b: CellRecord, fn: (x: number[], 
   return fn(values(a.samples), values(b.samples), { seed, paired: false });
 }
 
+/** The first of: too few samples of its own, too few rounds shared with the control, with the reference. */
+function inconclusiveReason(cell: CellRecord, control: CellRecord | undefined, reference: CellRecord | undefined, config: RunConfig): string | null {
+  const shared = (other: CellRecord | undefined, role: string) => (other && other !== cell ? tooFewRounds(sharedRoundCount(cell.samples, other.samples), `shared with the ${role}`) : null);
+  return tooFewRounds(cell.samples.length) ?? shared(control, `control ${config.control}`) ?? shared(reference, `reference ${config.reference}`);
+}
+
 const cellKey = (c: { strategy: string; workload: string; tier: string }) => `${c.strategy}\u0000${c.workload}\u0000${c.tier}`;
 
 export function summarizeCells(cells: readonly CellRecord[], config: RunConfig): CellSummary[] {
@@ -81,6 +111,7 @@ export function summarizeCells(cells: readonly CellRecord[], config: RunConfig):
     const ratio = has && reference ? compareCells(cell, reference, ratioOfMedians, seed) : null;
     const vsReference = has && reference ? compareCells(cell, reference, differenceOfMedians, seed) : null;
     const interval = net ?? (gross ? { ciLow: gross.ciLow, ciHigh: gross.ciHigh } : null);
+    const inconclusive = has ? inconclusiveReason(has, control, reference, config) : null;
     return {
       id: cell.id,
       strategy: cell.strategy,
@@ -92,6 +123,7 @@ export function summarizeCells(cells: readonly CellRecord[], config: RunConfig):
       net,
       ratio,
       vsReference,
+      inconclusive,
       precisionNsSqrtS: interval && cell.seconds > 0 ? ((interval.ciHigh - interval.ciLow) / 2) * Math.sqrt(cell.seconds) : null,
       seconds: cell.seconds,
     };

@@ -3,7 +3,7 @@
  * with a fitted line, cost against N, the a/b ratio along N and along the
  * skew with its crossings, and the dispatch's share of the call by body size.
  */
-import { blocksOf, compareCells } from "../results/analyze.js";
+import { blocksOf, compareCells, MIN_ROUNDS } from "../results/analyze.js";
 import type { CellRecord, CellSummary, Results } from "../results/schema.js";
 import type { Tier } from "../run/tiers.js";
 import { chainOrder } from "../spec/types.js";
@@ -13,8 +13,22 @@ import { bootstrapLineFit, fitWithPointCIs, type LineFitCI } from "../stats/fit.
 import type { Summary } from "../stats/summary.js";
 import type { BodyCurve, CrossoverCurve, Estimate, PositionCurve, PositionPoint, ScaleCurve, SweepPoint } from "./types.js";
 
-/** Fewer shared rounds than this: fit through the points' own CIs instead of resampling rounds. */
-const MIN_SHARED_ROUNDS = 5;
+/**
+ * A cell with too few rounds (CellSummary.inconclusive) is left out of every
+ * curve, fit, crossing and share: an interval from 1 round is a point, and a
+ * slope or a crossing drawn through points would claim a precision no
+ * measurement had. inconclusiveSentences says what was left out.
+ */
+const conclusive = <T extends { inconclusive: string | null }>(s: T | undefined): T | undefined => (s && !s.inconclusive ? s : undefined);
+
+/** One sentence per run with inconclusive cells: how many, and the first reason. */
+export function inconclusiveSentences(runs: readonly Results[], labels: readonly string[]): string[] {
+  return runs.flatMap((run, i) => {
+    const unsure = run.summaries.filter((s) => s.inconclusive);
+    if (unsure.length === 0) return [];
+    return [`${labels[i] ?? run.spec.name}: ${unsure.length} of ${run.summaries.length} cells inconclusive (${unsure[0]!.inconclusive}): left out of the curves; give the sweep more --time-budget.`];
+  });
+}
 
 export const fromDifference = (d: DifferenceOfMedians | null): Estimate | null => (d ? { value: d.diff, ciLow: d.ciLow, ciHigh: d.ciHigh } : null);
 export const fromRatio = (r: RatioOfMedians | null): Estimate | null => (r ? { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh } : null);
@@ -36,7 +50,7 @@ function fitPositions(run: Results, strategy: string, tier: Tier, measured: { po
   if (measured.length < 2) return null;
   const pairs = measured.map((m) => ({ x: m.position, cell: find(run.cells, strategy, m.workload, tier), control: find(run.cells, run.config.control, m.workload, tier) }));
   const rounds = sharedRounds(pairs.flatMap((p) => [p.cell, p.control]));
-  if (rounds.length >= MIN_SHARED_ROUNDS && pairs.every((p) => p.cell && p.control)) {
+  if (rounds.length >= MIN_ROUNDS && pairs.every((p) => p.cell && p.control)) {
     const at = (c: CellRecord) => new Map(c.samples.map((s) => [s.round, s.nsPerDispatch]));
     const series = pairs.map((p) => {
       const [cell, control] = [at(p.cell!), at(p.control!)];
@@ -59,7 +73,7 @@ export function positionCurves(run: Results, seed: number): PositionCurve[] {
   const order = chainOrder(run.spec.handlers);
   return run.config.tiers.flatMap((tier) =>
     measuredStrategies(run).map((strategy, i): PositionCurve => {
-      const points: PositionPoint[] = order.map((h, k) => ({ position: k + 1, handler: h.name, id: h.id, net: fromDifference(find(run.summaries, strategy, `fixed:${h.id}`, tier)?.net ?? null) }));
+      const points: PositionPoint[] = order.map((h, k) => ({ position: k + 1, handler: h.name, id: h.id, net: fromDifference(conclusive(find(run.summaries, strategy, `fixed:${h.id}`, tier))?.net ?? null) }));
       const measured = points.flatMap((p) => (p.net ? [{ position: p.position, workload: `fixed:${p.id}`, net: p.net }] : []));
       return { strategy, tier, points, fit: fitPositions(run, strategy, tier, measured, seed * 31 + i) };
     }),
@@ -86,13 +100,16 @@ const curveKey = (s: CellSummary) => `${s.strategy}\u0000${s.workload}\u0000${s.
 export function scaleCurves(runs: readonly Results[], points: readonly SweepPoint[], _seed: number): ScaleCurve[] {
   const items = byX(runs, points, "n").flatMap(({ run, x }) =>
     run.summaries
-      .filter((s) => s.strategy !== run.config.control)
+      .filter((s) => s.strategy !== run.config.control && !s.inconclusive)
       .map((s) => ({ key: curveKey(s), meta: { strategy: s.strategy, workload: s.workload, tier: s.tier }, point: { n: x, spec: run.spec.name, net: fromDifference(s.net), gross: fromSummary(s.gross), ratio: fromRatio(s.ratio) } })),
   );
   return group(items).map(({ meta, points: ps }) => ({ ...meta, points: ps }));
 }
 
-const ratioPoint = (x: number, s: CellSummary | undefined): RatioPoint[] => (s?.ratio ? [{ x, ratio: s.ratio.ratio, ciLow: s.ratio.ciLow, ciHigh: s.ratio.ciHigh }] : []);
+const ratioPoint = (x: number, summary: CellSummary | undefined): RatioPoint[] => {
+  const s = conclusive(summary);
+  return s?.ratio ? [{ x, ratio: s.ratio.ratio, ciLow: s.ratio.ciLow, ciHigh: s.ratio.ciHigh }] : [];
+};
 
 /** `uniform` is S 0; `zipf:S` is S; other workloads are not on the skew axis. */
 const skewOf = (workload: string): number | undefined => (workload === "uniform" ? 0 : workload.startsWith("zipf:") ? Number(workload.slice(5)) : undefined);
@@ -135,7 +152,7 @@ function shareOfCall(cell: CellRecord | undefined, control: CellRecord | undefin
 export function bodyCurves(runs: readonly Results[], points: readonly SweepPoint[], seed: number): BodyCurve[] {
   const items = byX(runs, points, "ops").flatMap(({ run, x }, i) =>
     run.summaries
-      .filter((s) => s.strategy !== run.config.control)
+      .filter((s) => s.strategy !== run.config.control && !s.inconclusive)
       .map((s, j) => {
         const control = find(run.cells, run.config.control, s.workload, s.tier);
         const ratio = s.strategy === run.config.reference ? null : fromRatio(s.ratio);
@@ -144,7 +161,7 @@ export function bodyCurves(runs: readonly Results[], points: readonly SweepPoint
           meta: { strategy: s.strategy, workload: s.workload, tier: s.tier },
           point: {
             ops: x,
-            callNs: fromSummary(find(run.summaries, run.config.control, s.workload, s.tier)?.gross ?? null),
+            callNs: fromSummary(conclusive(find(run.summaries, run.config.control, s.workload, s.tier))?.gross ?? null),
             share: shareOfCall(find(run.cells, s.strategy, s.workload, s.tier), control, seed * 131 + i * 17 + j),
             vsReference: ratio && { value: ratio.value - 1, ciLow: ratio.ciLow - 1, ciHigh: ratio.ciHigh - 1 },
           },

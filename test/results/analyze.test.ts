@@ -99,12 +99,14 @@ describe("runs of rounds (and processes) are resampled as blocks", () => {
 describe("answers", () => {
   it("one sentence per workload, naming the ratio, its CI and the fastest", () => {
     const drift = [0, 0.5, -0.3, 1, 0.2, -0.1];
-    const s = summarizeCells([cell("table", drift.map((d) => 8 + d)), cell("chain", drift.map((d) => 6 + d)), cell("direct", drift.map((d) => 5 + d))], config);
-    expect(answers(s, config)).toEqual(["uniform: chain is 0.75x table [0.74, 0.77], 2.00 ns/dispatch faster; fastest: chain (0.75x table), on this machine."]);
+    const cells = [cell("table", drift.map((d) => 8 + d)), cell("chain", drift.map((d) => 6 + d)), cell("direct", drift.map((d) => 5 + d))];
+    expect(answers(summarizeCells(cells, config), config, cells)).toEqual([
+      "uniform: chain's whole call is 0.75x table's [0.74, 0.77], the dispatch 2.00 ns faster (net difference [-2.00, -2.00] ns); fastest: chain (0.75x table; 0.75x the runner-up table [0.74, 0.77]), on this machine.",
+    ]);
   });
 
   it("says when the CI straddles 1", () => {
-    const s = summarizeCells([cell("table", [8, 9, 8, 9, 8, 9]), cell("chain", [9, 8, 9, 8, 9, 8]), cell("direct", [5, 5, 5, 5, 5, 5])], config);
-    expect(answers(s, config)[0]).toMatch(/^uniform: chain is 1\.00x table \[0\.\d\d, 1\.\d\d\]: no difference this run can resolve; fastest: /);
+    const cells = [cell("table", [8, 9, 8, 9, 8, 9]), cell("chain", [9, 8, 9, 8, 9, 8]), cell("direct", [5, 5, 5, 5, 5, 5])];
+    expect(answers(summarizeCells(cells, config), config, cells)[0]).toMatch(/^uniform: chain's whole call is 1\.00x table's \[0\.\d\d, 1\.\d\d\]: no difference this run can resolve; fastest: not resolved /);
   });
 });

@@ -33,7 +33,7 @@ const all = (values: Record<string, unknown>, name: string): string[] => {
 export const gateCommand: Command = {
   name: "gate",
   summary: "fail a build on a real regression, not on noise: against a baseline, and/or on within-run ratios",
-  usage: "dispatch-lab gate [--baseline B] [--current C] [--max-regression 5%] [--basis control|reference] [--assert EXPR]... [--confirm] [--cross-machine] [--junit FILE] [--markdown FILE] [--export-benchmark FILE] [--export-bmf FILE]",
+  usage: "dispatch-lab gate [--baseline B] [--current C] [--max-regression 5%] [--basis control|reference] [--assert EXPR]... [--confirm] [--require-all] [--cross-machine] [--junit FILE] [--markdown FILE] [--export-benchmark FILE] [--export-bmf FILE]",
   help: `Options:
   --baseline B          results to compare against (a results.json, its folder, or a samples.csv)
   --current C           the results to gate (default: results)
@@ -43,6 +43,8 @@ export const gateCommand: Command = {
                           e.g. "xen <= 1.05 * table @ xen:pv-guest-build"; @ * for every workload
   --confirm             re-measure suspect cells (regressed or inconclusive) in a fresh run of the
                         current config before deciding (needs the spec here; --cpu, --confirm-budget S)
+  --require-all         fail (exit 1) when the current results lack a cell the baseline measured;
+                        without it such cells are listed by name ("not gated") but do not decide
   --basis B             control (default: net ns, cell minus control per round) or reference (the
                         per-round ratio to the run's reference strategy: robust to slow machine
                         states that hit every strategy of a run; docs/ci.md)
@@ -55,8 +57,9 @@ export const gateCommand: Command = {
 
 A cell regressed only when the whole CI of its change lies beyond --max-regression and the
 Mann-Whitney U test is significant (docs/ci.md). Exit codes: 0 pass, 1 regression (or a failed
-assertion), 2 usage or input error, 3 inconclusive (a CI straddles the threshold: more samples
-or --confirm decide), 4 incomparable (the baseline is of another machine or spec).`,
+assertion, or a missing cell with --require-all), 2 usage or input error, 3 inconclusive (a CI
+straddles the threshold, or a cell has fewer than 6 rounds: more samples or --confirm decide),
+4 incomparable (the baseline is of another machine or spec).`,
   options: {
     baseline: { type: "string" },
     current: { type: "string" },
@@ -64,6 +67,7 @@ or --confirm decide), 4 incomparable (the baseline is of another machine or spec
     basis: { type: "string" },
     assert: { type: "string", multiple: true },
     confirm: { type: "boolean" },
+    "require-all": { type: "boolean" },
     "confirm-budget": { type: "string" },
     "cross-machine": { type: "boolean" },
     cpu: { type: "string" },
@@ -85,6 +89,7 @@ or --confirm decide), 4 incomparable (the baseline is of another machine or spec
       asserts: all(values, "assert"),
       crossMachine: !!values["cross-machine"],
       confirm: !!values["confirm"],
+      requireAll: !!values["require-all"],
       confirmBudgetS: intOption(values, "confirm-budget", 40, 3600),
       ...(values["cpu"] !== undefined ? { cpu: intOption(values, "cpu", 0, 4096) } : {}),
       seed: intOption(values, "seed", 1, 2 ** 31 - 1),

@@ -1,0 +1,144 @@
+/**
+ * Issue #10, "honest verdicts": no firm answer from too few rounds, a
+ * fastest only when resolved, intervals as brackets, ratios named as the
+ * whole call's, and a gate that names what it did not gate.
+ */
+import { describe, expect, it } from "vitest";
+import { compareDatasets } from "../../src/gate/compare.js";
+import { evaluateAssertion, parseAssertion } from "../../src/gate/assert.js";
+import { decide, OUTCOME_EXIT } from "../../src/gate/gate.js";
+import { gateJunit, gateMarkdown, gateText } from "../../src/gate/report.js";
+import { MIN_ROUNDS, summarizeCells, tooFewRounds } from "../../src/results/analyze.js";
+import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/results/schema.js";
+import { answers } from "../../src/report/answers.js";
+import { resultsTable } from "../../src/report/terminal.js";
+import { positionCurves, inconclusiveSentences } from "../../src/sweep/analyze.js";
+import { fakeRun, handlers } from "../sweep/fake-run.js";
+
+const dataset = (...runs: Results[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs, sweep: null });
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+/** A run of table 9, chain 7, xen `xen` ns (control 5), over `rounds` rounds. */
+const run = (rounds: number, xen = 7.5, extra: string[] = []) => {
+  const r = fakeRun({ strategies: ["table", "chain", "xen", ...extra], workloads: ["uniform"], rounds, cost: (s) => (s === "chain" ? 7 : s === "xen" ? xen : 9) });
+  r.answers = answers(r.summaries, r.config, r.cells);
+  return r;
+};
+
+describe("too few rounds: inconclusive, never a verdict", () => {
+  it("the minimum is 6 rounds, and the reason says how many there were", () => {
+    expect(MIN_ROUNDS).toBe(6);
+    expect(tooFewRounds(1)).toBe("too few samples: 1 round; the minimum is 6");
+    expect(tooFewRounds(5, "shared with the control direct")).toBe("too few samples: 5 rounds shared with the control direct; the minimum is 6");
+    expect(tooFewRounds(6)).toBeNull();
+  });
+
+  it("a one-round run marks every cell inconclusive, and its answer names no winner and no faster/slower", () => {
+    const r = run(1);
+    expect(r.summaries.every((s) => s.inconclusive === "too few samples: 1 round; the minimum is 6")).toBe(true);
+    const [answer] = r.answers;
+    expect(answer).toContain("xen: inconclusive (too few samples: 1 round; the minimum is 6)");
+    expect(answer).toContain("fastest: not named");
+    expect(answer).not.toMatch(/faster|slower|fastest: (chain|xen|table)/);
+  });
+
+  it("a cell that shares too few rounds with the control is inconclusive even with many samples of its own", () => {
+    const r = run(20);
+    const control = r.cells.find((c) => c.strategy === "direct")!;
+    control.samples = control.samples.slice(0, 3);
+    const chain = summarizeCells(r.cells, r.config).find((s) => s.strategy === "chain")!;
+    expect(chain.inconclusive).toBe("too few samples: 3 rounds shared with the control direct; the minimum is 6");
+  });
+
+  it("enough rounds: conclusive, with the whole call's ratio, the dispatch's difference and both intervals", () => {
+    const r = run(20);
+    expect(r.summaries.every((s) => s.inconclusive === null)).toBe(true);
+    expect(r.answers[0]).toMatch(/^uniform: xen's whole call is 0\.8\dx table's \[0\.\d\d, 0\.\d\d\], the dispatch 1\.\d\d ns faster \(net difference \[-1\.\d\d, -1\.\d\d\] ns\); chain's whole call is 0\.7\dx table's/);
+  });
+});
+
+describe("fastest: only when the interval separates it from the runner-up", () => {
+  it("named, with its ratio to the runner-up, when separated", () => {
+    expect(run(20).answers[0]).toMatch(/fastest: chain \(0\.7\dx table; 0\.9\dx the runner-up xen \[0\.9\d, 0\.9\d\]\), on this machine\.$/);
+  });
+
+  it("not resolved when the runner-up is within the interval", () => {
+    expect(run(20, 7).answers[0]).toMatch(/fastest: not resolved \((chain|xen) is 1\.00x the runner-up (chain|xen) \[(0\.99|1\.00), 1\.0\d\]\), on this machine\.$/);
+  });
+});
+
+describe("the terminal table", () => {
+  it("prints intervals as brackets, names the ratio as the whole call's, and explains a negative net", () => {
+    const r = fakeRun({ strategies: ["table", "chain"], workloads: ["uniform"], rounds: 20, cost: (s) => (s === "chain" ? 4.5 : 9) });
+    const text = plain(resultsTable(r));
+    expect(text).not.toContain("±");
+    expect(text).toMatch(/chain\s+-0\.\d\d \[-0\.\d\d, -0\.\d\d\]\s+0\.50x \[0\.\d\d, 0\.\d\d\]\s+negative net/);
+    expect(text).toContain("whole call vs table [95% CI]");
+    expect(text).toContain("negative net: the strategy's whole call was faster than the control's");
+  });
+
+  it("marks inconclusive cells with their reason", () => {
+    expect(plain(resultsTable(run(2)))).toContain("inconclusive: too few samples: 2 rounds; the minimum is 6");
+  });
+});
+
+describe("gate on too few rounds", () => {
+  it("is inconclusive (exit 3) and says why, instead of 'no cell was measured on both sides'", () => {
+    const c = compareDatasets(dataset(run(1)), dataset(run(1)));
+    expect(c.incomparable).toEqual([]);
+    expect(c.cells).toEqual([]);
+    expect(c.skipped[0]!.reason).toMatch(/^too few samples: 1 round shared with the control direct; the minimum is 6 in the baseline run/);
+    const g = decide(c, []);
+    expect(g.outcome).toBe("inconclusive");
+    expect(OUTCOME_EXIT[g.outcome]).toBe(3);
+    expect(gateText(g)).toContain("inconclusive: synthetic:8 table @ uniform / turbofan on 01234567: too few samples: 1 round");
+  });
+
+  it("an assertion on a one-round run is inconclusive, never a pass", () => {
+    const [a] = evaluateAssertion(parseAssertion("chain <= 0.9 * table @ uniform"), dataset(run(1)));
+    expect(a!.verdict).toBe("inconclusive");
+    expect(a!.message).toContain("too few samples: 1 round shared by chain and table; the minimum is 6");
+    expect(decide(null, [a!]).outcome).toBe("inconclusive");
+  });
+
+  it("a baseline run without the control says so (it is not blamed on the spec or machine)", () => {
+    const strip = (r: Results) => ({ ...r, cells: r.cells.filter((c) => c.strategy !== "direct") });
+    const c = compareDatasets(dataset(strip(run(20))), dataset(strip(run(20))));
+    expect(c.incomparable).toEqual([]);
+    expect(c.skipped[0]!.reason).toMatch(/^the baseline run has no measured control direct/);
+  });
+});
+
+describe("gate names what it did not gate", () => {
+  const base = dataset(run(20, 7.5, ["switch"]));
+  const current = dataset(run(20));
+
+  it("lists cells only on one side by name", () => {
+    const g = decide(compareDatasets(base, current), []);
+    expect(g.outcome).toBe("pass");
+    expect(gateText(g)).toContain("not gated: 1 cells only in the baseline: synthetic:8 switch @ uniform / turbofan on 01234567");
+    expect(gateMarkdown(g)).toContain("not gated: 1 cells only in the baseline");
+  });
+
+  it("--require-all fails (exit 1) when the current results lack a baseline cell", () => {
+    const g = decide(compareDatasets(base, current), [], { requireAll: true });
+    expect(g.outcome).toBe("regression");
+    expect(OUTCOME_EXIT[g.outcome]).toBe(1);
+    expect(g.reasons).toEqual(["missing: synthetic:8 switch @ uniform / turbofan on 01234567 (in the baseline, not measured in the current results; --require-all)"]);
+    expect(gateJunit(g)).toContain("<failure");
+  });
+});
+
+describe("sweeps draw no line through inconclusive points", () => {
+  it("a one-round position sweep has no fit and says why", () => {
+    const r = fakeRun({ handlers: handlers(6), strategies: ["table", "chain"], workloads: [0, 1, 2, 3, 4, 5].map((i) => `fixed:${i}`), rounds: 1, cost: (s, w) => (s === "chain" ? 6 + Number(w.slice(6)) : 9) });
+    expect(positionCurves(r, 1).every((c) => c.fit === null && c.points.every((p) => p.net === null))).toBe(true);
+    expect(inconclusiveSentences([r], ["xen:pv64"])).toEqual(["xen:pv64: 18 of 18 cells inconclusive (too few samples: 1 round; the minimum is 6): left out of the curves; give the sweep more --time-budget."]);
+  });
+
+  it("with enough rounds the fit is there", () => {
+    const r = fakeRun({ handlers: handlers(6), strategies: ["table", "chain"], workloads: [0, 1, 2, 3, 4, 5].map((i) => `fixed:${i}`), rounds: 12, cost: (s, w) => (s === "chain" ? 6 + Number(w.slice(6)) : 9) });
+    const chain = positionCurves(r, 1).find((c) => c.strategy === "chain")!;
+    expect(chain.fit!.slope).toBeCloseTo(1, 1);
+  });
+});
