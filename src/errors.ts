@@ -4,6 +4,7 @@
  * a fix. The CLI boundary (src/cli/main.ts) is the only place that catches
  * them and maps them to exit codes; library code never calls process.exit.
  */
+import { escapeTerminal, escapeTerminalLines } from "./text/escape.js";
 
 /** Documented exit codes (docs/cli.md). */
 export const ExitCode = {
@@ -46,11 +47,11 @@ export class LabError extends Error {
 
   constructor(code: ErrorCode, problems: readonly Problem[] | string, fix?: string) {
     const list = typeof problems === "string" ? [{ path: "", message: problems }] : problems;
-    super(list.map(formatProblem).join("\n"));
+    super(formatProblems(list));
     this.name = "LabError";
     this.code = code;
     this.problems = list;
-    this.fix = fix;
+    this.fix = fix === undefined ? undefined : escapeTerminalLines(fix);
   }
 
   get exitCode(): ExitCode {
@@ -58,8 +59,26 @@ export class LabError extends Error {
   }
 }
 
+/**
+ * One problem as the terminal shows it. Paths and messages quote untrusted
+ * text (spec and trace names, file contents), so control characters are
+ * shown as escapes, never sent to the tty; a message keeps its newlines (a
+ * compiler's output), a path is one line.
+ */
 export function formatProblem(p: Problem): string {
-  return p.path ? `${p.path}: ${p.message}` : p.message;
+  const message = escapeTerminalLines(p.message);
+  return p.path ? `${escapeTerminal(p.path)}: ${message}` : message;
+}
+
+/** How many problems an error prints; `problems` keeps them all (JSON, workers). Like trace errors, a long list is cut. */
+export const MAX_PRINTED_PROBLEMS = 20;
+
+/** The problems, one per line, the first MAX_PRINTED_PROBLEMS then "... and N more problems". */
+function formatProblems(list: readonly Problem[]): string {
+  const lines = list.slice(0, MAX_PRINTED_PROBLEMS).map(formatProblem);
+  const rest = list.length - MAX_PRINTED_PROBLEMS;
+  if (rest > 0) lines.push(`... and ${rest} more problem${rest === 1 ? "" : "s"}`);
+  return lines.join("\n");
 }
 
 export const usageError = (message: string, fix?: string): LabError => new LabError("usage", message, fix);

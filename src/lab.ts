@@ -3,7 +3,8 @@
  * the lab (no process.exit, no console output).
  */
 import { checkCases } from "./check/cases.js";
-import { checkModule, type StrategyCheck } from "./check/check.js";
+import type { StrategyCheck } from "./check/check.js";
+import { checkInWorkers, DEFAULT_CHECK_TIMEOUT_S } from "./check/check-in-worker.js";
 import type { ModuleAudit } from "./emit/audit.js";
 import { loadBodyLibrary, type BodyLibrary } from "./emit/bodies.js";
 import { emitModules, type EmittedModule } from "./emit/emit.js";
@@ -63,6 +64,8 @@ export interface CheckRequest extends Omit<EmitRequest, "withText"> {
   /** Random cases on top of every id and the boundary numbers (default 1000). */
   random?: number;
   seed?: number;
+  /** Seconds each strategy's check may take before it fails as timed out (a body that loops; default 10). */
+  timeoutS?: number;
 }
 
 export interface CheckReport {
@@ -81,7 +84,9 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
   const random = request.random ?? 1000;
   const seed = request.seed ?? 1;
   const cases = checkCases(emitted.spec, { random, seed });
-  const results = emitted.modules.map((m) => ({ ...checkModule(emitted.spec, m, cases), audit: m.audit }));
+  const modules = emitted.modules.map((m) => ({ strategy: m.strategy, control: m.control, bytes: m.bytes }));
+  const checks = await checkInWorkers(emitted.spec, modules, cases, (request.timeoutS ?? DEFAULT_CHECK_TIMEOUT_S) * 1000);
+  const results = emitted.modules.map((m, i) => ({ ...checks[i]!, audit: m.audit }));
   return {
     spec: emitted.spec.name,
     specHash: emitted.specHash,

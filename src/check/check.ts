@@ -3,6 +3,8 @@
  * reference that does not use its dispatch: the handler's own `h<id>` export
  * (or the spec's fallback where no handler has that number). The control
  * kernel (`direct`) is held to its own contract: always its one handler.
+ * A call that traps, or memory that grows (bodies never allocate), ends a
+ * module's check with a failure naming the case.
  */
 import type { Spec } from "../spec/types.js";
 import { controlHandlerId } from "../emit/strategies/direct.js";
@@ -28,6 +30,8 @@ export interface StrategyCheck {
   examples: Mismatch[];
   /** Where mismatched calls went ("iret (23)": 12, ...), over the first ROUTED_LIMIT mismatches. */
   routes: Record<string, number>;
+  /** Why the check stopped before its last case (a trap, memory growth, a timeout), or null when it ran them all. */
+  failure: string | null;
 }
 
 export interface CheckableModule {
@@ -44,25 +48,70 @@ export function instantiate(bytes: Uint8Array): WebAssembly.Exports {
   return new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {}).exports;
 }
 
-/** Where a call went: the handler whose result, for these args, is `got`. */
+/** A call that trapped, named: `dispatch trapped: RuntimeError: unreachable`. */
+class Trap extends Error {}
+
+function call(name: string, fn: Fn, args: (number | bigint)[]): bigint {
+  try {
+    return fn(...args);
+  } catch (e) {
+    throw new Trap(`${name} trapped: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+}
+
+/** Where a call went: the handler whose result, for these args, is `got` (a handler that traps is not it). */
 function routedTo(exports: WebAssembly.Exports, spec: Spec, c: Case, got: bigint): string | undefined {
   if (got === spec.fallback) return "fallback";
-  const hit = spec.handlers.find((h) => (exports[`h${h.id}`] as Fn)(...c.args) === got);
+  const returns = (id: number) => {
+    try {
+      return (exports[`h${id}`] as Fn)(...c.args) === got;
+    } catch {
+      return false;
+    }
+  };
+  const hit = spec.handlers.find((h) => returns(h.id));
   return hit ? `${hit.name} (${hit.id})` : undefined;
 }
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** A module whose check could not run to its end: no mismatch counted, the reason kept. */
+export const failedCheck = (module: CheckableModule, cases: number, failure: string): StrategyCheck => ({
+  strategy: module.strategy,
+  control: module.control,
+  cases,
+  mismatches: 0,
+  examples: [],
+  routes: {},
+  failure,
+});
 
 export function checkModule(spec: Spec, module: CheckableModule, cases: readonly Case[]): StrategyCheck {
   const exports = instantiate(module.bytes);
   const dispatch = exports["dispatch"] as Fn;
+  const memory = exports["memory"] as WebAssembly.Memory;
+  const bytes = memory.buffer.byteLength;
   const byId = new Map(spec.handlers.map((h) => [h.id, exports[`h${h.id}`] as Fn]));
-  const controlFn = module.control ? byId.get(controlHandlerId(spec)) : undefined;
+  const control = module.control ? controlHandlerId(spec) : undefined;
   const examples: Mismatch[] = [];
   const routes: Record<string, number> = {};
   let mismatches = 0;
   for (const c of cases) {
-    const reference = controlFn ?? byId.get(c.op);
-    const expected = reference ? reference(...c.args) : spec.fallback;
-    const got = dispatch(c.op, ...c.args);
+    const id = control ?? c.op;
+    const reference = byId.get(id);
+    let expected: bigint;
+    let got: bigint;
+    try {
+      expected = reference ? call(`h${id}`, reference, c.args) : spec.fallback;
+      got = call("dispatch", dispatch, [c.op, ...c.args]);
+    } catch (e) {
+      if (!(e instanceof Trap)) throw e;
+      return { ...failedCheck(module, cases.length, `op ${c.op} args (${c.args.join(", ")}): ${e.message}`), mismatches, examples, routes };
+    }
+    if (memory.buffer.byteLength !== bytes) {
+      const grew = `op ${c.op}: its wasm memory grew from ${mib(bytes)} to ${mib(memory.buffer.byteLength)}: a body must not allocate or grow memory`;
+      return { ...failedCheck(module, cases.length, grew), mismatches, examples, routes };
+    }
     if (got === expected) continue;
     mismatches++;
     if (mismatches > ROUTED_LIMIT) continue;
@@ -70,5 +119,5 @@ export function checkModule(spec: Spec, module: CheckableModule, cases: readonly
     routes[to ?? "no handler's result"] = (routes[to ?? "no handler's result"] ?? 0) + 1;
     if (examples.length < MAX_EXAMPLES) examples.push({ op: c.op, args: c.args, expected, got, ...(to ? { routedTo: to } : {}) });
   }
-  return { strategy: module.strategy, control: module.control, cases: cases.length, mismatches, examples, routes };
+  return { strategy: module.strategy, control: module.control, cases: cases.length, mismatches, examples, routes, failure: null };
 }

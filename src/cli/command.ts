@@ -35,12 +35,12 @@ export function parseCommandArgs(cmd: Command, argv: string[]) {
   }
 }
 
-/** A non-negative integer option, or a usage error naming it. */
-export function intOption(values: Record<string, unknown>, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+/** An integer option in min..max (min 0 unless given), or a usage error naming it. */
+export function intOption(values: Record<string, unknown>, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 0): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new LabError("usage", [{ path: `--${name}`, message: `"${String(raw)}" is not an integer in 0..${max}` }]);
+  if (!Number.isInteger(n) || n < min || n > max) throw new LabError("usage", [{ path: `--${name}`, message: `"${String(raw)}" is not an integer in ${min}..${max}` }]);
   return n;
 }
 
@@ -58,7 +58,8 @@ export const MODULE_OPTIONS = {
 
 export const MODULE_HELP = `  --spec S          a spec file (JSON), a built-in (default ${DEFAULT_SPEC}): ${listBuiltins().join(", ")}[,opts],
                     or xen-defs:FILE#CALLER (a Xen hypercall-defs.c, imported: docs/import.md)
-  --strategies L    comma-separated strategy names, or all (default: every strategy but hazard variants)
+  --strategies L    comma-separated strategy names, each once, or all (default: every strategy but
+                    hazard variants); run and sweep measure the control (direct) too, listed or not
   --bodies FILE     an AssemblyScript file of extra body kinds, compiled now`;
 
 /**
@@ -91,12 +92,12 @@ export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof 
 
 /** The measurement settings given on the command line (absent ones stay absent: the library's defaults apply). */
 export function measureSettings(values: Record<string, unknown>) {
-  const opt = (name: string, max: number) => (values[name] === undefined ? undefined : intOption(values, name, 0, max));
+  const opt = (name: string, max: number, min = 0) => (values[name] === undefined ? undefined : intOption(values, name, 0, max, min));
   return defined({
     tiers: str(values, "tiers"),
-    samples: opt("samples", 1_000_000),
-    processes: opt("processes", 100),
-    timeBudgetS: opt("time-budget", 7 * 24 * 3600),
+    samples: opt("samples", 1_000_000, 1),
+    processes: opt("processes", 100, 1),
+    timeBudgetS: opt("time-budget", 7 * 24 * 3600, 1),
     seed: opt("seed", 2 ** 31 - 1),
     cpu: opt("cpu", 4096),
     bodies: str(values, "bodies"),

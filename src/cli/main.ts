@@ -9,11 +9,14 @@ import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { ExitCode, LabError } from "../errors.js";
 import { packageRoot } from "../paths.js";
+import { didYouMean, nearest } from "../suggest.js";
+import { escapeTerminalOutput } from "../text/escape.js";
 import { defaultStrategyNames, strategies } from "../emit/strategies/index.js";
 import { parseCommandArgs, table, type Command, type Io } from "./command.js";
 import { commands } from "./commands/index.js";
 
-const stdio: Io = { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") };
+// Output quotes untrusted names (specs, workloads, trace files): no control sequence of theirs reaches the tty.
+const stdio: Io = { out: (t) => process.stdout.write(escapeTerminalOutput(t) + "\n"), err: (t) => process.stderr.write(escapeTerminalOutput(t) + "\n") };
 
 function mainHelp(): string {
   const cmds = table(Object.values(commands).map((c) => [`  ${c.name}`, c.summary]));
@@ -47,8 +50,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return ExitCode.ok;
   }
   try {
-    const cmd = commands[name];
-    if (!cmd) throw new LabError("usage", [{ path: name, message: "unknown command" }], `commands: ${Object.keys(commands).join(", ")}`);
+    const cmd = Object.hasOwn(commands, name) ? commands[name] : undefined; // not `toString` from the prototype
+    if (!cmd) throw new LabError("usage", [{ path: name, message: "unknown command" }], `${didYouMean([nearest(name, Object.keys(commands))])}commands: ${Object.keys(commands).join(", ")}`);
     const { values, positionals } = parseCommandArgs(cmd, rest);
     if (values["help"]) {
       io.out(commandHelp(cmd));

@@ -31,6 +31,7 @@ function barProgress(): SweepProgress & { stop(): void } {
       phase = "";
       process.stderr.write(`point ${done}/${total}: ${label}\n`);
     },
+    note: (text) => process.stderr.write(`${text}\n`),
     cellStarted: (done, total) => show("starting cells ", done, total),
     round: (done, planned) => show("measuring rounds", done, planned),
     stop: () => bar.stop(),
@@ -57,6 +58,7 @@ export function lineProgress(write: (line: string) => void, now = () => Date.now
       last = -1;
       write(`[dispatch-lab] point ${done}/${total}: ${label}, ${((now() - started) / 1000).toFixed(0)} s elapsed`);
     },
+    note: (text) => write(`[dispatch-lab] ${text}`),
     cellStarted: (done, total) => report("started cells", done, total),
     round: (done, planned) => report("measured rounds", done, planned),
     stop: () => undefined,

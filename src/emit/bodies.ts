@@ -5,7 +5,8 @@
  * compiled at run time together with it, so its kinds join noop/alu/mem.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { LabError, type Problem } from "../errors.js";
 import { packageRoot } from "../paths.js";
 import type { Spec } from "../spec/types.js";
@@ -30,6 +31,21 @@ const BUILTIN_WASM = join(packageRoot, "build", "bodies.wasm");
  */
 const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--use", "abort="];
 
+/**
+ * The config file asc is told to read (`--config`), which readSource never
+ * finds: asc otherwise reads asconfig.json from the working folder, and a
+ * stranger's asconfig.json can name a transform (code asc imports and runs),
+ * extra entries and options. The compile is hermetic: only ASC_FLAGS, the
+ * built-in source and the user's file (and what it imports).
+ */
+const NO_CONFIG = "dispatch-lab.no-asconfig.json";
+
+/** asc's file reader: sources as they are, the config never. */
+async function readSource(name: string, baseDir: string): Promise<string | null> {
+  if (basename(name) === NO_CONFIG) return null;
+  return readFile(resolve(baseDir, name), "utf8").catch(() => null);
+}
+
 let builtinCache: Uint8Array | undefined;
 
 /** The built-in library: build/bodies.wasm when `npm run build` made it, else compiled now. */
@@ -43,9 +59,10 @@ async function compileAssemblyScript(files: string[]): Promise<Uint8Array> {
   const { default: asc } = await import("assemblyscript/asc");
   let binary: Uint8Array | undefined;
   const stderr = asc.createMemoryStream();
-  const result = await asc.main([...files, ...ASC_FLAGS, "--outFile", "bodies.wasm"], {
+  const result = await asc.main([...files, ...ASC_FLAGS, "--config", NO_CONFIG, "--outFile", "bodies.wasm"], {
     stdout: asc.createMemoryStream(),
     stderr,
+    readFile: readSource,
     writeFile: (name, contents) => {
       if (name.endsWith(".wasm") && typeof contents !== "string") binary = contents;
     },

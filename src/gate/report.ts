@@ -5,6 +5,7 @@
  */
 import { markdownTable } from "../report/markdown.js";
 import { textTable } from "../report/text-table.js";
+import { escapeMarkdown, escapeXml } from "../text/escape.js";
 import type { CellChange } from "./compare.js";
 import type { GateResult } from "./gate.js";
 
@@ -45,23 +46,33 @@ export function gateText(g: GateResult, o: { reasons?: boolean } = {}): string {
   const lines = [headline(g)];
   if (g.comparison?.cells.length) lines.push("", ...textTable([CHANGE_HEADER, ...g.comparison.cells.map(changeRow)]), metricNote(g));
   for (const a of g.assertions) lines.push(`assert ${a.message}`);
-  const u = g.comparison?.unmatched;
-  if (u && (u.base.length || u.current.length)) lines.push(`unmatched: ${u.base.length} cells only in the baseline, ${u.current.length} only in the current results`);
+  lines.push(...notGated(g));
   if (o.reasons !== false) lines.push(...g.reasons);
-  else lines.push(...(g.comparison?.incomparable ?? []));
+  else lines.push(...(g.comparison?.incomparable ?? []), ...(g.comparison?.skipped ?? []).map((s) => `inconclusive: ${s.cell}: ${s.reason}`));
   return lines.join("\n");
+}
+
+/** What the gate did not gate, by name: cells only one side measured (a skipped cell's reason is among the reasons). */
+export function notGated(g: GateResult): string[] {
+  const u = g.comparison?.unmatched;
+  if (!u) return [];
+  return [
+    ...(u.base.length ? [`not gated: ${u.base.length} cells only in the baseline: ${u.base.join("; ")}`] : []),
+    ...(u.current.length ? [`not gated: ${u.current.length} cells only in the current results: ${u.current.join("; ")}`] : []),
+  ];
 }
 
 export function gateMarkdown(g: GateResult): string {
   const out = [`### dispatch-lab ${headline(g)}`, ""];
-  for (const r of g.reasons) out.push(`- ${r}`);
-  if (g.reasons.length) out.push("");
+  for (const r of [...g.reasons, ...notGated(g)]) out.push(`- ${escapeMarkdown(r)}`);
+  if (g.reasons.length || notGated(g).length) out.push("");
   if (g.comparison?.cells.length) out.push(markdownTable(CHANGE_HEADER, g.comparison.cells.map(changeRow), new Set([4, 5, 6, 7, 8])), "", `_${metricNote(g)}_`, "");
   if (g.assertions.length) out.push(markdownTable(["assertion", "verdict"], g.assertions.map((a) => [a.message, a.verdict])), "");
   return out.join("\n");
 }
 
-const xml = (text: string) => text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+/** Names and messages quote untrusted text: XML 1.0 forbids some control characters outright (text/escape.ts shows them instead). */
+const xml = escapeXml;
 
 interface Case {
   classname: string;
@@ -79,7 +90,9 @@ function cases(g: GateResult): Case[] {
   }));
   const asserts = g.assertions.map((a): Case => ({ classname: "assertions", name: `${a.text.split("@")[0]!.trim()} @ ${a.workload} / ${a.tier}`, status: a.verdict === "fail" ? "fail" : a.verdict === "inconclusive" ? "skip" : "pass", message: a.message }));
   const incomparable = (g.comparison?.incomparable ?? []).map((m): Case => ({ classname: "baseline", name: "comparable", status: "fail", message: m }));
-  return [...cells, ...asserts, ...incomparable];
+  const skipped = (g.comparison?.skipped ?? []).map((k): Case => ({ classname: "not-compared", name: k.cell, status: "skip", message: k.reason }));
+  const missing = g.reasons.filter((r) => r.startsWith("missing: ")).map((m): Case => ({ classname: "baseline", name: m.slice(9).split(" (")[0]!, status: "fail", message: m }));
+  return [...cells, ...skipped, ...asserts, ...incomparable, ...missing];
 }
 
 export function gateJunit(g: GateResult): string {

@@ -31,7 +31,9 @@ const WORKER = join(packageRoot, "dist", "src", "lab", "emit-worker.js");
 /** One job per spec, all in one child (binaryen loads once): the modules of each job, in job order. */
 export function emitInWorker(jobs: readonly EmitJob[]): Promise<WorkerModule[][]> {
   return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // detached: its own process group, so a terminal's Ctrl-C reaches the run alone, which stops
+    // cleanly after the emit (exit 130) instead of failing on a killed child.
+    const child = fork(WORKER, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"], detached: true });
     let replied = false;
     child.once("message", (reply: EmitReply) => {
       replied = true;

@@ -25,6 +25,9 @@ async function work(jobs: EmitJob[]): Promise<EmitReply> {
   }
 }
 
+// The child is detached (its own process group): when the run that wants the modules is gone, stop now.
+process.once("disconnect", () => process.exit(0));
+
 process.once("message", (jobs: EmitJob[]) => {
   void work(jobs).then((reply) => process.send!(reply));
 });

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import type { WorkerModule } from "./emit-in-worker.js";
+import { LabError } from "../errors.js";
 import { writeFileAtomic } from "../io.js";
 import { answers } from "../report/answers.js";
 import { summarizeCells } from "../results/analyze.js";
@@ -54,14 +55,26 @@ export interface SettingsRequest {
   streamLength?: number;
 }
 
+/** A setting that must be a number in (0, max] (an integer when `integer`), or a usage error at its option. */
+function positive(value: number, option: string, max: number, integer: boolean, fix: string): number {
+  if (!(integer ? Number.isInteger(value) : Number.isFinite(value)) || value <= 0 || value > max)
+    throw new LabError("usage", [{ path: option, message: `${value} is not ${integer ? "an integer" : "a number"} above 0 and at most ${max}` }], fix);
+  return value;
+}
+
+/**
+ * The settings with defaults filled in, checked for library callers as for
+ * the CLI: no sample, process or second to measure in is a usage error, not
+ * a run that measures nothing.
+ */
 export function settingsOf(req: SettingsRequest, defaults: { processes: number; timeBudgetS: number }): PointSettings {
   return {
     tiers: parseTiers(req.tiers),
-    samples: req.samples ?? null,
-    processes: req.processes ?? defaults.processes,
-    timeBudgetS: req.timeBudgetS ?? defaults.timeBudgetS,
+    samples: req.samples === undefined ? null : positive(req.samples, "--samples", 1_000_000, true, "give at least 1 sample per cell, or leave --samples out to take as many as the time budget allows"),
+    processes: positive(req.processes ?? defaults.processes, "--processes", 100, true, `give at least 1 process per cell (default ${defaults.processes})`),
+    timeBudgetS: positive(req.timeBudgetS ?? defaults.timeBudgetS, "--time-budget", 7 * 24 * 3600, false, `give the seconds the whole run may take (default ${defaults.timeBudgetS})`),
     seed: req.seed ?? 1,
-    targetSampleMs: req.targetSampleMs ?? 10,
+    targetSampleMs: positive(req.targetSampleMs ?? 10, "targetSampleMs", 60_000, false, "give the milliseconds one sample should take (default 10)"),
     streamLength: req.streamLength ?? DEFAULT_STREAM_LENGTH,
     cpu: req.cpu ?? defaultCpu(),
     bodies: req.bodies ?? null,
@@ -92,6 +105,9 @@ export function planCells(config: RunConfig, previous: Results | undefined): Cel
   );
 }
 
+/** What a run records of its modules (`run` fills it in once the emit child replies). */
+export const moduleRecords = (modules: readonly WorkerModule[]): Results["modules"] => Object.fromEntries(modules.map((m) => [m.strategy, { bytes: m.bytes.length, audit: m.audit }]));
+
 export function newRun(p: Point, modules: readonly WorkerModule[], cells: CellRecord[], sessions: Session[], fingerprint: Fingerprint): Results {
   return {
     complete: false,
@@ -100,7 +116,7 @@ export function newRun(p: Point, modules: readonly WorkerModule[], cells: CellRe
     fingerprint,
     config: p.config,
     spec: { name: p.spec.name, hash: p.hash, args: p.spec.args, fallback: p.spec.fallback.toString(), handlers: p.spec.handlers },
-    modules: Object.fromEntries(modules.map((m) => [m.strategy, { bytes: m.bytes.length, audit: m.audit }])),
+    modules: moduleRecords(modules),
     workloads: Object.fromEntries([...p.workloads].map(([name, w]) => [name, { description: w.description, length: w.stream.length, mix: w.mix, notes: w.notes ?? [] }])),
     cells,
     summaries: [],
@@ -151,7 +167,7 @@ export function runnerOptions(config: RunConfig, deadline: number, session: numb
 
 export function summarizeRun(run: Results): void {
   run.summaries = summarizeCells(run.cells, run.config);
-  run.answers = answers(run.summaries, run.config);
+  run.answers = answers(run.summaries, run.config, run.cells);
 }
 
 export function finishRun(run: Results, interrupted: boolean): void {

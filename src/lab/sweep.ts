@@ -11,7 +11,9 @@ import { cellInputs, datasetWriter, progressHooks, settingsOf, type RunProgress,
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { RESULTS_SCHEMA, type Dataset } from "../results/schema.js";
+import { claimOutFolder } from "../results/out-folder.js";
 import { collectFingerprint } from "../run/fingerprint.js";
+import { loadMonitor } from "../run/load.js";
 import { checkCpu, pin } from "../run/pin.js";
 import { runCells } from "../run/runner.js";
 import { loadSpec } from "../spec/load.js";
@@ -25,8 +27,12 @@ import type { SweepKind } from "../sweep/types.js";
 export interface SweepRequest extends SweepOptions, SettingsRequest {
   kind: SweepKind;
   out: string;
+  /** Replace the run or sweep --out holds (its files are deleted once this sweep's inputs are checked). */
+  force?: boolean;
   progress?: SweepProgress;
   stop?: () => boolean;
+  /** A line for the user that is not a result (a stale lock taken over). */
+  note?: (line: string) => void;
 }
 
 export interface SweepProgress extends RunProgress {
@@ -74,9 +80,20 @@ function budgetTooSmall(s: PointSettings, cost: SweepCost, points: readonly Poin
 const estimateNote = (cost: SweepCost, budgetS: number) =>
   `${cost.points.length} points; estimated start-up ${(cost.points.reduce((n, p) => n + p.startupMs, 0) / 1000).toFixed(0)} s and ${cost.minimumS} s for the minimum ${cost.points[0]!.rounds} rounds per cell; budget ${budgetS} s`;
 
+/** The sweep claims its --out as `run` does (lib: results/out-folder.ts): a lock, and no run or sweep silently replaced. */
 export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
+  const folder = claimOutFolder(req.out, req.force ? "force" : "new", req.note ?? (() => undefined), false);
+  try {
+    const prepared = prepare(req);
+    folder.clear();
+    return await measure(req, prepared);
+  } finally {
+    folder.release();
+  }
+}
+
+async function measure(req: SweepRequest, { plan, points, s, cost }: ReturnType<typeof prepare>): Promise<SweepOutcome> {
   const started = Date.now();
-  const { plan, points, s, cost } = prepare(req);
   req.progress?.note?.(estimateNote(cost, s.timeBudgetS));
   const pinning = pin(process.pid, s.cpu);
   const modules = await emitInWorker(points.map((p) => ({ spec: p.spec, strategies: p.config.strategies, bodies: s.bodies })));
@@ -94,10 +111,14 @@ export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
     run.sessions = session();
     const share = pointShareMs(started + s.timeBudgetS * 1000 - FINAL_RESERVE_MS - Date.now(), order.slice(k).map((j) => cost.points[j]!));
     req.progress?.point?.(k + 1, order.length, plan.points[i]!.point.label);
+    const load = loadMonitor(s.cpu);
     await runCells(cellInputs(points[i]!, run, modules[i]!, true), run.cells, runnerOptions(run.config, Date.now() + share, 0, req.stop), {
       ...progressHooks(req.progress),
       persist: (_cells, final) => {
-        if (final) finishRun(run, interrupted());
+        if (final) {
+          run.sessions[0]!.load = load.finish();
+          finishRun(run, interrupted());
+        } else load.tick();
         writer.write(undefined); // samples every round; statistics once the point is done
       },
     });

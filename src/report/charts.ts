@@ -3,12 +3,15 @@
  * Observable Plot on a linkedom document: the report needs no script to show
  * them. Text and axes use currentColor (Plot's default), so the page's CSS
  * decides light, dark and print; every chart root is an <svg> carrying
- * role="img", an aria-label, a <title> and data-chart="<kind>".
+ * role="img", an aria-label, a <title> and data-chart="<kind>". Labels hold
+ * names from a user's files: they go in as text nodes and attributes only
+ * (never concatenated markup), and svgMarkup serialises them escaped.
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import type { CellSummary, Results } from "../results/schema.js";
 import type { Tier } from "../run/tiers.js";
+import { escapeHtml } from "../text/escape.js";
 
 /** The bar colour of measured strategies and the muted one of the control kernel. */
 export const BAR_COLOR = "#4e79a7";
@@ -22,10 +25,22 @@ export function freshDocument(): Document {
 }
 
 /**
- * The chart's markup with the root attributes set; xmlns attributes are
- * dropped (inline SVG in HTML gets its namespace from the parser), so the
- * report holds no http(s) string at all.
+ * An element as markup, every text and attribute value through escapeHtml.
+ * Not linkedom's outerHTML: it leaves < and > raw in attribute values and
+ * writes an HTML-namespace <title> unescaped. xmlns attributes are dropped
+ * (inline SVG in HTML gets its namespace from the parser), so the report
+ * holds no http(s) string at all; comments are dropped.
  */
+export function svgMarkup(node: Node): string {
+  if (node.nodeType === 3) return escapeHtml(node.textContent ?? "");
+  if (node.nodeType !== 1) return "";
+  const el = node as Element;
+  const tag = el.localName;
+  const attrs = [...el.attributes].filter((a) => !/^xmlns(:|$)/.test(a.name)).map((a) => ` ${a.name}="${escapeHtml(a.value)}"`);
+  return `<${tag}${attrs.join("")}>${[...el.childNodes].map(svgMarkup).join("")}</${tag}>`;
+}
+
+/** The chart's markup (svgMarkup) with the root attributes set. */
 export function finish(el: Element, doc: Document, kind: string, label: string, width: number, height: number): string {
   const svg = el.tagName.toLowerCase() === "svg" ? el : el.querySelector("svg");
   if (!svg) throw new Error("Plot produced no <svg>");
@@ -37,7 +52,7 @@ export function finish(el: Element, doc: Document, kind: string, label: string, 
   const title = doc.createElement("title");
   title.textContent = label;
   svg.insertBefore(title, svg.firstChild);
-  return svg.outerHTML.replace(/\s+xmlns(:\w+)?="[^"]*"/g, "");
+  return svgMarkup(svg);
 }
 
 const tierLabel = (results: Results, workload: string, tier: Tier): string =>
@@ -50,6 +65,8 @@ interface BarDatum {
   ciHigh: number;
   fill: string;
   label: string;
+  /** "inconclusive: <why>" for a cell whose numbers carry no verdict (CellSummary.inconclusive), else "". */
+  note: string;
 }
 
 /**
@@ -70,6 +87,7 @@ export function strategyBars(results: Results, workload: string, tier: Tier = re
     ciHigh: s.gross.ciHigh,
     fill: s.strategy === control ? CONTROL_COLOR : BAR_COLOR,
     label: s.gross.median.toFixed(2),
+    note: s.inconclusive ? `, inconclusive: ${s.inconclusive}` : "",
   }));
   const name = tierLabel(results, workload, tier);
   const label = `Gross ns per dispatch by strategy, ${name}`;
@@ -88,7 +106,7 @@ export function strategyBars(results: Results, workload: string, tier: Tier = re
     style: { fontSize: "12px" },
     color: { type: "identity" },
     marks: [
-      Plot.barX(data, { y: "strategy", x: "median", fill: "fill", title: (d: BarDatum) => `${d.strategy}: ${d.label} ns [${d.ciLow.toFixed(2)}, ${d.ciHigh.toFixed(2)}]` }),
+      Plot.barX(data, { y: "strategy", x: "median", fill: "fill", title: (d: BarDatum) => `${d.strategy}: ${d.label} ns [${d.ciLow.toFixed(2)}, ${d.ciHigh.toFixed(2)}]${d.note}` }),
       Plot.ruleY(data, { y: "strategy", x1: "ciLow", x2: "ciHigh", stroke: "currentColor", strokeWidth: 1.5 }),
       Plot.tickX(data, { y: "strategy", x: "ciLow", stroke: "currentColor", inset: 8 }),
       Plot.tickX(data, { y: "strategy", x: "ciHigh", stroke: "currentColor", inset: 8 }),

@@ -2,22 +2,43 @@
  * One self-contained HTML report from one or more results files: no
  * scripts, no external styles, fonts or images, no network; it opens from
  * disk and prints. Charts are inline SVG rendered at report time (charts.ts).
+ * Every name in it comes from a user's files (spec, workload, trace, error
+ * text) and is escaped; a Content-Security-Policy forbids what the page
+ * does not need, so an escaping slip still runs no script and loads nothing.
  */
 import type { CellSummary, Dataset, Results } from "../results/schema.js";
 import { fingerprintSummary } from "../run/fingerprint.js";
+import { escapeHtml } from "../text/escape.js";
 import { machineLabel, ratioHeatmap, strategyBars } from "./charts.js";
 import { sweepSectionHtml } from "./sweep-section.js";
 
-/** HTML-escapes text for element content and double-quoted attributes. */
-export function escapeHtml(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
+export { escapeHtml };
+
+/** No script, no network, no frames, no forms: only the inline <style> and the style attributes of inline SVG. */
+export const CSP = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /** "1.23 [1.10, 1.40]" with `digits` decimals, or "–" when missing. */
 export function withCi(value: number | undefined, ciLow: number | undefined, ciHigh: number | undefined, digits = 2): string {
   if (value === undefined || !Number.isFinite(value)) return "–";
   const ci = ciLow !== undefined && ciHigh !== undefined ? ` [${ciLow.toFixed(digits)}, ${ciHigh.toFixed(digits)}]` : "";
   return `${value.toFixed(digits)}${ci}`;
+}
+
+/** Shown under a summary table that has a negative net. */
+export const NEGATIVE_NET_NOTE =
+  "negative net: this strategy's whole call was faster than the control kernel's in the same rounds; the control is an out-of-line direct call, so a strategy that the engine compiles tighter can come out below it.";
+
+const hasNegativeNet = (s: CellSummary): boolean => !!s.net && s.net.diff < 0;
+
+/**
+ * A cell's status: failed with its error; "inconclusive: <why>" in place of
+ * any verdict its numbers seem to give (the numbers stay in their columns);
+ * a negative net pointed at NEGATIVE_NET_NOTE.
+ */
+function statusText(s: CellSummary): string {
+  if (s.error) return `${s.status}: ${s.error}`;
+  if (s.inconclusive) return `inconclusive: ${s.inconclusive}`;
+  return hasNegativeNet(s) ? `${s.status}; negative net (see the note)` : s.status;
 }
 
 /** The summary table's cells for one summary, as text (shared with markdown.ts). */
@@ -28,15 +49,50 @@ export function summaryRow(s: CellSummary): string[] {
     s.tier,
     s.gross ? withCi(s.gross.median, s.gross.ciLow, s.gross.ciHigh) : "–",
     s.net ? withCi(s.net.diff, s.net.ciLow, s.net.ciHigh) : "–",
-    s.ratio ? withCi(s.ratio.ratio, s.ratio.ciLow, s.ratio.ciHigh, 3) : "–",
+    s.ratio ? `${s.ratio.ratio.toFixed(3)}x [${s.ratio.ciLow.toFixed(3)}, ${s.ratio.ciHigh.toFixed(3)}]` : "–",
     String(s.gross?.n ?? 0),
-    s.error ? `${s.status}: ${s.error}` : s.status,
+    statusText(s),
   ];
 }
 
-export const SUMMARY_HEADER = ["workload", "strategy", "tier", "gross ns/dispatch [95% CI]", "net ns/dispatch [95% CI]", "ratio to reference [95% CI]", "samples", "status"];
+/** The ratio column is the whole call's (gross time, not net) over the reference's: its header says so. */
+export const summaryHeader = (reference: string): string[] => [
+  "workload",
+  "strategy",
+  "tier",
+  "gross ns/dispatch [95% CI]",
+  "net ns/dispatch [95% CI]",
+  `x ${reference}, whole call [95% CI]`,
+  "samples",
+  "status",
+];
 /** The summary table's right-aligned (numeric) columns. */
 export const SUMMARY_NUMERIC: ReadonlySet<number> = new Set([3, 4, 5, 6]);
+
+/** The notes a run's summary table needs: the negative-net explanation when one of its nets is negative. */
+export const summaryNotes = (r: Results): string[] => (r.summaries.some(hasNegativeNet) ? [NEGATIVE_NET_NOTE] : []);
+
+/** The heading of busy-machine warnings. */
+export const BUSY = "The machine was busy while it measured: its numbers may be off.";
+
+/** A sweep's hundreds of points would repeat their warnings: the first few are shown, then how many more. */
+const MAX_LOAD_WARNINGS = 10;
+
+/**
+ * "session 0: <warning>" for every session that measured on a busy machine
+ * (run/load.ts), each run's prefixed with its label where there are several
+ * (a sweep's points); cut after MAX_LOAD_WARNINGS.
+ */
+export function loadWarnings(runs: ReadonlyArray<{ label?: string; run: Results }>): string[] {
+  const all = runs.flatMap(({ label, run }) =>
+    run.sessions.flatMap((s, i) => (s.load?.busy ? s.load.warnings.map((w) => `${label ? `${label}, ` : ""}session ${i}: ${w}`) : [])),
+  );
+  const rest = all.length - MAX_LOAD_WARNINGS;
+  return rest > 0 ? [...all.slice(0, MAX_LOAD_WARNINGS), `... and ${rest} more`] : all;
+}
+
+/** A sweep's busy-machine warnings, each labelled with its point. */
+export const sweepLoadWarnings = (d: Dataset): string[] => loadWarnings(d.runs.map((run, i) => ({ label: d.sweep?.points[i]?.label ?? run.spec.name, run })));
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --head: #f6f8fa; --plot-background: var(--bg); }
@@ -55,6 +111,8 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; overflow: visible; }
 svg[data-chart] { color: var(--fg); background: var(--bg); }
 tr.failed td { color: #c62828; }
+tr.inconclusive td { color: var(--muted); font-style: italic; }
+.busy { border-left: 4px solid #c62828; padding: .2rem .6rem; }
 details { margin: .5rem 0; }
 `;
 
@@ -63,11 +121,29 @@ export const table = (header: string[], rows: string[][], numeric: ReadonlySet<n
     .map((r, i) => `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ""}>${r.map((c, j) => `<td${numeric.has(j) ? ' class="num"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
 
-const kv = (rows: Array<[string, unknown]>): string =>
-  table(["field", "value"], rows.map(([k, v]) => [k, v === null || v === undefined ? "unknown" : Array.isArray(v) ? v.join(" ") || "(none)" : String(v)]));
+const kvValue = (v: unknown): string => {
+  if (v === null || v === undefined) return "unknown";
+  if (Array.isArray(v)) return v.join(" ") || "(none)";
+  if (typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}: ${String(x)}`).join("; ") || "(none)";
+  return String(v);
+};
 
-/** A run's summary table, failed cells marked. */
-const summaryTable = (r: Results): string => table(SUMMARY_HEADER, r.summaries.map(summaryRow), SUMMARY_NUMERIC, (i) => (r.summaries[i]!.status === "failed" ? "failed" : ""));
+const kv = (rows: Array<[string, unknown]>): string => table(["field", "value"], rows.map(([k, v]) => [k, kvValue(v)]));
+
+const rowClass = (s: CellSummary): string => (s.status === "failed" ? "failed" : s.inconclusive ? "inconclusive" : "");
+
+/** A run's summary table, failed and inconclusive cells marked, then its notes. */
+const summaryTable = (r: Results): string =>
+  [
+    table(summaryHeader(r.config.reference), r.summaries.map(summaryRow), SUMMARY_NUMERIC, (i) => rowClass(r.summaries[i]!)),
+    ...summaryNotes(r).map((n) => `<p class="muted note">${escapeHtml(n)}</p>`),
+  ].join("\n");
+
+/** Busy-machine warnings (loadWarnings), beside the machine line; empty when the machine was quiet. */
+const loadHtml = (warnings: readonly string[]): string =>
+  warnings.length
+    ? `<div class="busy"><p><strong>${escapeHtml(BUSY)}</strong></p><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
+    : "";
 
 function fingerprintHtml(r: Results): string {
   const fp = r.fingerprint;
@@ -124,12 +200,13 @@ function inputHtml(r: Results, index: number, multi: boolean): string {
   return [
     `<section class="input" data-input="${index}">`,
     `<h2>${escapeHtml(title)}</h2>`,
+    loadHtml(loadWarnings([{ run: r }])),
     `<p class="muted">spec ${escapeHtml(r.spec.name)} <span class="mono">${escapeHtml(r.spec.hash.slice(0, 16))}</span>, reference ${escapeHtml(config.reference)}, control ${escapeHtml(config.control)}, ${escapeHtml(r.complete ? "complete" : "incomplete")}, started ${escapeHtml(r.sessions[0]?.startedAt ?? "?")}</p>`,
     `<h3>Answers</h3>`,
     r.answers.length ? `<ul class="answers">${r.answers.map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>` : `<p class="muted">no answers</p>`,
     `<h3>Summary</h3>`,
     summaryTable(r),
-    `<p class="muted">gross: loop + call + dispatch + handler; net: gross minus ${escapeHtml(config.control)}; ratio: gross over ${escapeHtml(config.reference)}; ns per dispatch, bootstrap 95% CIs.</p>`,
+    `<p class="muted">gross: loop + call + dispatch + handler (the whole call); net: gross minus ${escapeHtml(config.control)}; x ${escapeHtml(config.reference)}: the whole call's (gross) ratio to ${escapeHtml(config.reference)}'s; ns per dispatch, bootstrap 95% CIs as [low, high].</p>`,
     `<h3>Charts</h3>`,
     charts.join("\n") || `<p class="muted">nothing measured</p>`,
     `<h3>Machine fingerprint</h3>`,
@@ -164,6 +241,7 @@ function sweepDatasetHtml(d: Dataset, index: number): string {
   return [
     `<section class="input" data-input="${index}">`,
     sweepSectionHtml(sweep),
+    loadHtml(sweepLoadWarnings(d)),
     `<h3>Per point</h3>`,
     points.join("\n"),
     `<h3>Machine fingerprint</h3>`,
@@ -182,7 +260,8 @@ export function renderHtml(datasets: Dataset[]): string {
   const title = `dispatch-lab report: ${specs}${datasets.length > 1 ? `, ${datasets.length} inputs` : ""}`;
   return [
     "<!doctype html>",
-    `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}">`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
     `<meta name="color-scheme" content="light dark">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style></head><body>`,

@@ -1,21 +1,25 @@
 /**
  * The report's tables as GitHub Markdown (a PR comment, $GITHUB_STEP_SUMMARY):
- * per input its machine line, its answers and its summary table.
+ * per input its machine line (and busy-machine warnings), its answers and
+ * its summary table with its notes. Every text is escaped (text/escape.ts):
+ * names from a user's files make no HTML, link, image, mention or column.
  */
 import type { Dataset, Results } from "../results/schema.js";
 import { fingerprintSummary } from "../run/fingerprint.js";
-import { SUMMARY_HEADER, SUMMARY_NUMERIC, summaryRow } from "./html.js";
+import { escapeMarkdown } from "../text/escape.js";
+import { BUSY, SUMMARY_NUMERIC, loadWarnings, summaryHeader, summaryNotes, summaryRow, sweepLoadWarnings } from "./html.js";
 import { sweepSectionMarkdown } from "./sweep-section.js";
 
-/** Escapes a table cell: pipes, backslashes, newlines; and HTML-ish angle brackets. */
-export function escapeCell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ");
+const pipeRow = (cells: string[]): string => `| ${cells.map(escapeMarkdown).join(" | ")} |`;
+
+/** A machine id as code when it is a plain token (a results file may hold anything: then as escaped text). */
+const machineId = (id: string): string => (/^[\w.:-]+$/.test(id) ? `\`${id}\`` : escapeMarkdown(id));
+
+/** The machine line and, when the machine was busy, its warnings. */
+function machineMarkdown(r: Results, warnings: readonly string[]): string[] {
+  const line = `**machine** ${machineId(r.fingerprint.machineId)}: ${escapeMarkdown(fingerprintSummary(r.fingerprint))}`;
+  return warnings.length ? [line, "", `**${escapeMarkdown(BUSY)}**`, "", ...warnings.map((w) => `- ${escapeMarkdown(w)}`)] : [line];
 }
-
-/** Escapes inline Markdown text (not in a table). */
-const escapeText = (text: string): string => text.replace(/([\\`*_[\]<>|])/g, "\\$1");
-
-const pipeRow = (cells: string[]): string => `| ${cells.map(escapeCell).join(" | ")} |`;
 
 export function markdownTable(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
   const align = header.map((_, i) => (rightAligned.has(i) ? "---:" : "---"));
@@ -24,16 +28,17 @@ export function markdownTable(header: string[], rows: string[][], rightAligned: 
 
 function runMarkdown(r: Results, title: string): string[] {
   return [
-    `### ${escapeText(title)}`,
+    `### ${escapeMarkdown(title)}`,
     "",
-    `**machine** \`${r.fingerprint.machineId}\`: ${escapeText(fingerprintSummary(r.fingerprint))}`,
+    ...machineMarkdown(r, loadWarnings([{ run: r }])),
     "",
-    `spec ${escapeText(r.spec.name)}, reference ${escapeText(r.config.reference)}, control ${escapeText(r.config.control)}${r.complete ? "" : " (incomplete)"}`,
+    `spec ${escapeMarkdown(r.spec.name)}, reference ${escapeMarkdown(r.config.reference)}, control ${escapeMarkdown(r.config.control)}${r.complete ? "" : " (incomplete)"}`,
     "",
-    ...r.answers.map((a) => `- ${escapeText(a)}`),
+    ...r.answers.map((a) => `- ${escapeMarkdown(a)}`),
     ...(r.answers.length ? [""] : []),
-    markdownTable(SUMMARY_HEADER, r.summaries.map(summaryRow), SUMMARY_NUMERIC),
+    markdownTable(summaryHeader(r.config.reference), r.summaries.map(summaryRow), SUMMARY_NUMERIC),
     "",
+    ...summaryNotes(r).flatMap((n) => [`_${escapeMarkdown(n)}_`, ""]),
   ];
 }
 
@@ -42,8 +47,7 @@ export function renderMarkdown(datasets: Dataset[]): string {
   const runs = datasets.flatMap((d) => (d.sweep ? [] : d.runs));
   const out = runs.flatMap((r, i) => runMarkdown(r, runs.length > 1 ? `Input ${i + 1}: ${r.fingerprint.cpu.model ?? "unknown CPU"}` : `dispatch-lab: ${r.spec.name}`));
   for (const d of datasets.filter((x) => x.sweep)) {
-    const first = d.runs[0]!;
-    out.push(sweepSectionMarkdown(d.sweep!), "", `**machine** \`${first.fingerprint.machineId}\`: ${escapeText(fingerprintSummary(first.fingerprint))}`, "");
+    out.push(sweepSectionMarkdown(d.sweep!), "", ...machineMarkdown(d.runs[0]!, sweepLoadWarnings(d)), "");
   }
   return out.join("\n");
 }

@@ -17,7 +17,8 @@ import type {
   SweepKind,
   SweepRecord,
 } from "../sweep/types.js";
-import { escapeHtml, table, withCi } from "./html.js";
+import { escapeHtml, escapeMarkdown } from "../text/escape.js";
+import { table, withCi } from "./html.js";
 import { markdownTable } from "./markdown.js";
 import { bodyChart, crossoverChart, fmtX, positionChart, scaleChart } from "./sweep-charts.js";
 
@@ -209,15 +210,12 @@ export function sweepSectionHtml(sweep: SweepRecord): string {
 
 // ---- Markdown -------------------------------------------------------------------------
 
-/** Escapes inline Markdown text (as markdown.ts does for its own lines). */
-const escapeMd = (text: string): string => text.replace(/([\\`*_[\]<>|])/g, "\\$1");
-
 /** The sweep's sentences and tables as GitHub Markdown (no charts). */
 export function sweepSectionMarkdown(sweep: SweepRecord): string {
-  const out = [`### ${SWEEP_TITLES[sweep.kind]}`, ""];
+  const out = [`### ${escapeMarkdown(SWEEP_TITLES[sweep.kind])}`, ""];
   const a = sweep.analysis;
-  if (!a) return [...out, escapeMd(INCOMPLETE), ""].join("\n");
-  if (a.sentences.length) out.push(...a.sentences.map((s) => `- ${escapeMd(s)}`), "");
-  for (const t of sweepTables(a)) out.push(`**${escapeMd(t.caption)}**`, "", markdownTable(t.header, t.rows, t.numeric), "");
+  if (!a) return [...out, escapeMarkdown(INCOMPLETE), ""].join("\n");
+  if (a.sentences.length) out.push(...a.sentences.map((s) => `- ${escapeMarkdown(s)}`), "");
+  for (const t of sweepTables(a)) out.push(`**${escapeMarkdown(t.caption)}**`, "", markdownTable(t.header, t.rows, t.numeric), "");
   return out.join("\n");
 }

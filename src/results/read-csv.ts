@@ -13,6 +13,7 @@ import type { Fingerprint } from "../run/fingerprint.js";
 import type { Tier } from "../run/tiers.js";
 import { summarizeCells } from "./analyze.js";
 import { SAMPLE_COLUMNS } from "./exporters/csv.js";
+import { MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
 import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type Results, type RunConfig } from "./schema.js";
 
 interface Row {
@@ -34,8 +35,51 @@ interface Row {
   ns_per_dispatch: string;
 }
 
-const NUMERIC = ["round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"] as const;
+/** Each numeric column's bounds (the same as results.json's: persisted.ts); counts are integers. */
+const NUMERIC = {
+  round: { lo: 0, loOpen: false, hi: Number.MAX_SAFE_INTEGER, int: true },
+  session: { lo: 0, loOpen: false, hi: Number.MAX_SAFE_INTEGER, int: true },
+  segment: { lo: 0, loOpen: false, hi: Number.MAX_SAFE_INTEGER, int: true },
+  dispatches: { lo: 0, loOpen: true, hi: Number.MAX_SAFE_INTEGER, int: true },
+  sample_ns: { lo: 0, loOpen: true, hi: MAX_SAMPLE_NS, int: false },
+  ns_per_dispatch: { lo: 0, loOpen: true, hi: MAX_NS_PER_DISPATCH, int: false },
+} as const;
 const TIERS = new Set(["turbofan", "liftoff", "tiered"]);
+const NAMES = ["machine_id", "spec_hash", "strategy", "workload"] as const;
+
+/** Why a row's numeric cell is unusable, or null. */
+function numberProblem(column: keyof typeof NUMERIC, text: string): string | null {
+  const { lo, loOpen, hi, int } = NUMERIC[column];
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n)) return `${column} "${text}" is not a number`;
+  if ((loOpen ? n <= lo : n < lo) || n > hi) return `${column} ${text} is ${hi === Number.MAX_SAFE_INTEGER ? `not ${loOpen ? ">" : ">="} ${lo}` : `outside ${loOpen ? "(" : "["}${lo}, ${short(hi)}]`}`;
+  return int && !Number.isInteger(n) ? `${column} ${text} is not an integer` : null;
+}
+
+/** The first problem of a row: a bad number, tier or empty name, or ns_per_dispatch that is not sample_ns / dispatches. */
+function rowProblem(r: Record<string, string>): string | null {
+  for (const c of Object.keys(NUMERIC) as (keyof typeof NUMERIC)[]) {
+    const problem = numberProblem(c, r[c]!);
+    if (problem) return problem;
+  }
+  if (!TIERS.has(r["tier"]!)) return `tier "${r["tier"]}" is not turbofan, liftoff or tiered`;
+  const empty = NAMES.find((c) => r[c]!.trim() === "");
+  if (empty) return `${empty} is empty`;
+  const quotient = Number(r["sample_ns"]) / Number(r["dispatches"]);
+  const stored = Number(r["ns_per_dispatch"]);
+  return Math.abs(quotient - stored) <= 1e-9 * Math.max(quotient, stored) ? null : `ns_per_dispatch ${stored} is not sample_ns / dispatches (${quotient})`;
+}
+
+/** Two rows for one round of one cell of one run: the second would silently pair with the wrong sample. */
+function repeatedRound(rows: readonly Record<string, string>[], path: string): void {
+  const seen = new Map<string, number>();
+  rows.forEach((r, i) => {
+    const key = [r["machine_id"], r["spec_hash"], r["run_started_at"], r["strategy"], r["workload"], r["tier"], Number(r["round"])].join("\u0000");
+    const first = seen.get(key);
+    if (first !== undefined) throw invalid(`${path}: row ${i + 1}`, `round ${r["round"]} of ${r["strategy"]} @ ${r["workload"]} repeats row ${first + 1} (the same file concatenated twice?)`);
+    seen.set(key, i);
+  });
+}
 
 const invalid = (where: string, message: string) => new LabError("results-invalid", [{ path: where, message }], "pass a samples.csv that dispatch-lab wrote (docs/results.md lists its columns), or the results.json beside it");
 
@@ -53,10 +97,10 @@ function parseRows(path: string, text: string): Row[] {
   if (rows.length === 0) throw invalid(path, "no rows");
   if (missing.length) throw invalid(path, `missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: not a samples.csv`);
   rows.forEach((r, i) => {
-    const line = `${path}: row ${i + 1}`;
-    for (const c of NUMERIC) if (!Number.isFinite(Number(r[c])) || r[c] === "") throw invalid(line, `${c} "${r[c]}" is not a number`);
-    if (!TIERS.has(r["tier"]!)) throw invalid(line, `tier "${r["tier"]}" is not turbofan, liftoff or tiered`);
+    const problem = rowProblem(r);
+    if (problem) throw invalid(`${path}: row ${i + 1}`, problem);
   });
+  repeatedRound(rows, path);
   return rows as unknown as Row[];
 }
 

@@ -1,49 +1,59 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { LabError } from "../errors.js";
+import { LabError, type Problem } from "../errors.js";
+import { answers } from "../report/answers.js";
+import { summarizeCells } from "./analyze.js";
+import { parseResults } from "./persisted.js";
 import { datasetFromSamplesCsv } from "./read-csv.js";
-import { RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type Results } from "./schema.js";
+import type { Dataset, Results } from "./schema.js";
 
-const invalid = (path: string, message: string, fix?: string) => new LabError("results-invalid", [{ path, message }], fix);
+/** The most a results file may hold: past it Node cannot hold the text as one string, and nothing we write comes near. */
+export const MAX_RESULTS_BYTES = 512 * 1024 * 1024;
 
-function checkRun(path: string, r: Partial<Results> | null | undefined, where: string): Results {
-  if (!r || typeof r !== "object" || !r.config || !Array.isArray(r.cells) || !r.fingerprint || !r.spec)
-    throw invalid(path, `${where}: no config, cells, fingerprint or spec: not a complete run`, "the file is damaged or not a dispatch-lab results file; rerun");
-  return r as Results;
-}
+const invalid = (problems: Problem[] | string, path: string, fix?: string) => new LabError("results-invalid", typeof problems === "string" ? [{ path, message: problems }] : problems, fix);
 
-/** A results file's text, or a LabError naming it. */
-function readText(path: string): string {
+/** A results file's text, or a LabError naming it; its size is checked before it is read. */
+export function readResultsText(path: string): string {
   try {
+    const bytes = statSync(path).size;
+    if (bytes > MAX_RESULTS_BYTES) throw invalid(`${(bytes / 2 ** 20).toFixed(0)} MiB, more than the ${MAX_RESULTS_BYTES / 2 ** 20} MiB a results file may have`, path, "split the inputs: merge or report fewer machines at a time");
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw invalid(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof LabError) throw e;
+    throw invalid(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path);
   }
 }
 
 /**
- * Read a results.json as a dataset: a missing file, bad JSON, an unknown
- * schema or a run without its parts is a LabError naming the file. A
- * results@1 file (one run, no envelope) reads as a dataset of that run.
+ * Statistics written before summaries said whether they are inconclusive
+ * are recomputed from the samples (same seeds), answers with them: an old
+ * file measured from one round must not read as a verdict.
+ */
+function restate(run: Results): void {
+  if (run.summaries.every((s) => s.inconclusive !== undefined)) return;
+  run.summaries = summarizeCells(run.cells, run.config);
+  run.answers = answers(run.summaries, run.config, run.cells);
+}
+
+/**
+ * Read a results.json as a dataset, checked deeply against its schema
+ * (results/persisted.ts): a missing or oversized file, bad JSON, an unknown
+ * schema, or any field out of its bounds or out of step with the rest is a
+ * LabError "results-invalid" naming the file and the JSON path of the first
+ * problems. A results@1 file (one run, no envelope) reads as a dataset of that run.
  */
 export function readResults(path: string): Dataset {
-  const text = readText(path);
+  const text = readResultsText(path);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw invalid(path, `not valid JSON (${(e as Error).message})`, "the file is damaged; rerun without --resume into a new --out folder");
+    throw invalid(`not valid JSON (${(e as Error).message})`, path, "the file is damaged: use the copy that run, sweep or merge wrote, or rerun into a new --out folder");
   }
-  const schema = (data as { schema?: unknown } | null)?.schema;
-  if (schema === RESULTS_SCHEMA_V1) {
-    const { schema: _s, ...run } = data as Results & { schema: string };
-    return { schema: RESULTS_SCHEMA, kind: "run", complete: run.complete, runs: [checkRun(path, run, "run")], sweep: null };
-  }
-  if (schema !== RESULTS_SCHEMA) throw invalid(path, `schema ${JSON.stringify(schema)} is not ${RESULTS_SCHEMA} (or ${RESULTS_SCHEMA_V1})`, "use the dispatch-lab version that wrote it, or rerun");
-  const d = data as Dataset;
-  if (!Array.isArray(d.runs) || d.runs.length === 0) throw invalid(path, "no runs", "the file is damaged; rerun");
-  d.runs.forEach((r, i) => checkRun(path, r, `runs[${i}]`));
-  return d;
+  const parsed = parseResults(path, data);
+  if (!parsed.ok) throw invalid(parsed.problems, path, parsed.fix);
+  parsed.dataset.runs.forEach(restate);
+  return parsed.dataset;
 }
 
 /** A results.json, or a folder holding one (what run, sweep and merge write with --out). */
@@ -51,7 +61,10 @@ export function resultsPath(arg: string): string {
   return existsSync(arg) && statSync(arg).isDirectory() ? join(arg, "results.json") : arg;
 }
 
-/** A results.json, a folder holding one, or a samples.csv (its rows rebuilt into runs: read-csv.ts). */
+/**
+ * What every command reads results with: a results.json, a folder holding
+ * one, or a samples.csv (its rows checked and rebuilt into runs: read-csv.ts).
+ */
 export function readResultsAt(arg: string): Dataset {
-  return arg.toLowerCase().endsWith(".csv") ? datasetFromSamplesCsv(arg, readText(arg)) : readResults(resultsPath(arg));
+  return arg.toLowerCase().endsWith(".csv") ? datasetFromSamplesCsv(arg, readResultsText(arg)) : readResults(resultsPath(arg));
 }

@@ -5,6 +5,7 @@
  */
 import type { ModuleAudit } from "../emit/audit.js";
 import type { Fingerprint } from "../run/fingerprint.js";
+import type { LoadRecord } from "../run/load.js";
 import type { Pinning } from "../run/pin.js";
 import type { CellRun } from "../run/runner.js";
 import type { Tier } from "../run/tiers.js";
@@ -41,6 +42,12 @@ export interface RunConfig {
   streamLength: number;
   cpu: number;
   bodies: string | null;
+  /**
+   * sha256 of every file a cell's bytes or stream depend on, by the path as
+   * given (the --bodies source, each trace:FILE): --resume refuses a change.
+   * Absent in runs written before it was recorded.
+   */
+  inputs?: Record<string, string>;
 }
 
 export interface CellRecord extends CellRun {
@@ -66,6 +73,13 @@ export interface CellSummary {
   ratio: RatioOfMedians | null;
   /** Net minus the reference's net, ns per dispatch (what switching from the reference saves or costs). */
   vsReference: DifferenceOfMedians | null;
+  /**
+   * Null when the cell's intervals can carry a verdict; else why not, e.g.
+   * "too few samples: 1 round; the minimum is 6" (results/analyze.ts MIN_ROUNDS).
+   * An inconclusive cell keeps its numbers but is never called faster,
+   * slower or fastest, and gates on it are inconclusive.
+   */
+  inconclusive: string | null;
   /** CI half-width of net (else gross) ns/dispatch x sqrt(seconds measured): precision per unit of time. */
   precisionNsSqrtS: number | null;
   seconds: number;
@@ -75,6 +89,8 @@ export interface Session {
   startedAt: string;
   finishedAt: string | null;
   pinning: Pinning;
+  /** How busy the machine was while this session measured (run/load.ts); absent before it was recorded, or when it stopped before measuring. */
+  load?: LoadRecord;
 }
 
 /** One run: one machine, one spec, its cells. */

@@ -1,17 +1,21 @@
 /**
- * The parent's handle on a child process (one cell's, or a group's): fork
- * with the tier's V8 flags, pin, init each cell, then one sample per
- * request. A crash, a trap or a timeout rejects with a reason; the runner
- * records it as the cell's failure.
+ * The parent's handle on a child process (one cell's, or a group's): start
+ * it with the tier's V8 flags under an orphan guard (launcher.ts), pin, init
+ * each cell, then one sample per request. A crash, a trap or a timeout
+ * rejects with a reason; the runner records it as the cell's failure.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { packageRoot } from "../paths.js";
+import { defaultGuard, launch, type OrphanGuard } from "./launcher.js";
 import { pin, type Pinning } from "./pin.js";
-import type { FromChild, InitMessage, Ready, SampleReply, SampleRequest } from "./protocol.js";
+import { WASM_MAX_PAGES, type FromChild, type InitMessage, type Ready, type SampleReply, type SampleRequest } from "./protocol.js";
 
 /** The compiled child entry; tests and the CLI both run it from dist/ (npm test builds first). */
 export const CHILD_ENTRY = join(packageRoot, "dist", "src", "run", "child.js");
+
+/** Flags every child runs with, before the tier's: the wasm memory ceiling (protocol.ts). */
+export const LIMIT_FLAGS: readonly string[] = [`--wasm-max-mem-pages=${WASM_MAX_PAGES}`];
 
 /**
  * `fatal`: the process is gone or hung (every cell in it is lost); a trap or
@@ -26,20 +30,38 @@ export class CellFailure extends Error {
   }
 }
 
+/** How long each phase of a cell's init may take. */
+export interface InitTimeouts {
+  /** Compiling the module and placing the stream. */
+  loadMs: number;
+  /** Calibrating, warming up and the first checksum: a few samples' worth. */
+  calibrateMs: number;
+}
+
+type Pending = { resolve: (m: FromChild) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
 export class CellProcess {
   private readonly child: ChildProcess;
-  private pending: { resolve: (m: FromChild) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+  private pending: Pending | undefined;
+  /** Messages that arrived while nothing waited (init's "loaded" and "ready" may come in one read). */
+  private readonly inbox: FromChild[] = [];
   private stderr = "";
   private exited: string | undefined;
   readonly pinning: Pinning;
 
-  constructor(execArgv: readonly string[], cpu: number, entry = CHILD_ENTRY) {
-    // detached: a terminal's Ctrl-C goes to the runner alone, which stops cleanly and ends the
-    // children itself; a child whose runner dies exits when the IPC channel closes.
-    this.child = fork(entry, [], { execArgv: [...execArgv], serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"], detached: true });
+  constructor(
+    execArgv: readonly string[],
+    cpu: number,
+    entry = CHILD_ENTRY,
+    readonly guard: OrphanGuard = defaultGuard(),
+  ) {
+    this.child = launch(entry, [...LIMIT_FLAGS, ...execArgv], guard);
     this.pinning = pin(this.child.pid!, cpu);
     this.child.stderr!.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    this.child.on("message", (m: FromChild) => this.settle((p) => p.resolve(m)));
+    this.child.on("message", (m: FromChild) => {
+      if (this.pending) this.settle((p) => p.resolve(m));
+      else this.inbox.push(m);
+    });
     // Sending to a child that already died fails with EPIPE: its exit event follows and says why.
     this.child.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code !== "EPIPE" && e.code !== "ERR_IPC_CHANNEL_CLOSED") this.settle((p) => p.reject(new CellFailure(`child process error: ${e.message}`)));
@@ -51,7 +73,12 @@ export class CellProcess {
     });
   }
 
-  private settle(action: (p: NonNullable<CellProcess["pending"]>) => void): void {
+  /** The child's process id (setpriv execs node in place: the same process). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  private settle(action: (p: Pending) => void): void {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
@@ -59,24 +86,33 @@ export class CellProcess {
     action(p);
   }
 
-  private request(message: InitMessage | SampleRequest, timeoutMs: number): Promise<FromChild> {
+  /** The next message from the child; `doing` names the phase in a timeout's reason. */
+  private next(timeoutMs: number, doing: string): Promise<FromChild> {
+    const queued = this.inbox.shift();
+    if (queued) return Promise.resolve(queued);
     if (this.exited) return Promise.reject(new CellFailure(`child ${this.exited}`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.settle((p) => p.reject(new CellFailure(`timed out after ${(timeoutMs / 1000).toFixed(1)} s`)));
+        this.settle((p) => p.reject(new CellFailure(`timed out after ${(timeoutMs / 1000).toFixed(1)} s ${doing}`)));
         this.kill();
       }, timeoutMs);
       this.pending = { resolve, reject, timer };
-      this.child.send(message);
     });
   }
 
-  async init(message: InitMessage, timeoutMs: number): Promise<Ready> {
-    return expect(await this.request(message, timeoutMs), "ready");
+  private request(message: InitMessage | SampleRequest, timeoutMs: number, doing: string): Promise<FromChild> {
+    const reply = this.next(timeoutMs, doing);
+    if (!this.exited) this.child.send(message);
+    return reply;
+  }
+
+  async init(message: InitMessage, timeouts: InitTimeouts): Promise<Ready> {
+    expect(await this.request(message, timeouts.loadMs, "loading the module"), "loaded");
+    return expect(await this.next(timeouts.calibrateMs, "calibrating (a call of run that never returns?)"), "ready");
   }
 
   async sample(cell: string, round: number, timeoutMs: number): Promise<SampleReply> {
-    return expect(await this.request({ type: "sample", cell, round }, timeoutMs), "sample");
+    return expect(await this.request({ type: "sample", cell, round }, timeoutMs, "sampling"), "sample");
   }
 
   kill(): void {

@@ -7,16 +7,28 @@
  * call of `run` gets tiered-up code), then times one batch per request.
  * The loop runs inside wasm: one JS->wasm call per sample.
  */
-import type { ChildError, FromChild, InitMessage, Ready, SampleReply, ToChild } from "./protocol.js";
+import { guardSelf } from "./launcher.js";
+import { WASM_MAX_PAGES, type ChildError, type FromChild, type InitMessage, type Ready, type SampleReply, type ToChild } from "./protocol.js";
+
+const guard = guardSelf();
 
 type RunFn = (base: number, count: number, reps: number) => bigint;
 
-interface Loaded {
+interface Placed {
   run: RunFn;
   base: number;
   count: number;
+  memory: WebAssembly.Memory;
+  /** The memory's size once the stream is placed: any growth after is a body's. */
+  bytes: number;
+}
+
+interface Loaded extends Placed {
   reps: number;
 }
+
+/** A cell this process refuses to time: the message is the whole reason (no error name). */
+class Refused extends Error {}
 
 const loaded = new Map<string, Loaded>();
 
@@ -24,7 +36,7 @@ const maxRssMB = () => process.resourceUsage().maxRSS / 1024;
 
 const send = (m: FromChild) => process.send!(m);
 
-function load(msg: InitMessage): Omit<Loaded, "reps"> {
+function load(msg: InitMessage): Placed {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(msg.module as BufferSource), {});
   const memory = instance.exports["memory"] as WebAssembly.Memory;
   const base = (instance.exports["stream_base"] as WebAssembly.Global).value as number;
@@ -32,17 +44,73 @@ function load(msg: InitMessage): Omit<Loaded, "reps"> {
   const missing = Math.ceil(needed / 65536) - memory.buffer.byteLength / 65536;
   if (missing > 0) memory.grow(missing);
   new Int32Array(memory.buffer, base, msg.stream.length).set(msg.stream);
-  return { run: instance.exports["run"] as RunFn, base, count: msg.stream.length };
+  return { run: instance.exports["run"] as RunFn, base, count: msg.stream.length, memory, bytes: memory.buffer.byteLength };
 }
 
-function time(l: Omit<Loaded, "reps">, reps: number): { ns: number; result: bigint } {
+const size = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${bytes / 1024} KiB`);
+
+const CEILING = WASM_MAX_PAGES * 65536;
+
+/**
+ * Throws when the cell's memory grew since its stream was placed: the body
+ * contract has bodies that never allocate, and each growth costs ~1 ms (it
+ * would be timed as dispatch). The ceiling bounds what one batch can take.
+ */
+function checkMemory(l: Placed): void {
+  const now = l.memory.buffer.byteLength;
+  if (now !== l.bytes) throw new Refused(`its wasm memory grew from ${size(l.bytes)} to ${size(now)} while running (the ceiling is ${size(CEILING)}): a body must not allocate or grow memory`);
+}
+
+/** Run `fn` on a placed cell; growth of its memory fails the cell, also when it ends in a trap (a refused memory.grow). */
+function watched<T>(l: Placed, fn: () => T): T {
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: fn() };
+  } catch (error) {
+    outcome = { error };
+  }
+  checkMemory(l);
+  if ("error" in outcome) throw outcome.error;
+  return outcome.value;
+}
+
+function time(l: Placed, reps: number, count = l.count): { ns: number; result: bigint } {
   const t0 = process.hrtime.bigint();
-  const result = l.run(l.base, l.count, reps);
+  const result = l.run(l.base, count, reps);
   return { ns: Number(process.hrtime.bigint() - t0), result };
 }
 
+/** A probe call lasting this long gives a usable estimate. */
+const PROBE_NS = 1e6;
+
+/**
+ * ns of one pass over the whole stream, estimated from growing prefixes (1,
+ * 4, 16, ... numbers) until one call lasts PROBE_NS: a heavy body is never
+ * run over the whole stream blind. The first calls may include compilation:
+ * an overestimate, on the safe side.
+ */
+function passNs(l: Placed): number {
+  for (let count = 1; ; count = Math.min(l.count, count * 4)) {
+    const { ns } = time(l, 1, count);
+    checkMemory(l); // before any long call: growth costs ~1 ms a page
+    if (ns >= PROBE_NS || count === l.count) return (ns * l.count) / count;
+  }
+}
+
+const seconds = (ns: number) => (ns >= 1e9 ? `${(ns / 1e9).toFixed(1)} s` : `${(ns / 1e6).toFixed(1)} ms`);
+
+/** Refuse a cell whose one pass would outlast a sample's share of the budget: it could never get its samples. */
+function refuseHeavy(l: Placed, maxSampleMs: number): void {
+  const pass = passNs(l);
+  if (pass <= maxSampleMs * 1e6) return;
+  throw new Refused(
+    `one pass over its ${l.count}-number stream takes about ${seconds(pass)} (${seconds(pass / l.count)} per dispatch); ` +
+      `this time budget allows ${seconds(maxSampleMs * 1e6)} per sample: use lighter bodies or a larger --time-budget`,
+  );
+}
+
 /** Double reps until a call lasts a quarter of the target, then scale to the target. */
-function calibrate(l: Omit<Loaded, "reps">, targetNs: number): number {
+function calibrate(l: Placed, targetNs: number): number {
   let reps = 1;
   for (;;) {
     const { ns } = time(l, reps);
@@ -72,24 +140,30 @@ function warmUp(l: Loaded, maxMs: number): { samples: number; ms: number; last: 
 
 function init(msg: InitMessage): Ready {
   const l = load(msg);
-  const targetNs = msg.targetSampleMs * 1e6;
-  calibrate(l, targetNs); // first pass also triggers compilation / tier-up of `run`
-  const reps = msg.reps ?? calibrate(l, targetNs);
-  const cell = { ...l, reps };
-  loaded.set(msg.cell, cell);
-  const warm = warmUp(cell, msg.maxWarmupMs);
-  const dispatches = reps * l.count;
-  return {
-    type: "ready",
-    reps,
-    dispatches,
-    warmupSamples: warm.samples,
-    warmupMs: warm.ms,
-    warmNsPerDispatch: warm.last / dispatches,
-    checksum: time(cell, reps).result.toString(),
-    execArgv: process.execArgv,
-    maxRssMB: maxRssMB(),
-  };
+  send({ type: "loaded" });
+  return watched(l, () => {
+    const targetNs = msg.targetSampleMs * 1e6;
+    if (msg.reps === undefined) refuseHeavy(l, msg.maxSampleMs); // a later process times the batch its first accepted
+    calibrate(l, targetNs); // first pass also triggers compilation / tier-up of `run`
+    const reps = msg.reps ?? calibrate(l, targetNs);
+    const cell = { ...l, reps };
+    const warm = warmUp(cell, msg.maxWarmupMs);
+    const dispatches = reps * l.count;
+    const checksum = time(cell, reps).result.toString();
+    loaded.set(msg.cell, cell);
+    return {
+      type: "ready",
+      reps,
+      dispatches,
+      warmupSamples: warm.samples,
+      warmupMs: warm.ms,
+      warmNsPerDispatch: warm.last / dispatches,
+      checksum,
+      execArgv: process.execArgv,
+      maxRssMB: maxRssMB(),
+      ...(guard ? { guard } : {}),
+    };
+  });
 }
 
 /**
@@ -100,16 +174,20 @@ function init(msg: InitMessage): Ready {
 function sample(cell: string, round: number): SampleReply {
   const l = loaded.get(cell);
   if (!l) throw new Error(`no cell ${cell} in this process`);
-  l.run(l.base, l.count, Math.max(1, Math.ceil(l.reps / 10)));
-  const { ns, result } = time(l, l.reps);
+  const { ns, result } = watched(l, () => {
+    l.run(l.base, l.count, Math.max(1, Math.ceil(l.reps / 10)));
+    return time(l, l.reps);
+  });
   return { type: "sample", round, ns, checksum: result.toString(), maxRssMB: maxRssMB() };
 }
+
+const reason = (e: unknown) => (e instanceof Refused ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 process.on("message", (msg: ToChild) => {
   try {
     send(msg.type === "init" ? init(msg) : sample(msg.cell, msg.round));
   } catch (e) {
-    const error: ChildError = { type: "error", phase: msg.type, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    const error: ChildError = { type: "error", phase: msg.type, message: reason(e) };
     send(error);
   }
 });

@@ -4,6 +4,15 @@
  * bytes and the stream travel as typed arrays. A child hosts one cell (run)
  * or several (a sweep's cells of one strategy): every request names its cell.
  */
+import type { OrphanGuard } from "./launcher.js";
+
+/**
+ * The most pages any wasm memory of a child may have (`--wasm-max-mem-pages`):
+ * 256 MiB, room for the longest stream (64 MiB) and the bodies' static data.
+ * A body that grows memory hits it in its first batch instead of taking GBs;
+ * the child fails the cell on any growth (child.ts).
+ */
+export const WASM_MAX_PAGES = 4096;
 
 export interface InitMessage {
   type: "init";
@@ -14,6 +23,11 @@ export interface InitMessage {
   targetSampleMs: number;
   /** Warm-up ends when samples are stable or after this long. */
   maxWarmupMs: number;
+  /**
+   * The longest one timed call may last (the budget's share, runner.ts): a
+   * cell whose one pass over its stream takes longer is refused at once.
+   */
+  maxSampleMs: number;
   /** Set when a cell's later process must time the same batch as its first: calibration is skipped. */
   reps?: number;
 }
@@ -25,6 +39,11 @@ export interface SampleRequest {
 }
 
 export type ToChild = InitMessage | SampleRequest;
+
+/** Sent as soon as the module is compiled and the stream placed: calibration has its own, shorter timeout. */
+export interface Loaded {
+  type: "loaded";
+}
 
 export interface Ready {
   type: "ready";
@@ -42,6 +61,8 @@ export interface Ready {
   execArgv: string[];
   /** The child's peak resident set so far, MB. */
   maxRssMB: number;
+  /** What ends the child if the runner dies (launcher.ts); absent when it was started by hand. */
+  guard?: OrphanGuard;
 }
 
 export interface SampleReply {
@@ -59,4 +80,4 @@ export interface ChildError {
   message: string;
 }
 
-export type FromChild = Ready | SampleReply | ChildError;
+export type FromChild = Loaded | Ready | SampleReply | ChildError;

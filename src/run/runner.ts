@@ -9,8 +9,9 @@
  * subtracted from. A cell that crashes, traps or hangs is recorded as failed
  * and the run goes on.
  */
+import { MIN_ROUNDS } from "../results/analyze.js";
 import { seededRng } from "../stats/rng.js";
-import { CellFailure, CellProcess } from "./cell-process.js";
+import { CellFailure, CellProcess, type InitTimeouts } from "./cell-process.js";
 import type { Pinning } from "./pin.js";
 import type { Ready } from "./protocol.js";
 
@@ -84,6 +85,24 @@ export interface RunnerHooks {
 /** How long a sample may take before the cell is declared hung. */
 const sampleTimeoutMs = (cell: CellRun, targetMs: number) => 20 * Math.max(targetMs, ((cell.ready?.warmNsPerDispatch ?? 0) * (cell.ready?.dispatches ?? 0)) / 1e6) + 2000;
 
+/**
+ * What a cell's start may take. A sample may last the budget's share that
+ * still gives every cell MIN_ROUNDS samples (never less than 10 targets): a
+ * cell whose one pass over its stream is longer is refused at once (child.ts)
+ * instead of timing out one cell after another. Compiling may take
+ * initTimeoutMs; calibrating takes a few samples, so a body that never
+ * returns is caught within seconds.
+ */
+export interface StartLimits {
+  maxSampleMs: number;
+  timeouts: InitTimeouts;
+}
+
+export function startLimits(o: RunnerOptions, cells: number, now = Date.now()): StartLimits {
+  const maxSampleMs = Math.max(10 * o.targetSampleMs, (o.deadline - o.reserveMs - now) / (Math.max(cells, 1) * MIN_ROUNDS));
+  return { maxSampleMs, timeouts: { loadMs: o.initTimeoutMs, calibrateMs: Math.min(o.initTimeoutMs, 10 * maxSampleMs + o.maxWarmupMs + 2000) } };
+}
+
 const fail = (cell: CellRun, e: unknown) => {
   cell.status = "failed";
   cell.error = e instanceof CellFailure ? e.reason : e instanceof Error ? e.message : String(e);
@@ -125,12 +144,12 @@ class Processes {
   }
 }
 
-async function start(input: CellInput, cell: CellRun, proc: CellProcess, o: RunnerOptions): Promise<boolean> {
+async function start(input: CellInput, cell: CellRun, proc: CellProcess, o: RunnerOptions, limits: StartLimits): Promise<boolean> {
   cell.pinning = proc.pinning;
   try {
     const reps = cell.ready?.reps; // a later process times the same batch as the first
-    const init = { type: "init", cell: input.id, module: input.module, stream: input.stream, targetSampleMs: o.targetSampleMs, maxWarmupMs: o.maxWarmupMs } as const;
-    const { type: _t, ...ready } = await proc.init(reps ? { ...init, reps } : init, o.initTimeoutMs);
+    const init = { type: "init", cell: input.id, module: input.module, stream: input.stream, targetSampleMs: o.targetSampleMs, maxWarmupMs: o.maxWarmupMs, maxSampleMs: limits.maxSampleMs } as const;
+    const { type: _t, ...ready } = await proc.init(reps ? { ...init, reps } : init, limits.timeouts);
     if (cell.ready && ready.checksum !== cell.ready.checksum) throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`, false);
     cell.ready = ready;
     cell.status = "ok";
@@ -164,7 +183,7 @@ async function sampleOnce(procs: Processes, input: CellInput, cell: CellRun, rou
  * cell at a time: calibration needs the CPU alone. A group gets a fresh
  * process; a fatal failure while starting one cell fails the group's rest.
  */
-async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: Processes, o: RunnerOptions, onStarted?: RunnerHooks["onCellStarted"]): Promise<boolean> {
+async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: Processes, o: RunnerOptions, limits: StartLimits, onStarted?: RunnerHooks["onCellStarted"]): Promise<boolean> {
   const wants = (i: number) => cells[i]!.status !== "failed" && (o.samples === undefined || cells[i]!.samples.length < o.samples);
   const groups = [...new Set(inputs.map((input) => input.group))];
   let started = 0;
@@ -175,7 +194,7 @@ async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: P
     for (const i of members) {
       if (o.stop?.()) return false;
       // After a fatal failure the group's other cells are already failed: they are counted, not started.
-      if (cells[i]!.status !== "failed" && !(await start(inputs[i]!, cells[i]!, proc, o))) procs.lost(group, cells[i]!);
+      if (cells[i]!.status !== "failed" && !(await start(inputs[i]!, cells[i]!, proc, o, limits))) procs.lost(group, cells[i]!);
       onStarted?.(cells[i]!, started++, inputs.length);
     }
   }
@@ -186,7 +205,8 @@ export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o
   const procs = new Processes(inputs, cells);
   try {
     const startedAt = Date.now();
-    if (!(await startAll(inputs, cells, procs, o, hooks.onCellStarted))) return cells;
+    const limits = startLimits(o, inputs.length, startedAt);
+    if (!(await startAll(inputs, cells, procs, o, limits, hooks.onCellStarted))) return cells;
     hooks.persist(cells, false);
     const restartMs = (Date.now() - startedAt) * (o.processes - 1); // the later segments start every cell again
     const rng = seededRng(o.seed + o.session);
@@ -203,7 +223,7 @@ export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o
     const segments = Math.min(o.processes, planned);
     const segmentOf = (r: number) => Math.floor((r * segments) / planned);
     for (let r = 0; r < planned; r++) {
-      if (r > 0 && segmentOf(r) !== segmentOf(r - 1) && !(await startAll(inputs, cells, procs, o))) return cells;
+      if (r > 0 && segmentOf(r) !== segmentOf(r - 1) && !(await startAll(inputs, cells, procs, o, limits))) return cells;
       const round = firstRound + r;
       for (const i of rng.shuffle(live().filter((i) => wanted(cells[i]!) > 0))) {
         if (o.stop?.()) return cells;

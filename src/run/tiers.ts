@@ -1,4 +1,6 @@
 import { LabError } from "../errors.js";
+import { nameList } from "../names.js";
+import { didYouMean, nearest } from "../suggest.js";
 
 /**
  * V8 tiers and the flags that select them. NODE_OPTIONS rejects wasm flags
@@ -17,10 +19,11 @@ export const TIERS = {
 
 export type Tier = keyof typeof TIERS;
 
+/** `a,b` to tiers (default turbofan); an unknown tier (with the nearest suggested), an empty list or a tier given twice is a usage error. */
 export function parseTiers(list: string | undefined): Tier[] {
-  const names = (list ?? "turbofan").split(",").map((s) => s.trim()).filter(Boolean);
+  const names = nameList(list ?? "turbofan", { option: "--tiers", what: "tier", example: "turbofan,liftoff" });
   const bad = names.filter((n) => !Object.hasOwn(TIERS, n));
-  if (bad.length || names.length === 0)
-    throw new LabError("usage", [{ path: "--tiers", message: bad.length ? `unknown tier ${bad.map((b) => `"${b}"`).join(", ")}` : "no tier named" }], `tiers: ${Object.keys(TIERS).join(", ")}`);
-  return [...new Set(names)] as Tier[];
+  if (bad.length)
+    throw new LabError("usage", [{ path: "--tiers", message: `unknown tier ${bad.map((b) => `"${b}"`).join(", ")}` }], `${didYouMean(bad.map((b) => nearest(b, Object.keys(TIERS))))}tiers: ${Object.keys(TIERS).join(", ")}`);
+  return names as Tier[];
 }

@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import { LabError, type Problem } from "../errors.js";
+import { nearest } from "../suggest.js";
+import { controlIndex, visibleControls } from "../text/escape.js";
 import {
   IDENTIFIER,
   LIMITS,
@@ -53,9 +55,32 @@ function intIn(lo: number, hi: number) {
     .max(hi, { error: (iss) => `${String(iss.input)} is outside ${lo}..${hi}` });
 }
 
+/**
+ * The longest spec, handler or body-kind name, in characters. Names reach
+ * every output (terminal tables, chart labels, CSV, Markdown): a limit keeps
+ * them legible and keeps a hostile spec from flooding them.
+ */
+export const MAX_NAME_LENGTH = 128;
+
+const tooLong = (iss: { input: unknown }): string => `${[...String(iss.input)].length} characters; at most ${MAX_NAME_LENGTH} are allowed`;
+
 const identifier = z
   .string()
-  .regex(IDENTIFIER, { error: (iss) => `${JSON.stringify(iss.input)} is not an identifier (letters, digits and _, not starting with a digit)` });
+  .regex(IDENTIFIER, { error: (iss) => `${JSON.stringify(iss.input)} is not an identifier (letters, digits and _, not starting with a digit)` })
+  .max(MAX_NAME_LENGTH, { error: tooLong });
+
+/** A spec name: printable text (spaces and any script are fine) of 1..MAX_NAME_LENGTH characters. */
+const specName = z
+  .string()
+  .regex(/\S/, { error: "must not be empty" })
+  .refine((name) => [...name].length <= MAX_NAME_LENGTH, { error: tooLong })
+  .refine((name) => controlIndex(name) < 0, {
+    error: (iss) => {
+      const name = String(iss.input);
+      const at = controlIndex(name);
+      return `holds the control character ${visibleControls(name[at]!)} at index ${at}; a spec name is printable text (no control characters)`;
+    },
+  });
 
 /** i64 from a JSON number (exact only up to 2^53) or a decimal string (the full range). */
 function parseI64(value: unknown): bigint | string {
@@ -100,7 +125,7 @@ const handlerSchema = z.strictObject({
 });
 
 const specSchema = z.strictObject({
-  name: z.string().regex(/\S/, { error: "must not be empty" }),
+  name: specName,
   args: intIn(0, LIMITS.maxArgs).optional(),
   fallback: i64.optional(),
   handlers: z
@@ -117,26 +142,10 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   return Object.keys(path[path.length - 1] === "body" ? bodySchema.shape : handlerSchema.shape);
 }
 
-/** Edit distance, for "did you mean": typos in keys are the common case. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next.push(Math.min(next[j - 1]! + 1, row[j]! + 1, row[j - 1]! + cost));
-    }
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-/** Suggest the nearest known key within 2 edits (1 for short keys, where 2 edits reach anything). */
+/** Suggest the nearest known key (src/suggest.ts): typos in keys are the common case. */
 function unknownKeyMessage(key: string, known: readonly string[]): string {
-  const limit = key.length <= 3 ? 1 : 2;
-  const scored = known.map((k) => ({ k, d: distance(k.toLowerCase(), key.toLowerCase()) })).filter(({ d }) => d <= limit);
-  const near = scored.sort((a, b) => a.d - b.d)[0];
-  return near ? `unknown key; did you mean "${near.k}"?` : `unknown key (known keys: ${known.join(", ")})`;
+  const near = nearest(key, known);
+  return near !== undefined ? `unknown key; did you mean "${near}"?` : `unknown key (known keys: ${known.join(", ")})`;
 }
 
 /** zod's generic failures (wrong type, missing, unknown key) in this module's words. */

@@ -3,9 +3,11 @@
  * analyser (measured runs -> curves, fits, crossings, sentences). Both
  * pure; lab/sweep.ts measures the planned runs.
  */
+import { nameList } from "../names.js";
 import { CONTROL, type Results, type RunConfig } from "../results/schema.js";
 import type { Tier } from "../run/tiers.js";
 import type { Spec } from "../spec/types.js";
+import { workloadList } from "../workload/index.js";
 import type { SweepAnalysis, SweepKind, SweepPoint, SweepRecord } from "./types.js";
 
 /** The options a sweep takes; each kind reads the ones it needs and fills its defaults. */
@@ -45,13 +47,17 @@ export interface SweepKindDef {
   analyze(runs: readonly Results[], points: readonly SweepPoint[], options: SweepRecord["options"], seed: number): SweepAnalysis;
 }
 
-/** A point's run config: the control kernel always measured, the reference always among the strategies. */
+/**
+ * A point's run config: the control kernel always measured, the reference
+ * always among the strategies. The strategies and workloads a user gave
+ * must each be named once (workloads: two cells would share an id).
+ */
 export function pointConfig(spec: string, strategies: readonly string[], workloads: readonly string[], reference: string, s: PointSettings): RunConfig {
-  const list = [...new Set([...strategies, reference, CONTROL])];
+  const list = [...new Set([...nameList(strategies, { option: "--strategies", what: "strategy", example: "table,chain" }), reference, CONTROL])];
   return {
     spec,
     strategies: list,
-    workloads: [...workloads],
+    workloads: workloadList(workloads),
     tiers: [...s.tiers] as Tier[],
     reference,
     control: CONTROL,

@@ -4,6 +4,8 @@
  * adding a file and a line to KINDS.
  */
 import { LabError } from "../errors.js";
+import { nameList } from "../names.js";
+import { didYouMean, nearest } from "../suggest.js";
 import type { Spec } from "../spec/types.js";
 import { cyclic } from "./cyclic.js";
 import { fixed } from "./fixed.js";
@@ -11,7 +13,7 @@ import { invalid } from "./invalid.js";
 import { trace } from "./trace.js";
 import { DEFAULT_STREAM_LENGTH, MAX_STREAM_LENGTH, type Workload, type WorkloadKind } from "./types.js";
 import { uniform } from "./uniform.js";
-import { xenProfiles } from "./xen.js";
+import { readProfile, XEN_PROFILES, xenProfiles } from "./xen.js";
 import { zipf } from "./zipf.js";
 
 export { DEFAULT_STREAM_LENGTH, MAX_STREAM_LENGTH } from "./types.js";
@@ -19,8 +21,41 @@ export type { MixEntry, Workload, WorkloadContext, WorkloadKind } from "./types.
 
 const KINDS: readonly WorkloadKind[] = [uniform, zipf, fixed, cyclic, invalid, trace, ...xenProfiles];
 
-/** What a run measures when given no workloads: the real mix, the flat baseline, the best and worst single handler, and a few misses. */
-export const DEFAULT_WORKLOADS: readonly string[] = ["xen:pv-guest-build", "uniform", "fixed:hottest", "fixed:coldest", "invalid:0.01"];
+/** Xen's measured mixes a spec may hold, in order of preference: a guest building Xen, PV then PVH. */
+const XEN_MIXES = ["pv-guest-build", "pvh-guest-build"];
+
+/**
+ * The measured Xen mix for `spec`: the first of XEN_MIXES whose hypercalls
+ * (by name) make up at least 90% of the profile's calls in the spec
+ * (xen:pv64 -> xen:pv-guest-build, xen:hvm64 -> xen:pvh-guest-build);
+ * undefined for a spec without Xen's hypercalls, where a profile would
+ * fail or stand for a sliver of itself.
+ */
+export function xenMixFor(spec: Pick<Spec, "handlers">): string | undefined {
+  const names = new Set(spec.handlers.map((h) => h.name));
+  const profile = XEN_MIXES.map((m) => XEN_PROFILES.find((p) => p.profile === m)!).find((p) => {
+    const rows = readProfile(p);
+    const total = rows.reduce((a, r) => a + r.count, 0n);
+    const held = rows.reduce((a, r) => (names.has(r.hypercall) ? a + r.count : a), 0n);
+    return held * 10n >= total * 9n; // at least 90% of the profile's calls
+  });
+  return profile && `xen:${profile.profile}`;
+}
+
+/** The default workloads after the leading mix: the flat baseline, the best and worst single handler, and a few misses. */
+export const BASELINE_WORKLOADS: readonly string[] = ["uniform", "fixed:hottest", "fixed:coldest", "invalid:0.01"];
+/** The skewed mix that leads the defaults of a spec without Xen's hypercalls. */
+export const GENERIC_MIX = "zipf:1.1";
+
+/**
+ * What a run measures when given no workloads: a realistic mix (Xen's
+ * measured one when the spec holds its hypercalls, else zipf:1.1), then
+ * BASELINE_WORKLOADS. Every one builds on any valid spec.
+ */
+export const defaultWorkloads = (spec: Pick<Spec, "handlers">): string[] => [xenMixFor(spec) ?? GENERIC_MIX, ...BASELINE_WORKLOADS];
+
+/** `a,b,c` (or an array) to workload names; an empty list or a name given twice is a usage error (two cells would share an id). */
+export const workloadList = (list: string | readonly string[]): string[] => nameList(list, { option: "--workloads", what: "workload", example: "uniform,zipf:1.1" });
 
 /** Every kind, for --help and docs. */
 export function listWorkloads(): { syntax: string; summary: string }[] {
@@ -65,6 +100,15 @@ export function workloadSeed(runSeed: number, name: string): number {
 
 const syntaxList = (): string => KINDS.map((k) => k.syntax).join(", ");
 
+/** `unifrom` -> `uniform`, `zpif:1.1` -> `zipf:1.1`: the kind nearest the whole name, else nearest its head (the argument kept). */
+function nearestWorkload(name: string): string | undefined {
+  const kinds = KINDS.map((k) => k.kind);
+  const whole = nearest(name, kinds);
+  if (whole !== undefined || !name.includes(":")) return whole;
+  const head = nearest(name.slice(0, name.indexOf(":")), kinds);
+  return head && `${head}${name.slice(name.indexOf(":"))}`;
+}
+
 /**
  * The workload `name` (`kind[:arg]`) for `spec`. `ctx.seed` is the run's
  * seed (0..2^32-1); `ctx.length` the stream length (default 64 Ki; a trace
@@ -81,7 +125,7 @@ export function buildWorkload(name: string, spec: Spec, ctx: { seed: number; len
   }
   const parsed = parseWorkloadName(name);
   if (!parsed) {
-    throw new LabError("usage", [{ path: name, message: "unknown workload" }], `use one of: ${syntaxList()} (docs/workloads.md)`);
+    throw new LabError("usage", [{ path: name, message: "unknown workload" }], `${didYouMean([nearestWorkload(name)])}use one of: ${syntaxList()} (docs/workloads.md)`);
   }
   const workload = parsed.kind.build(parsed.arg, spec, { seed: workloadSeed(ctx.seed, name), length });
   if (workload.stream.length > MAX_STREAM_LENGTH) {

@@ -18,11 +18,11 @@
  * kept whole when longer: length = max(entries in file, length). No
  * randomness: the seed is unused.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { LabError, type Problem } from "../errors.js";
 import type { Spec } from "../spec/types.js";
 import { makeWorkload, requireArg } from "./shared.js";
-import type { WorkloadKind } from "./types.js";
+import { MAX_STREAM_LENGTH, type WorkloadKind } from "./types.js";
 
 export const TRACE_COLUMNS: readonly string[] = ["op", "number", "nr", "hypercall"];
 
@@ -36,13 +36,15 @@ interface Row {
   cells: string[];
 }
 
-/** Non-blank lines with comments stripped, split into trimmed cells. */
-function rowsOf(text: string): Row[] {
-  return text
-    .split(/\r?\n/)
-    .map((raw, i) => ({ line: i + 1, text: raw.replace(/#.*/, "").trim() }))
-    .filter((r) => r.text !== "")
-    .map((r) => ({ line: r.line, cells: r.text.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1")) }));
+/** Non-blank lines with comments stripped, split into trimmed cells; lazily, so a too-long file stops early. */
+function* rowsOf(text: string): Generator<Row> {
+  for (let start = 0, line = 1; start < text.length; line++) {
+    const end = text.indexOf("\n", start);
+    const raw = text.slice(start, end < 0 ? text.length : end);
+    start = end < 0 ? text.length : end + 1;
+    const content = raw.replace(/#.*/, "").trim();
+    if (content !== "") yield { line, cells: content.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1")) };
+  }
 }
 
 const INTEGER = /^([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)$/;
@@ -71,38 +73,57 @@ function layout(first: Row, names: ReadonlyMap<string, number>): { column: numbe
 
 /**
  * The numbers in a trace file's text, in order. Throws LabError("usage")
- * with one problem per bad line (path `trace:FILE:LINE`), or one for a file
- * with no numbers.
+ * with one problem per bad line (path `trace:FILE:LINE`), one for a file
+ * with no numbers, or one at the first line past `maxEntries` numbers (the
+ * stream limit: the rest of the file is not parsed).
  */
-export function parseTrace(text: string, file: string, spec: Spec): Int32Array {
+export function parseTrace(text: string, file: string, spec: Spec, maxEntries = MAX_STREAM_LENGTH): Int32Array {
   const names = new Map(spec.handlers.map((h) => [h.name, h.id]));
-  const rows = rowsOf(text);
-  const first = rows[0];
-  const { column, header } = first ? layout(first, names) : { column: 0, header: false };
-  const data = header ? rows.slice(1) : rows;
-  if (data.length === 0) {
-    const what = rows.length === 0 ? "the file is empty (or only comments and blank lines)" : "the file has a header but no values";
-    throw new LabError("usage", [{ path: `trace:${file}`, message: `no numbers: ${what}` }], FORMAT_FIX);
-  }
-  const values = new Int32Array(data.length);
+  const values: number[] = [];
   const problems: Problem[] = [];
   let bad = 0;
-  data.forEach((row, i) => {
+  let layoutOf: { column: number; header: boolean } | undefined;
+  for (const row of rowsOf(text)) {
+    if (!layoutOf) {
+      layoutOf = layout(row, names);
+      if (layoutOf.header) continue;
+    }
+    if (values.length + bad >= maxEntries)
+      throw new LabError("usage", [{ path: `trace:${file}:${row.line}`, message: `more than the ${maxEntries} numbers a stream may hold` }], "shorten the trace file");
+    const { column } = layoutOf;
     const cell = row.cells[column];
     const value = cell === undefined ? `no column ${column + 1} (the row has ${row.cells.length})` : readValue(cell, names);
-    if (typeof value === "number") values[i] = value;
+    if (typeof value === "number") values.push(value);
     else if (bad++ < MAX_PROBLEMS) problems.push({ path: `trace:${file}:${row.line}`, message: `${value} (spec ${spec.name})` });
-  });
+  }
+  if (values.length + bad === 0) {
+    const what = layoutOf ? "the file has a header but no values" : "the file is empty (or only comments and blank lines)";
+    throw new LabError("usage", [{ path: `trace:${file}`, message: `no numbers: ${what}` }], FORMAT_FIX);
+  }
   if (bad > MAX_PROBLEMS) problems.push({ path: `trace:${file}`, message: `and ${bad - MAX_PROBLEMS} more bad lines` });
   if (problems.length > 0) throw new LabError("usage", problems, FORMAT_FIX);
-  return values;
+  return Int32Array.from(values);
 }
 
-/** The file's text; a missing file is a usage error (a typo), anything else an io error. */
-function readTrace(file: string): string {
+/**
+ * The most bytes a trace file may have, checked before it is read: 24 per
+ * entry of a full stream (a value, a short second column, a line break).
+ * Larger files would take tens of seconds and gigabytes to parse only to be
+ * refused; it also stays under V8's 512 MiB string limit.
+ */
+export const MAX_TRACE_BYTES = MAX_STREAM_LENGTH * 24;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
+
+/** The file's text; a missing file is a usage error (a typo), one past MAX_TRACE_BYTES too (refused from its size), anything else an io error. */
+function readTrace(file: string, maxBytes = MAX_TRACE_BYTES): string {
   try {
+    const { size } = statSync(file);
+    if (size > maxBytes)
+      throw new LabError("usage", [{ path: `trace:${file}`, message: `the file has ${size} bytes (${mib(size)}); a trace may have at most ${maxBytes} (${mib(maxBytes)}: ${MAX_STREAM_LENGTH} numbers)` }], "shorten the trace file");
     return readFileSync(file, "utf8");
   } catch (e) {
+    if (e instanceof LabError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new LabError("usage", [{ path: `trace:${file}`, message: "no such file" }], "give trace:FILE a path to an existing file (relative to the current folder)");
     throw new LabError("io", [{ path: `trace:${file}`, message: `cannot read: ${(e as Error).message}` }]);

@@ -95,4 +95,41 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
       await browser.close();
     }
   });
+
+  it("runs no script from hostile names: no dialog, no request, no error, the payloads shown as text", async () => {
+    const swap: Record<string, string> = { uniform: "uniform<img src=x onerror=alert(9)>", "xen:pv-guest-build": 'trace:x"><script>alert(5)</script>', chain: "chain<svg onload=alert(3)>" };
+    const hostile = (name: string): Dataset => {
+      let text = JSON.stringify(fixture(name));
+      for (const [from, to] of Object.entries(swap)) text = text.split(JSON.stringify(from)).join(JSON.stringify(to));
+      const d = JSON.parse(text) as Dataset;
+      for (const r of d.runs) r.spec.name = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+      return d;
+    };
+    const file = join(dir, "hostile.html");
+    writeFileSync(file, renderHtml([hostile("results-a.json"), hostile("results-b.json"), hostile("sweep-crossover.json")]));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
+    try {
+      const page = await browser.newPage();
+      const events: string[] = [];
+      page.on("dialog", (d) => {
+        events.push(`dialog: ${d.message()}`);
+        void d.dismiss();
+      });
+      page.on("console", (m) => {
+        if (m.type() === "error") events.push(`console: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => events.push(`page: ${e.message}`));
+      page.on("request", (r) => {
+        if (!r.url().startsWith("file:")) events.push(`request: ${r.url()}`);
+      });
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      await page.waitForTimeout(300);
+      expect(events).toEqual([]);
+      expect(await page.$$eval("script, img", (els) => els.length)).toBe(0);
+      expect(await page.title()).toContain("<script>alert(1)</script>");
+      expect(await page.$$eval("svg[data-chart] title", (els) => els.some((t) => (t.textContent ?? "").includes("chain<svg onload=alert(3)>")))).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
 });

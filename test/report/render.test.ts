@@ -105,7 +105,8 @@ describe("renderHtml", () => {
   it("has the summary table with formatted numbers", () => {
     const s = a.summaries.find((x) => x.strategy === "xen" && x.workload === "uniform")!;
     expect(one).toContain(`<td class="num">${s.gross!.median.toFixed(2)} [${s.gross!.ciLow.toFixed(2)}, ${s.gross!.ciHigh.toFixed(2)}]</td>`);
-    expect(one).toContain(`<td class="num">${s.ratio!.ratio.toFixed(3)} [`);
+    expect(one).toContain(`<td class="num">${s.ratio!.ratio.toFixed(3)}x [`);
+    expect(one).toContain("<th>x table, whole call [95% CI]</th>");
     expect(one).toContain("<th>gross ns/dispatch [95% CI]</th>");
   });
 
@@ -126,14 +127,15 @@ describe("renderMarkdown", () => {
   const md = renderMarkdown([da, db]);
 
   it("has a machine line, the answers and a pipe table per input", () => {
-    const header = "| workload | strategy | tier | gross ns/dispatch [95% CI] | net ns/dispatch [95% CI] | ratio to reference [95% CI] | samples | status |";
+    const header = "| workload | strategy | tier | gross ns/dispatch [95% CI] | net ns/dispatch [95% CI] | x table, whole call [95% CI] | samples | status |";
     expect(count(md, header)).toBe(2);
     expect(count(md, "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |")).toBe(2);
     expect(md).toContain(`**machine** \`${a.fingerprint.machineId}\``);
     expect(md).toContain(`**machine** \`${b.fingerprint.machineId}\``);
-    expect(md).toContain("- uniform: xen is 1.31x table \\[1.28, 1.33\\]");
+    // Intervals stay brackets in Markdown: only `](` (a link) has its bracket escaped.
+    expect(md).toMatch(/^- uniform: .*1\.31x table('s)? \[1\.28, 1\.33\]/m);
     const s = a.summaries.find((x) => x.strategy === "chain" && x.workload === "uniform")!;
-    const row = `| uniform | chain | turbofan | ${s.gross!.median.toFixed(2)} [${s.gross!.ciLow.toFixed(2)}, ${s.gross!.ciHigh.toFixed(2)}] | ${s.net!.diff.toFixed(2)} [${s.net!.ciLow.toFixed(2)}, ${s.net!.ciHigh.toFixed(2)}] | ${s.ratio!.ratio.toFixed(3)} [${s.ratio!.ciLow.toFixed(3)}, ${s.ratio!.ciHigh.toFixed(3)}] | 6 | ok |`;
+    const row = `| uniform | chain | turbofan | ${s.gross!.median.toFixed(2)} [${s.gross!.ciLow.toFixed(2)}, ${s.gross!.ciHigh.toFixed(2)}] | ${s.net!.diff.toFixed(2)} [${s.net!.ciLow.toFixed(2)}, ${s.net!.ciHigh.toFixed(2)}] | ${s.ratio!.ratio.toFixed(3)}x [${s.ratio!.ciLow.toFixed(3)}, ${s.ratio!.ciHigh.toFixed(3)}] | 6 | ok |`;
     expect(md).toContain(row);
     expect(md).toContain("| uniform | direct | turbofan |");
   });

@@ -7,6 +7,7 @@ import { samplesCsv } from "../../src/results/exporters/csv.js";
 import { datasetFromSamplesCsv } from "../../src/results/read-csv.js";
 import { readResults, readResultsAt } from "../../src/results/read.js";
 import { labError as error } from "../spec/helpers.js";
+import { hostileCsv } from "./hostile.js";
 
 const fixture = (name: string) => readResults(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)));
 const a = fixture("results-a.json");
@@ -46,5 +47,29 @@ describe("a samples.csv as a dataset", () => {
     const [header, first, ...rest] = samplesCsv(a).trim().split("\n");
     const broken = [header, first!.replace(/,[0-9.]+$/, ",fast"), ...rest].join("\n");
     expect(error(() => datasetFromSamplesCsv("x.csv", broken)).problems).toEqual([{ path: "x.csv: row 1", message: 'ns_per_dispatch "fast" is not a number' }]);
+  });
+});
+
+describe("a samples.csv with hostile values", () => {
+  const cases: [string, string, string][] = [
+    ["ns_per_dispatch", "1e308", "ns_per_dispatch 1e308 is outside (0, 1e9]"],
+    ["ns_per_dispatch", "NaN", 'ns_per_dispatch "NaN" is not a number'],
+    ["ns_per_dispatch", "Infinity", 'ns_per_dispatch "Infinity" is not a number'],
+    ["ns_per_dispatch", "-1", "ns_per_dispatch -1 is outside (0, 1e9]"],
+    ["sample_ns", "0", "sample_ns 0 is outside (0, 3.6e12]"],
+    ["round", "1.5", "round 1.5 is not an integer"],
+    ["dispatches", "0", "dispatches 0 is not > 0"],
+    ["ns_per_dispatch", "11", "ns_per_dispatch 11 is not sample_ns / dispatches (10.795582071940105)"],
+    ["strategy", "", "strategy is empty"],
+  ];
+  for (const [column, value, message] of cases) {
+    it(`${column} = ${JSON.stringify(value)}: the row and the problem`, () => {
+      expect(error(() => datasetFromSamplesCsv("x.csv", hostileCsv(column, value))).problems).toEqual([{ path: "x.csv: row 1", message }]);
+    });
+  }
+
+  it("refuses one round of one cell twice (a file concatenated with itself)", () => {
+    const text = samplesCsv(a);
+    expect(error(() => datasetFromSamplesCsv("x.csv", text + text)).problems).toEqual([{ path: "x.csv: row 49", message: "round 0 of table @ xen:pv-guest-build repeats row 1 (the same file concatenated twice?)" }]);
   });
 });

@@ -105,7 +105,7 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
     expect(cli([...TINY_RUN, "--workloads", "nope", "--out", out]).code).toBe(2);
     expect(cli([...TINY_RUN, "--tiers", "fast", "--out", out]).err).toContain('unknown tier "fast"');
     expect(cli([...TINY_RUN, "--reference", "switch", "--out", out]).err).toContain('"switch" is not among the strategies run');
-    expect(cli(["run", "--resume", "--out", out]).err).toContain("results.json: cannot read: ENOENT");
+    expect(cli(["run", "--resume", "--out", out]).err).toContain(`no run in ${out}: start one with dispatch-lab run --out ${out}`);
     expect(cli([...TINY_RUN, "--cpu", "999", "--out", out]).err).toContain("999 is not a CPU of this machine");
     expect(existsSync(join(out, "results.json"))).toBe(false);
   });

@@ -3,6 +3,7 @@ import { emitModules } from "../../src/emit/emit.js";
 import { selectStrategies } from "../../src/emit/strategies/index.js";
 import { runCells, type CellInput, type CellRun, type RunnerOptions } from "../../src/run/runner.js";
 import { withCustomSection } from "../../src/run/cell-bytes.js";
+import { LIMIT_FLAGS } from "../../src/run/cell-process.js";
 import { builtinLibrary, tinySpec } from "../helpers.js";
 import { misbehavingModule } from "./fixtures.js";
 
@@ -44,7 +45,7 @@ describe("runner (real child processes)", () => {
       expect(c.samples.map((s) => s.round)).toEqual([0, 1, 2]);
       expect(c.samples.every((s) => s.nsPerDispatch > 0 && s.session === 0)).toBe(true);
       expect(c.ready!.dispatches).toBe(c.ready!.reps * stream.length);
-      expect(c.ready!.execArgv).toEqual(["--no-liftoff"]);
+      expect(c.ready!.execArgv).toEqual([...LIMIT_FLAGS, "--no-liftoff"]);
       expect(c.seconds).toBeGreaterThan(0);
     }
   });

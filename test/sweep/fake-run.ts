@@ -48,7 +48,16 @@ export function fakeRun(o: { spec?: string; handlers?: Handler[]; strategies: st
     complete: true,
     sessions: [],
     tool: {},
-    fingerprint: { machineId: "0123456789abcdef" } as Results["fingerprint"],
+    // Complete enough for the results reader (persisted.ts), which checks every fingerprint field readers use.
+    fingerprint: {
+      machineId: "0123456789abcdef",
+      cpu: { vendor: null, model: "fake CPU", family: null, modelNumber: null, stepping: null, microcode: null, logicalCores: 1, physicalCores: null, smt: null },
+      mitigations: {},
+      kernel: { release: "", version: "" },
+      os: { platform: "linux", arch: "x64", hostname: "", totalMemoryBytes: 0 },
+      runtime: { node: "", v8: "", execArgv: [] },
+      unknown: [],
+    },
     config,
     spec: { name: config.spec, hash: "h", args: 0, fallback: "-38", handlers: hs },
     modules: {},

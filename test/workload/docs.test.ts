@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/paths.js";
-import { DEFAULT_STREAM_LENGTH, DEFAULT_WORKLOADS, listWorkloads } from "../../src/workload/index.js";
+import { loadSpec } from "../../src/spec/load.js";
+import { DEFAULT_STREAM_LENGTH, defaultWorkloads, listWorkloads } from "../../src/workload/index.js";
 import { XEN_PROFILES, readProfile } from "../../src/workload/xen.js";
 
 const doc = readFileSync(`${packageRoot}/docs/workloads.md`, "utf8");
@@ -9,7 +10,7 @@ const doc = readFileSync(`${packageRoot}/docs/workloads.md`, "utf8");
 describe("docs/workloads.md", () => {
   it("documents every kind and every default", () => {
     for (const w of listWorkloads()) expect(doc, w.syntax).toContain(`\`${w.syntax}\``);
-    for (const name of DEFAULT_WORKLOADS) expect(doc, name).toContain(`\`${name}\``);
+    for (const spec of ["xen:pv64", "xen:hvm64", "synthetic:8"]) for (const name of defaultWorkloads(loadSpec(spec))) expect(doc, name).toContain(`\`${name}\``);
     expect(doc).toContain(`**${DEFAULT_STREAM_LENGTH}**`);
   });
 

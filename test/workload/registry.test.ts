@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/spec/load.js";
 import {
   DEFAULT_STREAM_LENGTH,
-  DEFAULT_WORKLOADS,
+  defaultWorkloads,
   MAX_STREAM_LENGTH,
   buildWorkload,
   listWorkloads,
@@ -38,7 +38,7 @@ describe("workload registry", () => {
 
   it("builds the default workloads on xen:pv64 at the default length", () => {
     expect(DEFAULT_STREAM_LENGTH).toBeGreaterThanOrEqual(65536);
-    for (const name of DEFAULT_WORKLOADS) {
+    for (const name of defaultWorkloads(pv64)) {
       const w = buildWorkload(name, pv64, { seed: 1 });
       expect(w.name).toBe(name);
       expect(w.stream.length, name).toBe(DEFAULT_STREAM_LENGTH);

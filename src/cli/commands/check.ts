@@ -1,27 +1,32 @@
 import type { CheckReport } from "../../lab.js";
 import { auditLine } from "../../emit/audit.js";
 import { ExitCode } from "../../errors.js";
+import { DEFAULT_CHECK_TIMEOUT_S } from "../../check/check-in-worker.js";
 import { intOption, MODULE_HELP, MODULE_OPTIONS, moduleRequest, table, type Command, type Io } from "../command.js";
 
 export const checkCommand: Command = {
   name: "check",
   summary: "prove every strategy dispatches identically (differential check) and print each opcode audit",
-  usage: "dispatch-lab check [--spec S] [--strategies a,b|all] [--bodies FILE] [--random N] [--seed X] [--json]",
+  usage: "dispatch-lab check [--spec S] [--strategies a,b|all] [--bodies FILE] [--random N] [--seed X] [--timeout S] [--json]",
   help: `Options:
 ${MODULE_HELP}
   --random N        random (op, args) cases on top of every id and the boundary numbers (default 1000)
   --seed X          seed for the random cases (default 1)
+  --timeout S       seconds each strategy's check may take (default 10): a body that loops fails it
   --json            print the report as JSON
 
 Each module is emitted, validated and audited, then called on every id in [0, max id + 2],
 the numbers 63, 64, 65, 127, 128, 2^31-1 and negative i32 values, and N random cases with
 full-range i64 arguments; its result must equal the handler's own h<id> export (or the
 fallback). The control kernel (direct) must always return its one handler's result.
-Exit 0 when all match, 1 on any mismatch (the first few are named), 2 on bad input.`,
+A strategy whose check traps (which case, which call, the trap), grows wasm memory or runs
+past --timeout fails with that reason.
+Exit 0 when all match, 1 on any mismatch or failed strategy (the first few are named), 2 on bad input.`,
   options: {
     ...MODULE_OPTIONS,
     random: { type: "string" },
     seed: { type: "string" },
+    timeout: { type: "string" },
     json: { type: "boolean" },
   },
   async run(values, _positionals, io) {
@@ -31,20 +36,24 @@ Exit 0 when all match, 1 on any mismatch (the first few are named), 2 on bad inp
       ...request,
       random: intOption(values, "random", 1000, 10_000_000),
       seed: intOption(values, "seed", 1, 2 ** 31 - 1),
+      timeoutS: intOption(values, "timeout", DEFAULT_CHECK_TIMEOUT_S, 24 * 3600, 1),
     });
     if (values["json"]) io.out(JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
     else printReport(report, io);
-    return report.results.some((r) => r.mismatches > 0) ? ExitCode.found : ExitCode.ok;
+    return report.results.some(failed) ? ExitCode.found : ExitCode.ok;
   },
 };
+
+const failed = (r: CheckReport["results"][number]) => r.mismatches > 0 || r.failure !== null;
 
 function printReport(report: CheckReport, io: Io): void {
   io.out(`spec ${report.spec} (${report.handlers} handlers, ${report.args} args), spec hash ${report.specHash.slice(0, 12)}`);
   const rows = [["strategy", "cases", "mismatches", "bytes", "dispatch opcodes (audited)"]];
   for (const r of report.results) {
-    rows.push([r.strategy + (r.control ? " (control)" : ""), String(r.cases), String(r.mismatches), String(r.audit.dispatchBytes), auditLine(r.audit)]);
+    rows.push([r.strategy + (r.control ? " (control)" : ""), String(r.cases), r.failure ? "failed" : String(r.mismatches), String(r.audit.dispatchBytes), auditLine(r.audit)]);
   }
   io.out(table(rows));
+  for (const r of report.results.filter((x) => x.failure !== null)) io.out(`\n${r.strategy}: check failed: ${r.failure}`);
   for (const r of report.results.filter((x) => x.mismatches > 0)) {
     const routes = Object.entries(r.routes).map(([to, n]) => `${to} x${n}`).join(", ");
     io.out(`\n${r.strategy}: ${r.mismatches} of ${r.cases} cases mismatch; calls went to: ${routes}; first ${r.examples.length}:`);
@@ -53,6 +62,6 @@ function printReport(report: CheckReport, io: Io): void {
       io.out(`  op ${m.op} args (${m.args.join(", ")}): expected ${m.expected}, got ${m.got}${where}`);
     }
   }
-  const bad = report.results.filter((r) => r.mismatches > 0).length;
-  io.out(bad ? `\n${bad} strategies mismatch` : `\nall ${report.results.length} strategies dispatch identically`);
+  const bad = report.results.filter(failed).length;
+  io.out(bad ? `\n${bad} strategies mismatch or fail` : `\nall ${report.results.length} strategies dispatch identically`);
 }

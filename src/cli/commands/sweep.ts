@@ -1,6 +1,7 @@
 import pc from "picocolors";
 import { ExitCode, LabError } from "../../errors.js";
 import { fingerprintSummary } from "../../run/fingerprint.js";
+import { didYouMean, nearest } from "../../suggest.js";
 import { SWEEP_KINDS, isSweepKind } from "../../sweep/kinds/index.js";
 import { defined, MEASURE_OPTIONS, measureSettings, str, type Command } from "../command.js";
 import { interruptible } from "../interrupt.js";
@@ -28,7 +29,7 @@ function pair(values: Record<string, unknown>): [string, string] | undefined {
 export const sweepCommand: Command = {
   name: "sweep",
   summary: "measure a curve: cost by handler position, by number of handlers, the crossover of two strategies, or the dispatch's share as bodies grow",
-  usage: "dispatch-lab sweep position|scale|crossover|body [options] [--samples N] [--time-budget S] [--out DIR]",
+  usage: "dispatch-lab sweep position|scale|crossover|body [options] [--samples N] [--time-budget S] [--out DIR] [--force]",
   help: `Kinds:
 ${Object.values(SWEEP_KINDS)
   .map((k) => `  ${k.kind.padEnd(10)} ${k.summary}\n${k.help.map((h) => `             ${h}`).join("\n")}`)
@@ -44,7 +45,9 @@ Options (lists are comma-separated):
   --seed X          seeds workloads, the order of points and cells, and bootstraps (default 1)
   --cpu N           the CPU every measuring process is pinned to (default: the last one)
   --bodies FILE     an AssemblyScript file of extra body kinds
-  --out DIR         where the results go (default results/sweep-KIND)
+  --out DIR         where the results go (default results/sweep-KIND); a folder that already holds
+                    a run or sweep is refused unless --force, and one process at a time writes it
+  --force           replace the run or sweep in --out: its results files and report are deleted first
 
 Writes results.json (one run per point, plus the sweep's analysis), samples.csv, summary.csv and
 report.html; the points run in a shuffled order, the files are rewritten during each point.
@@ -60,11 +63,12 @@ Exit 0 when every cell was measured, 1 when some failed, 2 on bad input, 130 int
     ops: { type: "string" },
     pair: { type: "string" },
     ...MEASURE_OPTIONS,
+    force: { type: "boolean" },
   },
   async run(values, positionals, io) {
     const [kind, ...extra] = positionals;
     if (!kind || !isSweepKind(kind) || extra.length)
-      throw new LabError("usage", [{ path: "sweep", message: kind && !extra.length ? `"${kind}" is not a sweep kind` : "give exactly one sweep kind" }], `dispatch-lab sweep ${Object.keys(SWEEP_KINDS).join("|")}`);
+      throw new LabError("usage", [{ path: "sweep", message: kind && !extra.length ? `"${kind}" is not a sweep kind` : "give exactly one sweep kind" }], `${kind && !extra.length ? didYouMean([nearest(kind, Object.keys(SWEEP_KINDS))]) : ""}dispatch-lab sweep ${Object.keys(SWEEP_KINDS).join("|")}`);
     const request = {
       kind,
       ...defined({
@@ -79,16 +83,21 @@ Exit 0 when every cell was measured, 1 when some failed, 2 on bad input, 130 int
       }),
       ...measureSettings(values),
       out: str(values, "out") ?? `results/sweep-${kind}`,
+      force: !!values["force"],
     };
-    const { sweep } = await import("../../lab/sweep.js");
     const progress = runProgress();
     try {
-      const { value: outcome, interrupted } = await interruptible(io, "stopping after the current sample; the points so far are kept", (stop) => sweep({ ...request, progress, stop }));
+      // The import is inside: a Ctrl-C while the lab loads is already an interruption (exit 130).
+      const { value: outcome, interrupted } = await interruptible(io, "stopping after the current sample; the points so far are kept", async (stop) =>
+        (await import("../../lab/sweep.js")).sweep({ ...request, progress, stop, note: (line) => io.err(line) }),
+      );
       progress.stop();
       const first = outcome.dataset.runs[0]!;
       io.out(`machine: ${fingerprintSummary(first.fingerprint)}\n`);
       for (const sentence of outcome.dataset.sweep?.analysis?.sentences ?? []) io.out(sentence);
       for (const r of outcome.dataset.runs) for (const c of r.summaries.filter((x) => x.status === "failed")) io.out(`${pc.red("failed")} ${r.spec.name} ${c.id}: ${c.error}`);
+      const busy = outcome.dataset.runs.flatMap((r, i) => (r.sessions[0]?.load?.busy ? [`  - ${outcome.dataset.sweep?.points[i]?.label ?? r.spec.name}: ${r.sessions[0].load.warnings.join("; ")}`] : []));
+      if (busy.length) io.out(`warning: the machine was busy while these points measured; their numbers may not repeat:\n${busy.join("\n")}`);
       io.out(`\nwrote ${outcome.files.join(", ")}`);
       if (interrupted) return 130;
       return outcome.failedCells > 0 ? ExitCode.cellsFailed : ExitCode.ok;

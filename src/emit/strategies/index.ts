@@ -1,4 +1,6 @@
 import { LabError } from "../../errors.js";
+import { nameList } from "../../names.js";
+import { didYouMean, nearest } from "../../suggest.js";
 import type { Pad, Strategy } from "../strategy.js";
 import { bsearch } from "./bsearch.js";
 import { chain } from "./chain.js";
@@ -28,19 +30,28 @@ function strategyByName(name: string): Strategy | undefined {
   return { ...base, name, pad };
 }
 
+/** `chian+pad:8` -> `chain+pad:8`: the registered name nearest to a typo, its pad suffix kept. */
+function nearestStrategy(name: string): string | undefined {
+  const m = PAD.exec(name);
+  const near = nearest(m ? m[1]! : name, Object.keys(strategies));
+  return near === undefined ? undefined : m ? `${near}+${m[2]}:${m[3]}` : near;
+}
+
 /**
- * `a,b,c` or `all` to strategies; an unknown name is a usage error listing
- * the valid ones. Any strategy takes a `+pad:K` or `+nullpad:K` suffix.
+ * `a,b,c` or `all` to strategies; an unknown name is a usage error
+ * suggesting the nearest and listing the valid ones, and so is an empty
+ * list or a name given twice. Any strategy takes a `+pad:K` or `+nullpad:K`
+ * suffix.
  */
 export function selectStrategies(list: string | undefined): Strategy[] {
-  const names = !list || list === "all" ? defaultStrategyNames() : list.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = list === undefined || list === "all" ? defaultStrategyNames() : nameList(list, { option: "--strategies", what: "strategy", example: "table,chain" });
   const unknown = names.filter((n) => !strategyByName(n));
-  if (unknown.length || names.length === 0) {
+  if (unknown.length) {
     throw new LabError(
       "usage",
-      [{ path: "--strategies", message: unknown.length ? `unknown strategy ${unknown.map((u) => `"${u}"`).join(", ")}` : "no strategy named" }],
-      `valid strategies: ${Object.keys(strategies).join(", ")}, or all (every one but hazard variants); any may take +pad:K or +nullpad:K`,
+      [{ path: "--strategies", message: `unknown strategy ${unknown.map((u) => `"${u}"`).join(", ")}` }],
+      `${didYouMean(unknown.map(nearestStrategy))}valid strategies: ${Object.keys(strategies).join(", ")}, or all (every one but hazard variants); any may take +pad:K or +nullpad:K`,
     );
   }
-  return [...new Set(names)].map((n) => strategyByName(n)!);
+  return names.map((n) => strategyByName(n)!);
 }

@@ -10,11 +10,20 @@ import { denseEntries, type Node } from "../plan.js";
 export const MAX_BR_TABLE = 65520;
 const CHUNK = 32768;
 
-function chunks(spec: Spec): Node[] {
+/**
+ * The br_tables, each with the first number past its chunk. A chunk with no
+ * handler gets none (a br_table with no case has no block to branch to): its
+ * numbers fall to the next chunk, whose `op - base` wraps to a huge unsigned
+ * index and so takes that br_table's fallback.
+ */
+function chunks(spec: Spec): { end: number; node: Node }[] {
   const entries = denseEntries(spec.handlers.map((h) => h.id));
-  if (entries.length <= MAX_BR_TABLE) return [{ kind: "switch", base: 0, entries }];
-  const out: Node[] = [];
-  for (let base = 0; base < entries.length; base += CHUNK) out.push({ kind: "switch", base, entries: entries.slice(base, base + CHUNK) });
+  if (entries.length <= MAX_BR_TABLE) return [{ end: entries.length, node: { kind: "switch", base: 0, entries } }];
+  const out: { end: number; node: Node }[] = [];
+  for (let base = 0; base < entries.length; base += CHUNK) {
+    const part = entries.slice(base, base + CHUNK);
+    if (part.some((e) => e !== null)) out.push({ end: base + CHUNK, node: { kind: "switch", base, entries: part } });
+  }
   return out;
 }
 
@@ -24,10 +33,7 @@ export const switchStrategy: Strategy = {
   summary: "one br_table over 0..max id (a jump table where the engine builds one)",
   plan: (spec) => {
     const parts = chunks(spec);
-    const root = parts.slice(0, -1).reduceRight<Node>(
-      (otherwise, part, i) => ({ kind: "chain", arms: [{ test: { kind: "ltU", value: (i + 1) * CHUNK }, then: part }], otherwise }),
-      parts.at(-1)!,
-    );
+    const root = parts.slice(0, -1).reduceRight<Node>((otherwise, part) => ({ kind: "chain", arms: [{ test: { kind: "ltU", value: part.end }, then: part.node }], otherwise }), parts.at(-1)!.node);
     return { root };
   },
   claims: (spec) => {

@@ -4,8 +4,12 @@
  * column names, every row self-describing (machine, versions, spec), so the
  * files of many machines concatenate and load in pandas, R or a spreadsheet
  * without cleanup. Column order is part of the schema (docs/results.md).
+ * Text cells hold names a user chose (spec, trace file, error messages): a
+ * spreadsheet would run one starting with = + - @ as a formula, so those get
+ * a leading single quote; numbers are numbers and stay as they are.
  */
 import { stringify } from "csv-stringify/sync";
+import { neutraliseCsvText } from "../../text/escape.js";
 import type { Dataset, Results } from "../schema.js";
 
 type Row = Record<string, string | number | null>;
@@ -23,7 +27,8 @@ function context(r: Results): Row {
   };
 }
 
-const csv = (rows: Row[], columns: string[]): string => stringify(rows, { header: true, columns, cast: { number: (n) => String(n) } });
+const csv = (rows: Row[], columns: string[]): string =>
+  stringify(rows, { header: true, columns, cast: { number: (n) => String(n), string: neutraliseCsvText } });
 
 export const SAMPLE_COLUMNS = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "run_started_at", "strategy", "workload", "tier", "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
 
@@ -43,7 +48,7 @@ export const SUMMARY_COLUMNS = [
   "gross_ns_per_dispatch", "gross_ci_low_ns", "gross_ci_high_ns", "gross_mad_ns", "gross_mean_ns", "gross_stddev_ns", "gross_min_ns", "gross_p5_ns", "gross_p95_ns",
   "outliers_low", "outliers_high",
   "net_ns_per_dispatch", "net_ci_low_ns", "net_ci_high_ns",
-  "reference", "ratio_to_reference", "ratio_ci_low", "ratio_ci_high", "vs_reference_ns", "vs_reference_ci_low_ns", "vs_reference_ci_high_ns",
+  "reference", "ratio_to_reference", "ratio_ci_low", "ratio_ci_high", "vs_reference_ns", "vs_reference_ci_low_ns", "vs_reference_ci_high_ns", "inconclusive",
   "precision_ns_sqrt_s", "seconds_measured", "error",
 ];
 
@@ -81,6 +86,7 @@ function summaryRows(r: Results): Row[] {
     vs_reference_ns: s.vsReference?.diff ?? null,
     vs_reference_ci_low_ns: s.vsReference?.ciLow ?? null,
     vs_reference_ci_high_ns: s.vsReference?.ciHigh ?? null,
+    inconclusive: s.inconclusive,
     precision_ns_sqrt_s: s.precisionNsSqrtS,
     seconds_measured: s.seconds,
     error: s.error,

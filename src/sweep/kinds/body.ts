@@ -7,6 +7,7 @@
 import { bodyCurves } from "../analyze.js";
 import { pointConfig, type SweepKindDef } from "../kind.js";
 import type { BodyAnalysis } from "../types.js";
+import { GENERIC_MIX, xenMixFor } from "../../workload/index.js";
 
 const DEFAULT_OPS = [0, 10, 100, 1000, 10000];
 const DEFAULT_STRATEGIES = ["table", "chain", "xen"];
@@ -24,12 +25,12 @@ const pct = (x: number) => `${(100 * x).toFixed(Math.abs(x) < 0.01 ? 2 : 1)}%`;
 export const body: SweepKindDef = {
   kind: "body",
   summary: "handler bodies from 0 to 10^4 alu ops: the dispatch's share of the whole call",
-  help: [`--spec S (default xen:pv64), --ops L (default ${DEFAULT_OPS.join(",")}), --strategies L (default ${DEFAULT_STRATEGIES.join(",")}), --workloads L (default xen:pv-guest-build)`],
-  plan(o, s) {
+  help: [`--spec S (default xen:pv64), --ops L (default ${DEFAULT_OPS.join(",")}), --strategies L (default ${DEFAULT_STRATEGIES.join(",")}), --workloads L (default: the spec's Xen mix, xen:pv-guest-build on xen:pv64, else ${GENERIC_MIX})`],
+  plan(o, s, load) {
     const spec = o.spec ?? "xen:pv64";
     const ops = o.ops ?? DEFAULT_OPS;
     const strategies = o.strategies ?? DEFAULT_STRATEGIES;
-    const workloads = o.workloads ?? ["xen:pv-guest-build"];
+    const workloads = o.workloads ?? [xenMixFor(load(spec)) ?? GENERIC_MIX];
     return {
       points: ops.map((k) => ({ point: { label: `alu:${k}`, variable: "ops", x: k }, config: pointConfig(`${spec}+body=alu:${k}`, strategies, workloads, "table", { ...s, streamLength: bodyStreamLength(k, s.streamLength) }) })),
       options: { spec, ops, strategies, workloads },

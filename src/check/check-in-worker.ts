@@ -1,0 +1,62 @@
+/**
+ * The differential check off the main thread, under a time limit. A user's
+ * body may loop forever (a call into wasm cannot be interrupted from its own
+ * thread): each module's check must finish within `timeoutMs` or its worker
+ * is terminated (V8 stops wasm at its loop checks), the module is failed as
+ * timed out, and a new worker checks the modules after it.
+ */
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { packageRoot } from "../paths.js";
+import type { Spec } from "../spec/types.js";
+import type { Case } from "./cases.js";
+import { failedCheck, type CheckableModule, type StrategyCheck } from "./check.js";
+
+export interface CheckJob {
+  spec: Spec;
+  modules: CheckableModule[];
+  cases: readonly Case[];
+}
+
+/** Seconds one strategy's check may take by default: xen:pv64's take milliseconds, 1000 cases of alu:1000000 bodies a few seconds. */
+export const DEFAULT_CHECK_TIMEOUT_S = 10;
+
+/** The compiled worker entry (the CLI and tests run from dist/, like the run's child). */
+const WORKER = join(packageRoot, "dist", "src", "check", "check-worker.js");
+
+/** The results of the modules one worker got through: all of them, or up to and including the one that timed out or crashed it. */
+function checkSome(job: CheckJob, timeoutMs: number): Promise<StrategyCheck[]> {
+  return new Promise((resolve) => {
+    const done: StrategyCheck[] = [];
+    const worker = new Worker(WORKER, { workerData: job });
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = (failure?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (failure && done.length < job.modules.length) done.push(failedCheck(job.modules[done.length]!, job.cases.length, failure));
+      void worker.terminate();
+      resolve(done);
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(`timed out after ${timeoutMs / 1000} s (a body that never returns? raise --timeout for heavy bodies)`), timeoutMs);
+    };
+    worker.on("message", (result: StrategyCheck) => {
+      done.push(result);
+      if (done.length === job.modules.length) finish();
+      else arm();
+    });
+    worker.on("error", (e) => finish(`the check crashed: ${e.name}: ${e.message}`));
+    worker.on("exit", (code) => finish(`the check's worker exited with code ${code}`));
+    arm();
+  });
+}
+
+/** Every module checked, in order, each within `timeoutMs`. */
+export async function checkInWorkers(spec: Spec, modules: readonly CheckableModule[], cases: readonly Case[], timeoutMs: number): Promise<StrategyCheck[]> {
+  const results: StrategyCheck[] = [];
+  while (results.length < modules.length) results.push(...(await checkSome({ spec, modules: modules.slice(results.length), cases }, timeoutMs)));
+  return results;
+}

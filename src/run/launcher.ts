@@ -1,0 +1,74 @@
+/**
+ * How a cell's child process starts, so that it never outlives the runner.
+ * A child notices a runner that died through its IPC channel only when its
+ * event loop runs, which it cannot while a wasm batch runs: after a SIGKILL
+ * of the runner it would spin on the measuring CPU with PPID 1. So the
+ * kernel ends it: util-linux `setpriv --pdeathsig KILL` (shipped wherever
+ * `taskset` is) sets PR_SET_PDEATHSIG and execs node in place, keeping the
+ * IPC channel. PR_SET_PDEATHSIG fires when the thread that spawned the child
+ * exits: the runner spawns from its main thread. Where setpriv is missing
+ * (not Linux, old util-linux), a watchdog thread in the child polls its
+ * parent and kills its own process; it runs while the main thread is in wasm.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { Worker } from "node:worker_threads";
+
+export type OrphanGuard = "pdeathsig" | "watchdog";
+
+/** `<guard>:<runner pid>`: which guard the child runs under, and whose child it must stay. */
+export const GUARD_ENV = "DISPATCH_LAB_GUARD";
+
+/** How often the watchdog looks at its parent. */
+const WATCHDOG_MS = 200;
+
+let pdeathsig: boolean | undefined;
+
+/** Whether setpriv can set the parent-death signal on this machine (probed once). */
+function canSetPdeathsig(): boolean {
+  if (pdeathsig === undefined) {
+    try {
+      execFileSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" });
+      pdeathsig = true;
+    } catch {
+      pdeathsig = false;
+    }
+  }
+  return pdeathsig;
+}
+
+export const defaultGuard = (): OrphanGuard => (process.platform === "linux" && canSetPdeathsig() ? "pdeathsig" : "watchdog");
+
+/**
+ * Start node on `entry` with `execArgv`, an IPC channel (structured clone)
+ * and stderr piped. Detached: a terminal's Ctrl-C goes to the runner alone,
+ * which stops cleanly and ends its children itself.
+ */
+export function launch(entry: string, execArgv: readonly string[], guard: OrphanGuard): ChildProcess {
+  const node = [...execArgv, entry];
+  const [command, args] = guard === "pdeathsig" ? ["setpriv", ["--pdeathsig", "KILL", "--", process.execPath, ...node]] : [process.execPath, node];
+  return spawn(command, args, {
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    serialization: "advanced",
+    detached: true,
+    env: { ...process.env, [GUARD_ENV]: `${guard}:${process.pid}` },
+  });
+}
+
+/**
+ * The child's side, first thing it does: exit when the runner is already
+ * gone (it may die before setpriv set the signal), and start the watchdog
+ * where there is no parent-death signal. Returns the guard it runs under
+ * (undefined when started by hand, outside a runner).
+ */
+export function guardSelf(): OrphanGuard | undefined {
+  const [guard, parent] = (process.env[GUARD_ENV] ?? "").split(":");
+  if (guard !== "pdeathsig" && guard !== "watchdog") return undefined;
+  const parentPid = Number(parent);
+  if (process.ppid !== parentPid) process.exit(1);
+  if (guard === "watchdog") {
+    const code = `const { workerData } = require("node:worker_threads");
+setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, "SIGKILL"); }, ${WATCHDOG_MS});`;
+    new Worker(code, { eval: true, workerData: parentPid }).unref();
+  }
+  return guard;
+}
