@@ -5,11 +5,12 @@
  */
 import cliProgress from "cli-progress";
 import type { SweepProgress } from "../lab/sweep.js";
+import { escapeTerminal } from "../text/escape.js";
 
 const interactive = () => !!process.stderr.isTTY && !process.env["CI"];
 
 export function runProgress(): SweepProgress & { stop(): void } {
-  return interactive() ? barProgress() : lineProgress((t) => process.stderr.write(t + "\n"));
+  return interactive() ? barProgress() : lineProgress((t) => process.stderr.write(escapeTerminal(t) + "\n"));
 }
 
 function barProgress(): SweepProgress & { stop(): void } {
@@ -29,9 +30,9 @@ function barProgress(): SweepProgress & { stop(): void } {
     point: (done, total, label) => {
       if (phase) bar.stop();
       phase = "";
-      process.stderr.write(`point ${done}/${total}: ${label}\n`);
+      process.stderr.write(`point ${done}/${total}: ${escapeTerminal(label)}\n`);
     },
-    note: (text) => process.stderr.write(`${text}\n`),
+    note: (text) => process.stderr.write(`${escapeTerminal(text)}\n`),
     cellStarted: (done, total) => show("starting cells ", done, total),
     round: (done, planned) => show("measuring rounds", done, planned),
     stop: () => bar.stop(),

@@ -7,8 +7,7 @@ import { join } from "node:path";
 import type { WorkerModule } from "./emit-in-worker.js";
 import { LabError } from "../errors.js";
 import { writeFileAtomic } from "../io.js";
-import { answers } from "../report/answers.js";
-import { summarizeCells } from "../results/analyze.js";
+import { summarizeRun } from "../results/answers.js";
 import type { CellRecord, Dataset, Results, RunConfig, Session } from "../results/schema.js";
 import { writeResults } from "../results/write.js";
 import { withCustomSection } from "../run/cell-bytes.js";
@@ -165,10 +164,6 @@ export function runnerOptions(config: RunConfig, deadline: number, session: numb
   };
 }
 
-export function summarizeRun(run: Results): void {
-  run.summaries = summarizeCells(run.cells, run.config);
-  run.answers = answers(run.summaries, run.config, run.cells);
-}
 
 export function finishRun(run: Results, interrupted: boolean): void {
   summarizeRun(run);

@@ -9,9 +9,10 @@
  */
 import { parse } from "csv-parse/sync";
 import { LabError } from "../errors.js";
+import { restoreCsvText } from "../text/escape.js";
 import type { Fingerprint } from "../run/fingerprint.js";
 import type { Tier } from "../run/tiers.js";
-import { summarizeCells } from "./analyze.js";
+import { summarizeRun } from "./answers.js";
 import { SAMPLE_COLUMNS } from "./exporters/csv.js";
 import { MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
 import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type Results, type RunConfig } from "./schema.js";
@@ -86,7 +87,8 @@ const invalid = (where: string, message: string) => new LabError("results-invali
 function parseRows(path: string, text: string): Row[] {
   let rows: Record<string, string>[];
   try {
-    rows = parse(text, { columns: true, skip_empty_lines: true });
+    // Text cells a spreadsheet could run as formulas were written with a leading quote (exporters/csv.ts).
+    rows = parse(text, { columns: true, skip_empty_lines: true, cast: (value) => restoreCsvText(value) });
   } catch (e) {
     throw invalid(path, `not valid CSV (${(e as Error).message})`);
   }
@@ -151,7 +153,7 @@ function runOf(rows: Row[], path: string): Results {
     summaries: [],
     answers: [],
   };
-  run.summaries = summarizeCells(cells, config);
+  summarizeRun(run);
   return run;
 }
 

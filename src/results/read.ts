@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LabError, type Problem } from "../errors.js";
-import { answers } from "../report/answers.js";
-import { summarizeCells } from "./analyze.js";
+import { summarizeRun } from "./answers.js";
 import { parseResults } from "./persisted.js";
 import { datasetFromSamplesCsv } from "./read-csv.js";
 import type { Dataset, Results } from "./schema.js";
@@ -31,8 +30,7 @@ export function readResultsText(path: string): string {
  */
 function restate(run: Results): void {
   if (run.summaries.every((s) => s.inconclusive !== undefined)) return;
-  run.summaries = summarizeCells(run.cells, run.config);
-  run.answers = answers(run.summaries, run.config, run.cells);
+  summarizeRun(run);
 }
 
 /**

@@ -94,5 +94,10 @@ export function escapeMarkdown(text: unknown): string {
  * Only for text columns: numbers are written as numbers (-0.5 stays -0.5).
  */
 export function neutraliseCsvText(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /^['=+\-@\t\r]/.test(text) ? `'${text}` : text; // a leading quote is quoted too, so restoreCsvText is exact
+}
+
+/** neutraliseCsvText undone, for reading our own CSVs back: a quote before = + - @ tab or CR goes. */
+export function restoreCsvText(text: string): string {
+  return /^'['=+\-@\t\r]/.test(text) ? text.slice(1) : text;
 }

@@ -10,7 +10,7 @@ import { decide, OUTCOME_EXIT } from "../../src/gate/gate.js";
 import { gateJunit, gateMarkdown, gateText } from "../../src/gate/report.js";
 import { MIN_ROUNDS, summarizeCells, tooFewRounds } from "../../src/results/analyze.js";
 import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/results/schema.js";
-import { answers } from "../../src/report/answers.js";
+import { answers } from "../../src/results/answers.js";
 import { resultsTable } from "../../src/report/terminal.js";
 import { positionCurves, inconclusiveSentences } from "../../src/sweep/analyze.js";
 import { fakeRun, handlers } from "../sweep/fake-run.js";

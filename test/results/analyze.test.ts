@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alignByRound, summarizeCells, timeBlocks } from "../../src/results/analyze.js";
 import type { CellRecord, RunConfig } from "../../src/results/schema.js";
-import { answers } from "../../src/report/answers.js";
+import { answers } from "../../src/results/answers.js";
 
 const config: RunConfig = {
   spec: "xen:pv64", strategies: ["table", "chain", "direct"], workloads: ["uniform"], tiers: ["turbofan"], reference: "table", control: "direct",

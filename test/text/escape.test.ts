@@ -77,3 +77,11 @@ describe("controlIndex", () => {
     expect(controlIndex("a\u202eb")).toBe(1);
   });
 });
+
+describe("restoreCsvText", () => {
+  it("undoes neutraliseCsvText, and leaves other text alone", async () => {
+    const { neutraliseCsvText, restoreCsvText } = await import("../../src/text/escape.js");
+    for (const t of ["=1+1", "-x", "@a", "+", "\tx", "plain", "'quoted", "'=x", "-0.5"]) expect(restoreCsvText(neutraliseCsvText(t))).toBe(t);
+    expect(restoreCsvText("'plain")).toBe("'plain");
+  });
+});

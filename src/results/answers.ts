@@ -6,8 +6,8 @@
  * with too few rounds is "inconclusive", and "fastest" is named only when
  * the paired interval separates it from the runner-up.
  */
-import { compareCells } from "../results/analyze.js";
-import type { CellRecord, CellSummary, RunConfig } from "../results/schema.js";
+import { compareCells, summarizeCells } from "./analyze.js";
+import type { CellRecord, CellSummary, Results, RunConfig } from "./schema.js";
 import { ratioOfMedians } from "../stats/compare.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */
@@ -65,4 +65,10 @@ export function answers(summaries: readonly CellSummary[], config: RunConfig, ce
     const parts = (focus.length ? focus : others.slice(0, 1)).map((c) => verdict(c, config.reference));
     return `${label}: ${parts.join("; ")}; ${fastest([...others, reference], cells, config)}, on this machine.`;
   });
+}
+
+/** A run's statistics and answers, from its samples (the run is updated in place). */
+export function summarizeRun(run: Results): void {
+  run.summaries = summarizeCells(run.cells, run.config);
+  run.answers = answers(run.summaries, run.config, run.cells);
 }
