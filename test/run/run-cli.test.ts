@@ -21,25 +21,25 @@ const readJson = (dir: string): Results => readDataset(dir).runs[0]!;
 describe("dispatch-lab run (end to end, tiny budget)", () => {
   it("writes results.json, samples.csv, summary.csv and prints the table and one sentence per workload", () => {
     const out = tmp();
-    const r = cli([...TINY_RUN, "--samples", "4", "--out", out]);
+    const r = cli([...TINY_RUN, "--samples", "6", "--out", out]);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/workload\s+table\s+chain\s+xen\s+direct/);
-    expect(r.out).toMatch(/^uniform: xen is \d+\.\d\dx table \[/m);
+    expect(r.out).toMatch(/workload\s+strategy\s+net ns\/dispatch \[95% CI\]\s+whole call vs table \[95% CI\]\s+note/);
+    expect(r.out).toMatch(/^uniform: xen's whole call is \d+\.\d\dx table's \[/m);
     expect(r.out).toMatch(/^fixed:hottest: /m);
-    expect(r.err).toContain("[dispatch-lab] measured rounds 4/4");
+    expect(r.err).toContain("[dispatch-lab] measured rounds 6/6");
     expect(readDataset(out)).toMatchObject({ schema: "dispatch-lab/results@2", kind: "run", complete: true, sweep: null });
     const results = readJson(out);
     expect(results.complete).toBe(true);
     expect(results.cells).toHaveLength(8);
-    expect(results.cells.every((c) => c.samples.length === 4 && c.status === "ok")).toBe(true);
+    expect(results.cells.every((c) => c.samples.length === 6 && c.status === "ok")).toBe(true);
     expect(results.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")).toMatchObject({ net: expect.any(Object), ratio: expect.any(Object) });
     expect(results.fingerprint.machineId).toMatch(/^[0-9a-f]{16}$/);
     expect(results.sessions[0]!.pinning).toMatchObject({ cpu: 0 });
     expect(results.modules["xen"]!.audit.violations).toEqual([]);
     const samples = readFileSync(join(out, "samples.csv"), "utf8").trim().split("\n");
     expect(samples[0]).toBe(SAMPLE_COLUMNS.join(","));
-    expect(samples).toHaveLength(1 + 8 * 4);
+    expect(samples).toHaveLength(1 + 8 * 6);
     const summary = readFileSync(join(out, "summary.csv"), "utf8").trim().split("\n");
     expect(summary[0]).toBe(SUMMARY_COLUMNS.join(","));
     expect(summary).toHaveLength(1 + 8);
@@ -69,7 +69,7 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
       ]
     `);
     expect(SUMMARY_COLUMNS.join(",")).toMatchInlineSnapshot(
-      `"machine_id,cpu_model,node_version,v8_version,spec,spec_hash,run_started_at,strategy,workload,tier,status,samples,gross_ns_per_dispatch,gross_ci_low_ns,gross_ci_high_ns,gross_mad_ns,gross_mean_ns,gross_stddev_ns,gross_min_ns,gross_p5_ns,gross_p95_ns,outliers_low,outliers_high,net_ns_per_dispatch,net_ci_low_ns,net_ci_high_ns,reference,ratio_to_reference,ratio_ci_low,ratio_ci_high,vs_reference_ns,vs_reference_ci_low_ns,vs_reference_ci_high_ns,precision_ns_sqrt_s,seconds_measured,error"`,
+      `"machine_id,cpu_model,node_version,v8_version,spec,spec_hash,run_started_at,strategy,workload,tier,status,samples,gross_ns_per_dispatch,gross_ci_low_ns,gross_ci_high_ns,gross_mad_ns,gross_mean_ns,gross_stddev_ns,gross_min_ns,gross_p5_ns,gross_p95_ns,outliers_low,outliers_high,net_ns_per_dispatch,net_ci_low_ns,net_ci_high_ns,reference,ratio_to_reference,ratio_ci_low,ratio_ci_high,vs_reference_ns,vs_reference_ci_low_ns,vs_reference_ci_high_ns,inconclusive,precision_ns_sqrt_s,seconds_measured,error"`,
     );
   });
 
