@@ -386,12 +386,13 @@ export function parseResults(file: string, data: unknown): Parsed {
   if (version === RESULTS_SCHEMA_V1) {
     const r = datasetV1.safeParse(data);
     if (!r.success) return { ok: false, problems: located(file, issues(r.error)), fix: DAMAGED };
-    const { schema: _s, ...one } = r.data as unknown as Results & { schema: string };
+    // The file's own objects, not zod's copies: those list keys in schema order, and a merge of a merge must be byte-identical.
+    const { schema: _s, ...one } = data as Results & { schema: string };
     return { ok: true, dataset: { schema: RESULTS_SCHEMA, kind: "run", complete: one.complete, runs: [one], sweep: null } };
   }
   if (version !== RESULTS_SCHEMA) return { ok: false, problems: [{ path: file, message: `schema ${JSON.stringify(version)} is not ${RESULTS_SCHEMA} (or ${RESULTS_SCHEMA_V1})` }], fix: "use the dispatch-lab version that wrote it, or rerun" };
   const r = datasetV2.safeParse(data);
-  return r.success ? { ok: true, dataset: r.data as unknown as Dataset } : { ok: false, problems: located(file, issues(r.error)), fix: DAMAGED };
+  return r.success ? { ok: true, dataset: data as Dataset } : { ok: false, problems: located(file, issues(r.error)), fix: DAMAGED };
 }
 
 const issues = (e: z.ZodError): Located[] => e.issues.map((i) => ({ path: i.path.filter((k): k is string | number => typeof k !== "symbol"), message: i.message }));

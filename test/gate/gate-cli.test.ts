@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RESULTS_SCHEMA } from "../../src/results/schema.js";
+import { summarizeRun } from "../../src/results/answers.js";
+import { RESULTS_SCHEMA, type Dataset } from "../../src/results/schema.js";
 import { fakeRun } from "../sweep/fake-run.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
@@ -102,8 +103,9 @@ describe("dispatch-lab gate", () => {
     const current = tmp();
     expect(cli(["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,chain,direct", "--workloads", "uniform", "--samples", "6", "--processes", "1", "--cpu", "0", "--out", current]).code).toBe(0);
     // A baseline in which chain's call took 30% of the time: chain is a suspect, and a re-measurement on a busy machine still confirms it.
-    const d = JSON.parse(readFileSync(join(current, "results.json"), "utf8")) as { runs: { cells: { strategy: string; samples: { nsPerDispatch: number }[] }[] }[] };
-    for (const c of d.runs[0]!.cells) if (c.strategy === "chain") for (const s of c.samples) s.nsPerDispatch *= 0.3;
+    const d = JSON.parse(readFileSync(join(current, "results.json"), "utf8")) as Dataset;
+    for (const c of d.runs[0]!.cells) if (c.strategy === "chain") for (const s of c.samples) [s.ns, s.nsPerDispatch] = [s.ns * 0.3, s.nsPerDispatch * 0.3];
+    summarizeRun(d.runs[0]!); // the reader holds a complete run's statistics to its samples
     const baseline = join(tmp(), "results.json");
     writeFileSync(baseline, JSON.stringify(d));
     const r = cli(["gate", "--baseline", baseline, "--current", current, "--confirm", "--confirm-budget", "6", "--cpu", "0"]);

@@ -16,7 +16,7 @@ function cli(args: string[]) {
 describe("dispatch-lab sweep (end to end, tiny)", () => {
   it("crossover: one run per size plus the skew run, the analysis, CSVs and report.html", () => {
     const out = tmp();
-    const r = cli(["sweep", "crossover", "--sizes", "4,8", "--skews", "0,1", "--samples", "3", "--processes", "1", "--cpu", "0", "--out", out]);
+    const r = cli(["sweep", "crossover", "--sizes", "4,8", "--skews", "0,1", "--samples", "6", "--processes", "1", "--cpu", "0", "--out", out]);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/\[dispatch-lab\] point 1\/3: /);
@@ -25,7 +25,7 @@ describe("dispatch-lab sweep (end to end, tiny)", () => {
     const d = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as Dataset;
     expect(d).toMatchObject({ schema: "dispatch-lab/results@2", kind: "sweep", complete: true });
     expect(d.runs.map((run) => run.spec.name)).toEqual(["synthetic-4,levels=4", "synthetic-8,levels=4", "xen-pv64"]);
-    expect(d.runs.every((run) => run.cells.every((c) => c.samples.length === 3))).toBe(true);
+    expect(d.runs.every((run) => run.cells.every((c) => c.samples.length === 6))).toBe(true);
     expect(d.sweep!.points.map((p) => p.label)).toEqual(["N=4", "N=8", "skew on xen:pv64"]);
     expect([...d.sweep!.order].sort()).toEqual([0, 1, 2]);
     expect(d.sweep!.analysis).toMatchObject({ kind: "crossover", a: "chain", b: "table" });
