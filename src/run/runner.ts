@@ -201,6 +201,20 @@ async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: P
   return true;
 }
 
+/**
+ * Rounds and segments for the time left after the first start-up: every
+ * segment past the first costs another start-up. When `processes` segments
+ * would leave fewer than MIN_ROUNDS rounds, fewer segments are used (down
+ * to one): six rounds in one process give an interval, two rounds in each
+ * of three processes give an inconclusive cell.
+ */
+export function planRounds(processes: number, startupMs: number, roundMs: number, availableMs: number): { segments: number; rounds: number } {
+  const rounds = (p: number) => Math.floor((availableMs - startupMs * (p - 1)) / Math.max(roundMs, 1));
+  let segments = Math.max(1, processes);
+  while (segments > 1 && rounds(segments) < MIN_ROUNDS) segments--;
+  return { segments, rounds: rounds(segments) };
+}
+
 export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o: RunnerOptions, hooks: RunnerHooks): Promise<CellRun[]> {
   const procs = new Processes(inputs, cells);
   try {
@@ -208,7 +222,7 @@ export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o
     const limits = startLimits(o, inputs.length, startedAt);
     if (!(await startAll(inputs, cells, procs, o, limits, hooks.onCellStarted))) return cells;
     hooks.persist(cells, false);
-    const restartMs = (Date.now() - startedAt) * (o.processes - 1); // the later segments start every cell again
+    const startupMs = Date.now() - startedAt; // each later segment starts every cell again
     const rng = seededRng(o.seed + o.session);
     // Resumed sessions number their rounds and segments on (a reduce: a spread of every sample could exceed the argument limit).
     const next = (field: "round" | "segment") => cells.reduce((m, c) => c.samples.reduce((n, s) => Math.max(n, s[field] + 1), m), 0);
@@ -217,10 +231,10 @@ export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o
     const live = () => inputs.flatMap((input, i) => (cells[i]!.status === "ok" && procs.get(input.group) ? [i] : []));
     const wanted = (c: CellRun) => (o.samples === undefined ? Infinity : o.samples - c.samples.length);
     const liveCells = () => live().map((i) => cells[i]!);
-    const budgetRounds = Math.floor((o.deadline - o.reserveMs - restartMs - Date.now()) / Math.max(roundCostMs(liveCells(), o.targetSampleMs), 1));
-    const planned = Math.max(1, Math.min(budgetRounds, Math.max(0, ...liveCells().map(wanted))));
+    const plan = planRounds(o.processes, startupMs, roundCostMs(liveCells(), o.targetSampleMs), o.deadline - o.reserveMs - Date.now());
+    const planned = Math.max(1, Math.min(plan.rounds, Math.max(0, ...liveCells().map(wanted))));
     // Segment s covers rounds [planned * s / P, planned * (s + 1) / P): fresh processes each.
-    const segments = Math.min(o.processes, planned);
+    const segments = Math.min(plan.segments, planned);
     const segmentOf = (r: number) => Math.floor((r * segments) / planned);
     for (let r = 0; r < planned; r++) {
       if (r > 0 && segmentOf(r) !== segmentOf(r - 1) && !(await startAll(inputs, cells, procs, o, limits))) return cells;

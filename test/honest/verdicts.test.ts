@@ -142,3 +142,13 @@ describe("sweeps draw no line through inconclusive points", () => {
     expect(chain.fit!.slope).toBeCloseTo(1, 1);
   });
 });
+
+describe("a short budget uses fewer processes rather than too few rounds", () => {
+  it("keeps every segment while each still leaves 6 rounds, then drops segments", async () => {
+    const { planRounds } = await import("../../src/run/runner.js");
+    expect(planRounds(3, 1000, 100, 10_000)).toEqual({ segments: 3, rounds: 80 });
+    expect(planRounds(3, 1000, 100, 2500)).toEqual({ segments: 2, rounds: 15 });
+    expect(planRounds(3, 1000, 100, 1500)).toEqual({ segments: 1, rounds: 15 });
+    expect(planRounds(3, 1000, 100, 300)).toEqual({ segments: 1, rounds: 3 });
+  });
+});
