@@ -10,7 +10,8 @@ import type { CellSummary, Results } from "../results/schema.js";
 import { textTable } from "./text-table.js";
 
 const fmt = (x: number) => x.toFixed(2);
-const interval = (value: number, lo: number, hi: number) => `${fmt(value)} [${fmt(lo)}, ${fmt(hi)}]`;
+/** An inconclusive cell's interval is not one (from 1 round, a point): its value is shown without it. */
+const interval = (value: number, lo: number, hi: number, unsure: boolean, unit = "") => (unsure ? `${fmt(value)}${unit} (no interval)` : `${fmt(value)}${unit} [${fmt(lo)}, ${fmt(hi)}]`);
 
 /** [net ns, whole-call ratio, note] of one cell; the control shows its gross ns. */
 function cellColumns(s: CellSummary, control: string, reference: string): [string, string, string] {
@@ -18,8 +19,9 @@ function cellColumns(s: CellSummary, control: string, reference: string): [strin
   if (!s.gross) return ["-", "", "not measured"];
   const note = s.inconclusive ? `inconclusive: ${s.inconclusive}` : s.net && s.net.diff < 0 ? "negative net (see below)" : "";
   if (s.strategy === control) return [`${fmt(s.gross.median)} gross`, "", s.inconclusive ? note : "the control kernel"];
-  const net = s.net ? interval(s.net.diff, s.net.ciLow, s.net.ciHigh) : `${fmt(s.gross.median)} gross`;
-  const ratio = s.strategy === reference ? "1 (the reference)" : s.ratio ? `${fmt(s.ratio.ratio)}x [${fmt(s.ratio.ciLow)}, ${fmt(s.ratio.ciHigh)}]` : "";
+  const unsure = !!s.inconclusive;
+  const net = s.net ? interval(s.net.diff, s.net.ciLow, s.net.ciHigh, unsure) : `${fmt(s.gross.median)} gross`;
+  const ratio = s.strategy === reference ? "1 (the reference)" : s.ratio ? interval(s.ratio.ratio, s.ratio.ciLow, s.ratio.ciHigh, unsure, "x") : "";
   return [net, ratio, note];
 }
 
@@ -48,6 +50,13 @@ function legend(r: Results): string[] {
       `negative net: the strategy's whole call was faster than the control's in the same rounds. The control calls its handler out of line; a strategy the engine compiles tighter (or whose hot handler it inlines) can come out below it: its net is then a bound, not a cost.`,
     );
   return lines;
+}
+
+/** One line when cells are inconclusive: how many, and what gives them an interval. */
+export function inconclusiveText(r: Results): string[] {
+  const unsure = r.summaries.filter((s) => s.inconclusive);
+  if (unsure.length === 0) return [];
+  return [`${pc.yellow("inconclusive")}: ${unsure.length} of ${r.summaries.length} cells (${unsure[0]!.inconclusive}): no verdict is drawn from them; give the run more --time-budget (or --samples 6 or more)`];
 }
 
 export function failuresText(r: Results): string[] {

@@ -11,7 +11,7 @@ import { gateJunit, gateMarkdown, gateText } from "../../src/gate/report.js";
 import { MIN_ROUNDS, summarizeCells, tooFewRounds } from "../../src/results/analyze.js";
 import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/results/schema.js";
 import { answers } from "../../src/results/answers.js";
-import { resultsTable } from "../../src/report/terminal.js";
+import { inconclusiveText, resultsTable } from "../../src/report/terminal.js";
 import { positionCurves, inconclusiveSentences } from "../../src/sweep/analyze.js";
 import { fakeRun, handlers } from "../sweep/fake-run.js";
 
@@ -77,8 +77,12 @@ describe("the terminal table", () => {
     expect(text).toContain("negative net: the strategy's whole call was faster than the control's");
   });
 
-  it("marks inconclusive cells with their reason", () => {
-    expect(plain(resultsTable(run(2)))).toContain("inconclusive: too few samples: 2 rounds; the minimum is 6");
+  it("marks inconclusive cells with their reason, prints no interval for them, and says what to do", () => {
+    const text = plain(resultsTable(run(2)));
+    expect(text).toContain("inconclusive: too few samples: 2 rounds; the minimum is 6");
+    expect(text).toMatch(/chain\s+\d+\.\d\d \(no interval\)\s+0\.\d\dx \(no interval\)/);
+    expect(plain(inconclusiveText(run(2)).join("\n"))).toBe("inconclusive: 4 of 4 cells (too few samples: 2 rounds; the minimum is 6): no verdict is drawn from them; give the run more --time-budget (or --samples 6 or more)");
+    expect(inconclusiveText(run(20))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { ExitCode } from "../../errors.js";
 import { fingerprintSummary } from "../../run/fingerprint.js";
 import { BASELINE_WORKLOADS, GENERIC_MIX, listWorkloads } from "../../workload/index.js";
-import { failuresText, resultsTable } from "../../report/terminal.js";
+import { failuresText, inconclusiveText, resultsTable } from "../../report/terminal.js";
 import { defined, MEASURE_OPTIONS, measureSettings, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";
 import { interruptible } from "../interrupt.js";
 import { runProgress } from "../progress.js";
@@ -64,7 +64,7 @@ failed (crashed, trapped, timed out: recorded with their reason), 2 on bad input
       io.out(resultsTable(outcome.results));
       io.out("");
       for (const a of outcome.results.answers) io.out(a);
-      for (const f of failuresText(outcome.results)) io.out(f);
+      for (const f of [...inconclusiveText(outcome.results), ...failuresText(outcome.results)]) io.out(f);
       const pinning = outcome.results.sessions.at(-1)!.pinning;
       if (!pinning.pinned) io.out(`warning: not pinned to CPU ${pinning.cpu} (${pinning.note}): samples may be bimodal and intervals wider`);
       const load = outcome.results.sessions.at(-1)!.load;
