@@ -72,7 +72,7 @@ function budgetTooSmall(s: PointSettings, cost: SweepCost, points: readonly Poin
   const rounds = cost.points[0]!.rounds;
   return new LabError(
     "usage",
-    [{ path: "--time-budget", message: `${s.timeBudgetS} s is too small for this sweep: ${points.length} points, ${cells} cells in ${s.processes} processes each, need about ${cost.minimumS} s for ${rounds} rounds per cell (start-up ${(cost.points.reduce((n, p) => n + p.startupMs, 0) / 1000).toFixed(0)} s)` }],
+    [{ path: "--time-budget", message: `${s.timeBudgetS} s is too small for this sweep: ${points.length} point${points.length === 1 ? "" : "s"}, ${cells} cells in ${s.processes} processes each, need about ${cost.minimumS} s for ${rounds} rounds per cell (start-up ${(cost.points.reduce((n, p) => n + p.startupMs, 0) / 1000).toFixed(0)} s)` }],
     `use --time-budget ${cost.minimumS} or more, or measure less (fewer --sizes, --strategies or --workloads, --processes 1)`,
   );
 }
