@@ -24,7 +24,7 @@ const STRATEGIES = "table,chain,xen,switch,bsearch,hybrid,direct,xen-unguarded";
 
 async function child(spec: string): Promise<void> {
   const t0 = performance.now();
-  const { emit } = await import("../src/lab.js");
+  const { emit } = await import("../src/lab/emit.js");
   const t1 = performance.now();
   const result = await emit({ spec, strategies: STRATEGIES });
   const t2 = performance.now();

@@ -24,7 +24,7 @@ import { compareDatasets, type CellChange, type CompareOptions, type Comparison 
 import { decide } from "../src/gate/gate.js";
 import { run } from "../src/lab/run.js";
 import { readResults } from "../src/results/read.js";
-import type { Dataset } from "../src/results/schema.js";
+import type { Dataset } from "../src/model/results.js";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);

@@ -24,7 +24,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, type RunRequest } from "../src/lab/run.js";
-import type { CellSummary, Results } from "../src/results/schema.js";
+import type { CellSummary, Results } from "../src/model/results.js";
 import { ciOverlap } from "../src/stats/compare.js";
 
 const quick = process.argv.includes("--quick");

@@ -10,8 +10,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Dataset } from "../src/results/schema.js";
-import type { SweepKind } from "../src/sweep/types.js";
+import type { Dataset } from "../src/model/results.js";
+import type { SweepKind } from "../src/model/sweep.js";
 
 const BIN = join(import.meta.dirname, "..", "src", "cli", "main.js");
 const TARGET_S = 180;

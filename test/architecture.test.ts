@@ -20,16 +20,55 @@ const imports = (file: string): string[] =>
 
 const all = files(SRC).map((f) => ({ file: relative(SRC, f), imports: imports(f) }));
 
+/**
+ * The folders, lowest first: a file imports only from its own folder and
+ * folders before it (README: "How it is built"). `(root)` is src/errors.ts,
+ * io.ts, paths.ts, names.ts and suggest.ts; src/lab.ts, the library entry,
+ * comes last.
+ */
+const ORDER = ["text", "stats", "(root)", "spec", "model", "workload", "emit", "lint", "check", "run", "results", "sweep", "gate", "report", "lab", "cli", "(entry)"];
+
+const layerOf = (file: string): string => {
+  const [first, ...rest] = file.split("/");
+  if (rest.length) return first!;
+  return file === "lab.ts" ? "(entry)" : "(root)";
+};
+
+/** The src-relative files a file imports (relative imports only). */
+const targets = (file: string, specs: string[]): string[] =>
+  specs.filter((s) => s.startsWith(".")).map((s) => relative(SRC, join(SRC, file, "..", s)).replace(/\.js$/, ".ts"));
+
 describe("architecture", () => {
-  it("only src/emit/binaryen.ts imports binaryen", () => {
-    expect(all.filter((f) => f.imports.includes("binaryen")).map((f) => f.file)).toEqual(["emit/binaryen.ts"]);
+  it("every src folder is in the order", () => {
+    expect(all.map((f) => layerOf(f.file)).filter((l) => !ORDER.includes(l))).toEqual([]);
   });
 
-  it("spec and stats are leaves: they import no later stage", () => {
-    const later = /\/(emit|check|cli|run|results|report|gate)\//;
-    for (const f of all.filter((x) => /^(spec|stats)\//.test(x.file))) {
-      expect(f.imports.filter((i) => later.test(i) || i.includes("lab.js")), f.file).toEqual([]);
-    }
+  it("a folder imports only from itself and the folders before it", () => {
+    const upward = all.flatMap((f) =>
+      targets(f.file, f.imports)
+        .filter((t) => ORDER.indexOf(layerOf(t)) > ORDER.indexOf(layerOf(f.file)))
+        .map((t) => `${f.file} -> ${t}`),
+    );
+    expect(upward).toEqual([]);
+  });
+
+  it("no file imports itself through others (no cycles)", () => {
+    const graph = new Map(all.map((f) => [f.file, targets(f.file, f.imports)]));
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === "done") return;
+      if (state.get(file) === "open") return void cycles.push([...path.slice(path.indexOf(file)), file].join(" -> "));
+      state.set(file, "open");
+      for (const next of graph.get(file) ?? []) if (graph.has(next)) visit(next, [...path, file]);
+      state.set(file, "done");
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it("only src/emit/binaryen.ts imports binaryen", () => {
+    expect(all.filter((f) => f.imports.includes("binaryen")).map((f) => f.file)).toEqual(["emit/binaryen.ts"]);
   });
 
   it("strategies build plans, never modules", () => {

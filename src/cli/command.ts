@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { LabError } from "../errors.js";
-import { textTable } from "../report/text-table.js";
+import { textTable } from "../text/text-table.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { DEFAULT_SPEC, listBuiltins, loadSpec } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";

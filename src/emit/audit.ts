@@ -10,8 +10,10 @@
  */
 import type { Spec } from "../spec/types.js";
 import { planShape, walkPlan, type Plan } from "./plan.js";
-import type { OpcodeClaims, Strategy } from "./strategy.js";
+import type { Strategy } from "./strategy.js";
+import type { OpcodeClaims } from "../model/cells.js";
 import { auditFunctions, functionBodySize, type OpcodeCounts } from "./wasm-reader.js";
+import type { ModuleAudit } from "../model/cells.js";
 
 /** The opcodes that tell dispatch strategies apart; the audit records these. */
 export const KEY_OPCODES = [
@@ -29,16 +31,6 @@ export const KEY_OPCODES = [
   "i64.and",
   "select",
 ] as const;
-
-export interface ModuleAudit {
-  strategy: string;
-  /** Byte size of the dispatch function's body. */
-  dispatchBytes: number;
-  /** KEY_OPCODES counts in the dispatch function (zeros included). */
-  dispatch: Record<string, number>;
-  claims: OpcodeClaims;
-  violations: string[];
-}
 
 const count = (c: OpcodeCounts, op: string): number => c[op] ?? 0;
 

@@ -6,7 +6,8 @@
 import { LabError } from "../errors.js";
 import { specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
-import { auditModule, type ModuleAudit } from "./audit.js";
+import { auditModule } from "./audit.js";
+import { type ModuleAudit } from "../model/cells.js";
 import { link } from "./binaryen.js";
 import { checkBodyKinds, type BodyLibrary } from "./bodies.js";
 import type { Strategy } from "./strategy.js";

@@ -1,13 +1,6 @@
 import type { Spec } from "../spec/types.js";
 import type { Plan } from "./plan.js";
-
-/**
- * What a strategy's dispatch function must contain, as opcode counts in the
- * final binary: an exact number, or [min, max]. This is the strategy's claim
- * about itself, stated independently of its plan: `chain` claims no br_table,
- * so a chain that binaryen's optimizer turned into a switch fails the audit.
- */
-export type OpcodeClaims = Record<string, number | readonly [number, number]>;
+import type { OpcodeClaims } from "../model/cells.js";
 
 /**
  * A measurement-quality knob: K dependent adds of a zero the engine cannot

@@ -5,9 +5,10 @@
  * holds when the whole 95% CI of gross(xen) / gross(table) is at most 1.05.
  */
 import { LabError } from "../errors.js";
-import { compareCells, sharedRoundCount, tooFewRounds } from "../results/analyze.js";
-import type { CellRecord, Dataset, Results } from "../results/schema.js";
-import { TIERS } from "../run/tiers.js";
+import { compareCells, sharedRoundCount } from "../results/analyze.js";
+import { tooFewRounds } from "../stats/rounds.js";
+import type { CellRecord, Dataset, Results } from "../model/results.js";
+import { TIERS } from "../model/tiers.js";
 import { ratioOfMedians } from "../stats/compare.js";
 
 export type Op = "<=" | "<" | ">=" | ">";

@@ -21,9 +21,10 @@
  * only when the whole CI lies beyond the threshold and a rank test
  * (Mann-Whitney U) says the two runs differ.
  */
-import { alignByRound, timeBlocks, tooFewRounds } from "../results/analyze.js";
-import type { CellRecord, Dataset, Results } from "../results/schema.js";
-import type { Tier } from "../run/tiers.js";
+import { alignByRound, timeBlocks } from "../results/analyze.js";
+import { tooFewRounds } from "../stats/rounds.js";
+import type { CellRecord, Dataset, Results } from "../model/results.js";
+import type { Tier } from "../model/tiers.js";
 import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
 import type { Estimate } from "../stats/compare.js";
 import { mannWhitneyU } from "../stats/rank.js";

@@ -3,8 +3,8 @@
  * Markdown for $GITHUB_STEP_SUMMARY or a PR comment, and JUnit XML (one
  * testcase per gated cell and per assertion) for CI test reporters.
  */
-import { markdownTable } from "../report/markdown.js";
-import { textTable } from "../report/text-table.js";
+import { markdownTable } from "../text/markdown-table.js";
+import { textTable } from "../text/text-table.js";
 import { escapeMarkdown, escapeXml } from "../text/escape.js";
 import type { CellChange } from "./compare.js";
 import type { GateResult } from "./gate.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { LabError, type Problem } from "../errors.js";
 import { packageRoot } from "../paths.js";
 import type { Spec } from "../spec/types.js";
-import type { ModuleAudit } from "../emit/audit.js";
+import type { ModuleAudit } from "../model/cells.js";
 
 export interface WorkerModule {
   strategy: string;

@@ -12,7 +12,7 @@ import { evaluateAssertion, parseAssertion } from "../gate/assert.js";
 import { compareDatasets, type CellChange, type CompareOptions, type Comparison } from "../gate/compare.js";
 import { decide, OUTCOME_EXIT, type GateResult } from "../gate/gate.js";
 import { readResultsAt } from "../results/read.js";
-import type { Dataset, Results } from "../results/schema.js";
+import type { Dataset, Results } from "../model/results.js";
 import { loadSpec, specHash } from "../spec/load.js";
 import { run } from "./run.js";
 

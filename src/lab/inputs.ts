@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { LabError } from "../errors.js";
-import type { RunConfig } from "../results/schema.js";
+import type { RunConfig } from "../model/results.js";
 import { parseWorkloadName } from "../workload/index.js";
 
 /** The paths, as the config gives them: the bodies file first, then the trace files in workload order. */

@@ -13,8 +13,8 @@ import { cellInputs, datasetWriter, progressHooks, settingsOf, type RunProgress,
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { readResults } from "../results/read.js";
-import { claimOutFolder, type OutFolder } from "../results/out-folder.js";
-import { CONTROL, RESULTS_SCHEMA, type Dataset, type Results, type RunConfig, type Session } from "../results/schema.js";
+import { claimOutFolder, type OutFolder } from "./out-folder.js";
+import { CONTROL, RESULTS_SCHEMA, type Dataset, type Results, type RunConfig, type Session } from "../model/results.js";
 import { collectFingerprint } from "../run/fingerprint.js";
 import { loadMonitor } from "../run/load.js";
 import { checkCpu, pin } from "../run/pin.js";

@@ -10,8 +10,8 @@ import { emitInWorker } from "./emit-in-worker.js";
 import { cellInputs, datasetWriter, progressHooks, settingsOf, type RunProgress, type SettingsRequest, finishRun, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
-import { RESULTS_SCHEMA, type Dataset } from "../results/schema.js";
-import { claimOutFolder } from "../results/out-folder.js";
+import { RESULTS_SCHEMA, type Dataset } from "../model/results.js";
+import { claimOutFolder } from "./out-folder.js";
 import { collectFingerprint } from "../run/fingerprint.js";
 import { loadMonitor } from "../run/load.js";
 import { checkCpu, pin } from "../run/pin.js";
@@ -22,7 +22,7 @@ import type { PointSettings, SweepOptions, SweepPlan } from "../sweep/kind.js";
 import { SWEEP_KINDS } from "../sweep/kinds/index.js";
 import { inconclusiveSentences } from "../sweep/analyze.js";
 import { pointShareMs, sweepCost, type SweepCost } from "../sweep/budget.js";
-import type { SweepKind } from "../sweep/types.js";
+import type { SweepKind } from "../model/sweep.js";
 
 export interface SweepRequest extends SweepOptions, SettingsRequest {
   kind: SweepKind;
@@ -80,7 +80,7 @@ function budgetTooSmall(s: PointSettings, cost: SweepCost, points: readonly Poin
 const estimateNote = (cost: SweepCost, budgetS: number) =>
   `${cost.points.length} points; estimated start-up ${(cost.points.reduce((n, p) => n + p.startupMs, 0) / 1000).toFixed(0)} s and ${cost.minimumS} s for the minimum ${cost.points[0]!.rounds} rounds per cell; budget ${budgetS} s`;
 
-/** The sweep claims its --out as `run` does (lib: results/out-folder.ts): a lock, and no run or sweep silently replaced. */
+/** The sweep claims its --out as `run` does (lab/out-folder.ts): a lock, and no run or sweep silently replaced. */
 export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
   const folder = claimOutFolder(req.out, req.force ? "force" : "new", req.note ?? (() => undefined), false);
   try {

@@ -9,8 +9,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import type { CellSummary, Results } from "../results/schema.js";
-import type { Tier } from "../run/tiers.js";
+import type { CellSummary, Results } from "../model/results.js";
+import type { Tier } from "../model/tiers.js";
 import { escapeHtml } from "../text/escape.js";
 
 /** The bar colour of measured strategies and the muted one of the control kernel. */

@@ -6,9 +6,11 @@
  * text) and is escaped; a Content-Security-Policy forbids what the page
  * does not need, so an escaping slip still runs no script and loads nothing.
  */
-import type { CellSummary, Dataset, Results } from "../results/schema.js";
-import { fingerprintSummary } from "../run/fingerprint.js";
+import type { CellSummary, Dataset, Results } from "../model/results.js";
+import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeHtml } from "../text/escape.js";
+import { table } from "./html-table.js";
+import { BUSY, loadWarnings, summaryHeader, summaryNotes, summaryRow, SUMMARY_NUMERIC, sweepLoadWarnings } from "./summary.js";
 import { machineLabel, ratioHeatmap, strategyBars } from "./charts.js";
 import { sweepSectionHtml } from "./sweep-section.js";
 
@@ -16,83 +18,6 @@ export { escapeHtml };
 
 /** No script, no network, no frames, no forms: only the inline <style> and the style attributes of inline SVG. */
 export const CSP = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
-
-/** "1.23 [1.10, 1.40]" with `digits` decimals, or "–" when missing. */
-export function withCi(value: number | undefined, ciLow: number | undefined, ciHigh: number | undefined, digits = 2): string {
-  if (value === undefined || !Number.isFinite(value)) return "–";
-  const ci = ciLow !== undefined && ciHigh !== undefined ? ` [${ciLow.toFixed(digits)}, ${ciHigh.toFixed(digits)}]` : "";
-  return `${value.toFixed(digits)}${ci}`;
-}
-
-/** Shown under a summary table that has a negative net. */
-export const NEGATIVE_NET_NOTE =
-  "negative net: this strategy's whole call was faster than the control kernel's in the same rounds; the control is an out-of-line direct call, so a strategy that the engine compiles tighter can come out below it.";
-
-const hasNegativeNet = (s: CellSummary): boolean => !!s.net && s.net.diff < 0;
-
-/**
- * A cell's status: failed with its error; "inconclusive: <why>" in place of
- * any verdict its numbers seem to give (the numbers stay in their columns);
- * a negative net pointed at NEGATIVE_NET_NOTE.
- */
-function statusText(s: CellSummary): string {
-  if (s.error) return `${s.status}: ${s.error}`;
-  if (s.inconclusive) return `inconclusive: ${s.inconclusive}`;
-  return hasNegativeNet(s) ? `${s.status}; negative net (see the note)` : s.status;
-}
-
-/** The summary table's cells for one summary, as text (shared with markdown.ts). */
-export function summaryRow(s: CellSummary): string[] {
-  return [
-    s.workload,
-    s.strategy,
-    s.tier,
-    s.gross ? withCi(s.gross.median, s.gross.ciLow, s.gross.ciHigh) : "–",
-    s.net ? withCi(s.net.diff, s.net.ciLow, s.net.ciHigh) : "–",
-    s.ratio ? `${s.ratio.ratio.toFixed(3)}x [${s.ratio.ciLow.toFixed(3)}, ${s.ratio.ciHigh.toFixed(3)}]` : "–",
-    String(s.gross?.n ?? 0),
-    statusText(s),
-  ];
-}
-
-/** The ratio column is the whole call's (gross time, not net) over the reference's: its header says so. */
-export const summaryHeader = (reference: string): string[] => [
-  "workload",
-  "strategy",
-  "tier",
-  "gross ns/dispatch [95% CI]",
-  "net ns/dispatch [95% CI]",
-  `x ${reference}, whole call [95% CI]`,
-  "samples",
-  "status",
-];
-/** The summary table's right-aligned (numeric) columns. */
-export const SUMMARY_NUMERIC: ReadonlySet<number> = new Set([3, 4, 5, 6]);
-
-/** The notes a run's summary table needs: the negative-net explanation when one of its nets is negative. */
-export const summaryNotes = (r: Results): string[] => (r.summaries.some(hasNegativeNet) ? [NEGATIVE_NET_NOTE] : []);
-
-/** The heading of busy-machine warnings. */
-export const BUSY = "The machine was busy while it measured: its numbers may be off.";
-
-/** A sweep's hundreds of points would repeat their warnings: the first few are shown, then how many more. */
-const MAX_LOAD_WARNINGS = 10;
-
-/**
- * "session 0: <warning>" for every session that measured on a busy machine
- * (run/load.ts), each run's prefixed with its label where there are several
- * (a sweep's points); cut after MAX_LOAD_WARNINGS.
- */
-export function loadWarnings(runs: ReadonlyArray<{ label?: string; run: Results }>): string[] {
-  const all = runs.flatMap(({ label, run }) =>
-    run.sessions.flatMap((s, i) => (s.load?.busy ? s.load.warnings.map((w) => `${label ? `${label}, ` : ""}session ${i}: ${w}`) : [])),
-  );
-  const rest = all.length - MAX_LOAD_WARNINGS;
-  return rest > 0 ? [...all.slice(0, MAX_LOAD_WARNINGS), `... and ${rest} more`] : all;
-}
-
-/** A sweep's busy-machine warnings, each labelled with its point. */
-export const sweepLoadWarnings = (d: Dataset): string[] => loadWarnings(d.runs.map((run, i) => ({ label: d.sweep?.points[i]?.label ?? run.spec.name, run })));
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --head: #f6f8fa; --plot-background: var(--bg); }
@@ -115,11 +40,6 @@ tr.inconclusive td { color: var(--muted); font-style: italic; }
 .busy { border-left: 4px solid #c62828; padding: .2rem .6rem; }
 details { margin: .5rem 0; }
 `;
-
-export const table = (header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set(), rowClass?: (i: number) => string): string =>
-  `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r, i) => `<tr${rowClass?.(i) ? ` class="${rowClass(i)}"` : ""}>${r.map((c, j) => `<td${numeric.has(j) ? ' class="num"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`)
-    .join("")}</tbody></table>`;
 
 const kvValue = (v: unknown): string => {
   if (v === null || v === undefined) return "unknown";

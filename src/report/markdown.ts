@@ -4,13 +4,12 @@
  * its summary table with its notes. Every text is escaped (text/escape.ts):
  * names from a user's files make no HTML, link, image, mention or column.
  */
-import type { Dataset, Results } from "../results/schema.js";
-import { fingerprintSummary } from "../run/fingerprint.js";
+import type { Dataset, Results } from "../model/results.js";
+import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeMarkdown } from "../text/escape.js";
-import { BUSY, SUMMARY_NUMERIC, loadWarnings, summaryHeader, summaryNotes, summaryRow, sweepLoadWarnings } from "./html.js";
+import { markdownTable } from "../text/markdown-table.js";
+import { BUSY, SUMMARY_NUMERIC, loadWarnings, summaryHeader, summaryNotes, summaryRow, sweepLoadWarnings } from "./summary.js";
 import { sweepSectionMarkdown } from "./sweep-section.js";
-
-const pipeRow = (cells: string[]): string => `| ${cells.map(escapeMarkdown).join(" | ")} |`;
 
 /** A machine id as code when it is a plain token (a results file may hold anything: then as escaped text). */
 const machineId = (id: string): string => (/^[\w.:-]+$/.test(id) ? `\`${id}\`` : escapeMarkdown(id));
@@ -19,11 +18,6 @@ const machineId = (id: string): string => (/^[\w.:-]+$/.test(id) ? `\`${id}\`` :
 function machineMarkdown(r: Results, warnings: readonly string[]): string[] {
   const line = `**machine** ${machineId(r.fingerprint.machineId)}: ${escapeMarkdown(fingerprintSummary(r.fingerprint))}`;
   return warnings.length ? [line, "", `**${escapeMarkdown(BUSY)}**`, "", ...warnings.map((w) => `- ${escapeMarkdown(w)}`)] : [line];
-}
-
-export function markdownTable(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
-  const align = header.map((_, i) => (rightAligned.has(i) ? "---:" : "---"));
-  return [pipeRow(header), `| ${align.join(" | ")} |`, ...rows.map(pipeRow)].join("\n");
 }
 
 function runMarkdown(r: Results, title: string): string[] {

@@ -6,10 +6,10 @@
  * 95% CI as a vertical rule and its numbers in a tooltip (<title>).
  */
 import * as Plot from "@observablehq/plot";
-import type { Tier } from "../run/tiers.js";
-import type { BodyAnalysis, CrossoverCurve, Estimate, PositionAnalysis, PositionCurve, ScaleAnalysis } from "../sweep/types.js";
+import type { Tier } from "../model/tiers.js";
+import type { BodyAnalysis, CrossoverCurve, Estimate, PositionAnalysis, PositionCurve, ScaleAnalysis } from "../model/sweep.js";
 import { WIDTH, finish, freshDocument } from "./charts.js";
-import { withCi } from "./html.js";
+import { withCi } from "./summary.js";
 
 /** One measured point of one series: estimate, CI and tooltip. */
 interface Dot {

@@ -4,7 +4,7 @@
  * (sweepTables) and rendered by html.ts's table() here and by markdownTable()
  * for Markdown, so both reports show the same numbers.
  */
-import type { Tier } from "../run/tiers.js";
+import type { Tier } from "../model/tiers.js";
 import type {
   BodyAnalysis,
   CrossoverAnalysis,
@@ -16,10 +16,11 @@ import type {
   SweepAnalysis,
   SweepKind,
   SweepRecord,
-} from "../sweep/types.js";
+} from "../model/sweep.js";
 import { escapeHtml, escapeMarkdown } from "../text/escape.js";
-import { table, withCi } from "./html.js";
-import { markdownTable } from "./markdown.js";
+import { table } from "./html-table.js";
+import { withCi } from "./summary.js";
+import { markdownTable } from "../text/markdown-table.js";
 import { bodyChart, crossoverChart, fmtX, positionChart, scaleChart } from "./sweep-charts.js";
 
 export const SWEEP_TITLES: Record<SweepKind, string> = {

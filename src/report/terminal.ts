@@ -6,8 +6,8 @@
  * Intervals are printed as brackets: they are not symmetric.
  */
 import pc from "picocolors";
-import type { CellSummary, Results } from "../results/schema.js";
-import { textTable } from "./text-table.js";
+import type { CellSummary, Results } from "../model/results.js";
+import { textTable } from "../text/text-table.js";
 
 const fmt = (x: number) => x.toFixed(2);
 /** An inconclusive cell's interval is not one (from 1 round, a point): its value is shown without it. */

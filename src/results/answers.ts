@@ -7,7 +7,7 @@
  * the paired interval separates it from the runner-up.
  */
 import { compareCells, summarizeCells } from "./analyze.js";
-import type { CellRecord, CellSummary, Results, RunConfig } from "./schema.js";
+import type { CellRecord, CellSummary, Results, RunConfig } from "../model/results.js";
 import { ratioOfMedians } from "../stats/compare.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */

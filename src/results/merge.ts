@@ -10,7 +10,7 @@
  * they fall apart.
  */
 import { LabError } from "../errors.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "./schema.js";
+import { RESULTS_SCHEMA, type Dataset, type Results } from "../model/results.js";
 
 /** What identifies a run: one machine measuring one spec, started at one instant. */
 export const runKey = (r: Results) => `${r.fingerprint.machineId}\u0000${r.spec.hash}\u0000${r.sessions[0]?.startedAt ?? ""}`;

@@ -8,8 +8,8 @@
  */
 import { z } from "zod";
 import type { Problem } from "../errors.js";
-import { TIERS, type Tier } from "../run/tiers.js";
-import { RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type Results } from "./schema.js";
+import { TIERS, type Tier } from "../model/tiers.js";
+import { RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type Results } from "../model/results.js";
 
 /** One dispatch taking a second is no dispatch: a sample above this is damage, not data. */
 export const MAX_NS_PER_DISPATCH = 1e9;

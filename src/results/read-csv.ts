@@ -10,12 +10,12 @@
 import { parse } from "csv-parse/sync";
 import { LabError } from "../errors.js";
 import { restoreCsvText } from "../text/escape.js";
-import type { Fingerprint } from "../run/fingerprint.js";
-import type { Tier } from "../run/tiers.js";
+import type { Fingerprint } from "../model/fingerprint.js";
+import type { Tier } from "../model/tiers.js";
 import { summarizeRun } from "./answers.js";
 import { SAMPLE_COLUMNS } from "./exporters/csv.js";
 import { MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
-import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type Results, type RunConfig } from "./schema.js";
+import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type Results, type RunConfig } from "../model/results.js";
 
 interface Row {
   machine_id: string;

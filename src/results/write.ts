@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../io.js";
 import { exporters } from "./exporters/index.js";
-import type { Dataset } from "./schema.js";
+import type { Dataset } from "../model/results.js";
 
 /**
  * Write every exporter's file into `dir`, each atomically (temp + rename):

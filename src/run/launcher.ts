@@ -12,8 +12,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { Worker } from "node:worker_threads";
-
-export type OrphanGuard = "pdeathsig" | "watchdog";
+import type { OrphanGuard } from "../model/cells.js";
 
 /** `<guard>:<runner pid>`: which guard the child runs under, and whose child it must stay. */
 export const GUARD_ENV = "DISPATCH_LAB_GUARD";

@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import type { LoadRecord, LoadSample } from "../model/cells.js";
 
 /** Steal above this share of the measuring CPU's time over the run: busy. */
 export const STEAL_BUSY = 0.02;
@@ -20,32 +21,6 @@ export const OTHERS_BUSY = 0.1;
 export const LOAD_INTERVAL_MS = 5000;
 /** Tasks named per sample (the count is always whole). */
 const NAMED = 5;
-
-export interface LoadSample {
-  at: string;
-  /** /proc/loadavg: the 1, 5 and 15-minute load averages; null where unreadable (not Linux). */
-  loadavg: [number, number, number] | null;
-  /** The measuring CPU's ticks since boot from /proc/stat: all states, and steal. */
-  ticks: { total: number; steal: number } | null;
-  /** Tasks of other processes runnable on the measuring CPU at that moment (this run and its children excluded). */
-  others: number;
-  /** The first few of them, `comm (pid N)` (the thread's name, its process's id). */
-  named: string[];
-}
-
-export interface LoadRecord {
-  /** The measuring CPU, and how many the machine has. */
-  cpu: number;
-  cpus: number;
-  busy: boolean;
-  /** Why it was busy, one sentence each (empty when not busy). */
-  warnings: string[];
-  /** Steal on the measuring CPU from `before` to `after`, a fraction of its time; null where unreadable. */
-  steal: number | null;
-  before: LoadSample;
-  during: LoadSample[];
-  after: LoadSample;
-}
 
 /** `/proc/loadavg` ("0.52 0.58 0.59 2/345 12345") -> its three averages. */
 export function parseLoadavg(text: string): [number, number, number] | null {

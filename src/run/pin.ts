@@ -8,13 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { LabError } from "../errors.js";
-
-export interface Pinning {
-  cpu: number;
-  pinned: boolean;
-  /** Why pinning failed (no taskset, not Linux, ...): results say so. */
-  note?: string;
-}
+import type { Pinning } from "../model/cells.js";
 
 /** The default core: the last one, which on small VMs handles fewer interrupts than CPU 0. */
 export const defaultCpu = (): number => availableParallelism() - 1;

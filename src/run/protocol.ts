@@ -4,7 +4,8 @@
  * bytes and the stream travel as typed arrays. A child hosts one cell (run)
  * or several (a sweep's cells of one strategy): every request names its cell.
  */
-import type { OrphanGuard } from "./launcher.js";
+import type { OrphanGuard } from "../model/cells.js";
+import type { CellReady } from "../model/cells.js";
 
 /**
  * The most pages any wasm memory of a child may have (`--wasm-max-mem-pages`):
@@ -45,24 +46,9 @@ export interface Loaded {
   type: "loaded";
 }
 
-export interface Ready {
+/** The child's reply to init: the cell is calibrated and warm. */
+export interface Ready extends CellReady {
   type: "ready";
-  /** Passes over the stream per timed call. */
-  reps: number;
-  /** Dispatches per timed call: reps x stream length. */
-  dispatches: number;
-  warmupSamples: number;
-  warmupMs: number;
-  /** ns per dispatch of the last warm-up samples (for the parent's budget estimate). */
-  warmNsPerDispatch: number;
-  /** The harness's result for one timed call: identical on every sample, or the work changed. */
-  checksum: string;
-  /** The V8 flags the child actually runs with. */
-  execArgv: string[];
-  /** The child's peak resident set so far, MB. */
-  maxRssMB: number;
-  /** What ends the child if the runner dies (launcher.ts); absent when it was started by hand. */
-  guard?: OrphanGuard;
 }
 
 export interface SampleReply {

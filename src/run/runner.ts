@@ -9,11 +9,12 @@
  * subtracted from. A cell that crashes, traps or hangs is recorded as failed
  * and the run goes on.
  */
-import { MIN_ROUNDS } from "../results/analyze.js";
+import { MIN_ROUNDS } from "../stats/rounds.js";
 import { seededRng } from "../stats/rng.js";
 import { CellFailure, CellProcess, type InitTimeouts } from "./cell-process.js";
-import type { Pinning } from "./pin.js";
+import type { Pinning } from "../model/cells.js";
 import type { Ready } from "./protocol.js";
+import type { CellRun } from "../model/cells.js";
 
 export interface CellInput {
   id: string;
@@ -22,32 +23,6 @@ export interface CellInput {
   module: Uint8Array;
   stream: Int32Array;
   execArgv: readonly string[];
-}
-
-export interface Sample {
-  round: number;
-  /** Which invocation of the run took it (0, then +1 per --resume). */
-  session: number;
-  /**
-   * Which stretch of rounds: every cell gets a fresh process for each
-   * segment, so a segment is also the process that took the sample.
-   */
-  segment: number;
-  ns: number;
-  nsPerDispatch: number;
-}
-
-export interface CellRun {
-  id: string;
-  status: "pending" | "ok" | "failed";
-  error?: string;
-  ready?: Omit<Ready, "type">;
-  pinning?: Pinning;
-  samples: Sample[];
-  /** Seconds spent in timed samples. */
-  seconds: number;
-  /** The child's peak resident set, MB (memory is part of what a run costs). */
-  maxRssMB?: number;
 }
 
 export interface RunnerOptions {

@@ -3,15 +3,16 @@
  * with a fitted line, cost against N, the a/b ratio along N and along the
  * skew with its crossings, and the dispatch's share of the call by body size.
  */
-import { blocksOf, compareCells, MIN_ROUNDS } from "../results/analyze.js";
-import type { CellRecord, CellSummary, Results } from "../results/schema.js";
-import type { Tier } from "../run/tiers.js";
+import { blocksOf, compareCells } from "../results/analyze.js";
+import { MIN_ROUNDS } from "../stats/rounds.js";
+import type { CellRecord, CellSummary, Results } from "../model/results.js";
+import type { Tier } from "../model/tiers.js";
 import { chainOrder } from "../spec/types.js";
 import { ratioOfMedians, type DifferenceOfMedians, type RatioOfMedians } from "../stats/compare.js";
 import { describeCrossovers, findCrossovers, type RatioPoint } from "../stats/crossover.js";
 import { bootstrapLineFit, fitWithPointCIs, type LineFitCI } from "../stats/fit.js";
 import type { Summary } from "../stats/summary.js";
-import type { BodyCurve, CrossoverCurve, Estimate, PositionCurve, PositionPoint, ScaleCurve, SweepPoint } from "./types.js";
+import type { BodyCurve, CrossoverCurve, Estimate, PositionCurve, PositionPoint, ScaleCurve, SweepPoint } from "../model/sweep.js";
 
 /**
  * A cell with too few rounds (CellSummary.inconclusive) is left out of every

@@ -14,8 +14,8 @@
  * in ~0.1-0.15 s at a 10 ms target. Estimates, not promises: the runner
  * still stops each point at its deadline.
  */
-import { MIN_ROUNDS } from "../results/analyze.js";
-import type { RunConfig } from "../results/schema.js";
+import { MIN_ROUNDS } from "../stats/rounds.js";
+import type { RunConfig } from "../model/results.js";
 
 const PROCESS_START_MS = 200;
 const cellInitMs = (targetSampleMs: number) => 60 + 6 * targetSampleMs;

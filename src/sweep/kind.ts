@@ -4,11 +4,11 @@
  * pure; lab/sweep.ts measures the planned runs.
  */
 import { nameList } from "../names.js";
-import { CONTROL, type Results, type RunConfig } from "../results/schema.js";
-import type { Tier } from "../run/tiers.js";
+import { CONTROL, type Results, type RunConfig } from "../model/results.js";
+import type { Tier } from "../model/tiers.js";
 import type { Spec } from "../spec/types.js";
 import { workloadList } from "../workload/index.js";
-import type { SweepAnalysis, SweepKind, SweepPoint, SweepRecord } from "./types.js";
+import type { SweepAnalysis, SweepKind, SweepPoint, SweepRecord } from "../model/sweep.js";
 
 /** The options a sweep takes; each kind reads the ones it needs and fills its defaults. */
 export interface SweepOptions {

@@ -17,7 +17,7 @@ import { readProfile, XEN_PROFILES, xenProfiles } from "./xen.js";
 import { zipf } from "./zipf.js";
 
 export { DEFAULT_STREAM_LENGTH, MAX_STREAM_LENGTH } from "./types.js";
-export type { MixEntry, Workload, WorkloadContext, WorkloadKind } from "./types.js";
+export type { Workload, WorkloadContext, WorkloadKind } from "./types.js";
 
 const KINDS: readonly WorkloadKind[] = [uniform, zipf, fixed, cyclic, invalid, trace, ...xenProfiles];
 

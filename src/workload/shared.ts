@@ -5,7 +5,8 @@
 import { LabError } from "../errors.js";
 import type { Rng } from "../stats/rng.js";
 import type { Handler, Spec } from "../spec/types.js";
-import type { MixEntry, Workload, WorkloadKind } from "./types.js";
+import type { Workload, WorkloadKind } from "./types.js";
+import type { MixEntry } from "../model/workload.js";
 
 /** The full name a kind was given: `kind` or `kind:arg`. */
 export const workloadName = (kind: string, arg: string | undefined): string => (arg === undefined ? kind : `${kind}:${arg}`);

@@ -4,17 +4,8 @@
  * argument (`zipf:1.2` -> "1.2") into a stream for one spec; the registry
  * in index.ts parses names and derives each workload's seed.
  */
+import type { MixEntry } from "../model/workload.js";
 import type { Spec } from "../spec/types.js";
-
-/** How often one handler (or, with id null, "no handler") appears in a stream. */
-export interface MixEntry {
-  /** The handler id; null for every number with no handler. */
-  id: number | null;
-  /** The handler's name; "invalid" for the null entry. */
-  name: string;
-  /** count / stream length, in [0, 1]. */
-  share: number;
-}
 
 export interface Workload {
   /** The name it was built from, e.g. `zipf:1.2`. */

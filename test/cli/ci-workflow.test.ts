@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/paths.js";
-import type { Dataset } from "../../src/results/schema.js";
+import type { Dataset } from "../../src/model/results.js";
 import { writeDocsSpecExample } from "../spec-example.js";
 
 const BIN = join(packageRoot, "dist", "src", "cli", "main.js");

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { selectStrategies } from "../../src/emit/strategies/index.js";
 import { packageRoot } from "../../src/paths.js";
-import { parseTiers } from "../../src/run/tiers.js";
+import { parseTiers } from "../../src/model/tiers.js";
 import { loadSpec } from "../../src/spec/load.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { didYouMean, editDistance, nearest } from "../../src/suggest.js";
@@ -109,14 +109,15 @@ describe("usage errors on the command line: exit 2, nothing written, no stack tr
   }
 
   it("sweep: a workload or strategy given twice", async () => {
-    for (const [args, message] of [
+    const cases: [string[], string][] = [
       [["--workloads", "uniform,uniform"], '--workloads: "uniform" given twice'],
       [["--strategies", "chain,chain"], '--strategies: "chain" given twice'],
       [["--samples", "0"], '--samples: "0" is not an integer in 1..'],
-    ]) {
+    ];
+    for (const [args, message] of cases) {
       const out = join(mkdtempSync(join(tmpdir(), "dispatch-lab-usage-")), "out");
-      const r = await cli(["sweep", "scale", "--sizes", "4", "--cpu", "0", "--out", out, ...args!]);
-      expect(r.code, args!.join(" ")).toBe(2);
+      const r = await cli(["sweep", "scale", "--sizes", "4", "--cpu", "0", "--out", out, ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
       expect(r.err).toContain(message);
       expect(existsSync(out)).toBe(false);
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LabError } from "../../src/errors.js";
 import { evaluateAssertion, parseAssertion, verdictOf, type Assertion } from "../../src/gate/assert.js";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset } from "../../src/results/schema.js";
+import type { Dataset } from "../../src/model/results.js";
 
 const FIX = join(import.meta.dirname, "..", "fixtures", "report");
 const dataset = (): Dataset => readResults(join(FIX, "results-a.json"));

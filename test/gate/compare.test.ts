@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareDatasets, verdictOf } from "../../src/gate/compare.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/results/schema.js";
+import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/model/results.js";
 import { fakeRun } from "../sweep/fake-run.js";
 
 const dataset = (...runs: Results[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs, sweep: null });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { summarizeRun } from "../../src/results/answers.js";
-import { RESULTS_SCHEMA, type Dataset } from "../../src/results/schema.js";
+import { RESULTS_SCHEMA, type Dataset } from "../../src/model/results.js";
 import { fakeRun } from "../sweep/fake-run.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");

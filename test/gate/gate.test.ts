@@ -3,7 +3,7 @@ import type { AssertionResult } from "../../src/gate/assert.js";
 import { compareDatasets } from "../../src/gate/compare.js";
 import { decide, OUTCOME_EXIT } from "../../src/gate/gate.js";
 import { gateJunit, gateMarkdown, gateText } from "../../src/gate/report.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/results/schema.js";
+import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/model/results.js";
 import { fakeRun } from "../sweep/fake-run.js";
 
 const dataset = (r: Results): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs: [r], sweep: null });

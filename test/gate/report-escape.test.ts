@@ -7,7 +7,7 @@ import type { AssertionResult } from "../../src/gate/assert.js";
 import { compareDatasets } from "../../src/gate/compare.js";
 import { decide } from "../../src/gate/gate.js";
 import { gateJunit, gateMarkdown } from "../../src/gate/report.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/results/schema.js";
+import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/model/results.js";
 import { fakeRun } from "../sweep/fake-run.js";
 
 const SPEC = "nul\u0000esc\u001b[31m]]><script>alert(1)</script>&'\"";

@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { LabError } from "../../src/errors.js";
 import { settingsOf } from "../../src/lab/point.js";
 import { newConfig, run } from "../../src/lab/run.js";
-import { sweep } from "../../src/lab/sweep.js";
-import { CONTROL } from "../../src/results/schema.js";
+import { sweep, type SweepRequest } from "../../src/lab/sweep.js";
+import { CONTROL } from "../../src/model/results.js";
 import { loadSpec } from "../../src/spec/load.js";
 import { pointConfig } from "../../src/sweep/kind.js";
 import { SWEEP_KINDS } from "../../src/sweep/kinds/index.js";
@@ -103,12 +103,13 @@ describe("usage errors from the library, before anything is written", () => {
   }
 
   it("sweep: zero samples, and a workload or strategy given twice", async () => {
-    for (const [req, path] of [
+    const cases: [Partial<SweepRequest>, string][] = [
       [{ samples: 0 }, "--samples"],
       [{ workloads: ["uniform", "uniform"] }, "--workloads"],
       [{ strategies: ["chain", "chain"] }, "--strategies"],
-      [{ workloads: [] as string[] }, "--workloads"],
-    ] as const) {
+      [{ workloads: [] }, "--workloads"],
+    ];
+    for (const [req, path] of cases) {
       const out = join(tmp(), "out");
       const e = await rejection(sweep({ kind: "scale", sizes: [4], cpu: 0, out, ...req }));
       expect(e.problems[0]!.path).toBe(path);

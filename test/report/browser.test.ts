@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset } from "../../src/results/schema.js";
+import type { Dataset } from "../../src/model/results.js";
 import { renderHtml } from "../../src/report/html.js";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -6,9 +6,10 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset, Results } from "../../src/results/schema.js";
-import type { LoadRecord, LoadSample } from "../../src/run/load.js";
-import { NEGATIVE_NET_NOTE, renderHtml, summaryRow } from "../../src/report/html.js";
+import type { Dataset, Results } from "../../src/model/results.js";
+import type { LoadRecord, LoadSample } from "../../src/model/cells.js";
+import { renderHtml } from "../../src/report/html.js";
+import { NEGATIVE_NET_NOTE, summaryRow } from "../../src/report/summary.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { escapeHtml } from "../../src/text/escape.js";
 

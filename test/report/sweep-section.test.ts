@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BodyAnalysis, CrossoverAnalysis, Estimate, PositionAnalysis, ScaleAnalysis, SweepAnalysis, SweepRecord } from "../../src/sweep/types.js";
+import type { BodyAnalysis, CrossoverAnalysis, Estimate, PositionAnalysis, ScaleAnalysis, SweepAnalysis, SweepRecord } from "../../src/model/sweep.js";
 import { bodyChart, crossoverChart, integerTicks, legendLayout, positionChart, ratioTicks, scaleChart } from "../../src/report/sweep-charts.js";
 import { sweepSectionHtml, sweepSectionMarkdown, sweepTables } from "../../src/report/sweep-section.js";
 

@@ -7,11 +7,11 @@ import { fileURLToPath } from "node:url";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset } from "../../src/results/schema.js";
+import type { Dataset } from "../../src/model/results.js";
 import { samplesCsv, summaryCsv } from "../../src/results/exporters/csv.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
-import { textTable } from "../../src/report/text-table.js";
+import { textTable } from "../../src/text/text-table.js";
 
 const fixturePath = (name: string): string => fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url));
 

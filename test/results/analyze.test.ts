@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alignByRound, summarizeCells, timeBlocks } from "../../src/results/analyze.js";
-import type { CellRecord, RunConfig } from "../../src/results/schema.js";
+import type { CellRecord, RunConfig } from "../../src/model/results.js";
 import { answers } from "../../src/results/answers.js";
 
 const config: RunConfig = {

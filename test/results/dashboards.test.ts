@@ -3,9 +3,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bencherBmf, customSmallerIsBetter, type BmfMetric, type CustomBenchmarkEntry } from "../../src/results/exporters/dashboards.js";
 import { readResults } from "../../src/results/read.js";
-import { RESULTS_SCHEMA, type CellSummary, type Dataset, type Results, type RunConfig } from "../../src/results/schema.js";
-import type { Fingerprint } from "../../src/run/fingerprint.js";
-import type { Tier } from "../../src/run/tiers.js";
+import { RESULTS_SCHEMA, type CellSummary, type Dataset, type Results, type RunConfig } from "../../src/model/results.js";
+import type { Fingerprint } from "../../src/model/fingerprint.js";
+import type { Tier } from "../../src/model/tiers.js";
 import type { Summary } from "../../src/stats/summary.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/report/", import.meta.url));
@@ -17,7 +17,7 @@ const summary = (median: number, ciLow: number, ciHigh: number, n = 6): Summary 
 
 function cell(strategy: string, gross: [number, number, number] | null, net: [number, number, number] | null, ratio: [number, number, number] | null, workload = "uniform", tier: Tier = "turbofan"): CellSummary {
   return {
-    id: `${strategy}|${workload}|${tier}`, strategy, workload, tier, status: gross ? "ok" : "failed", error: gross ? null : "its process crashed",
+    id: `${strategy}|${workload}|${tier}`, strategy, workload, tier, status: gross ? "ok" : "failed", error: gross ? null : "its process crashed", inconclusive: null,
     gross: gross && summary(...gross),
     net: net && { diff: net[0], ciLow: net[1], ciHigh: net[2], paired: true },
     ratio: ratio && { ratio: ratio[0], ciLow: ratio[1], ciHigh: ratio[2], paired: true },

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { machinesCsv } from "../../src/results/exporters/machines.js";
 import { mergeDatasets } from "../../src/results/merge.js";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset, Results } from "../../src/results/schema.js";
+import type { Dataset, Results } from "../../src/model/results.js";
 import { labError as error } from "../spec/helpers.js";
 
 const fixture = (name: string) => readResults(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)));

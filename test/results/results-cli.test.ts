@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset } from "../../src/results/schema.js";
+import type { Dataset } from "../../src/model/results.js";
 import { A, B, HOSTILE, hostileCsv, tmp, writeCase } from "./hostile.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");

@@ -1,15 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  collectFingerprint,
-  fingerprintSummary,
-  machineIdOf,
-  parseCpuinfo,
-  type Fingerprint,
-  type FingerprintOs,
-  type FingerprintSources,
-} from "../../src/run/fingerprint.js";
+import { collectFingerprint, machineIdOf, parseCpuinfo, type FingerprintOs, type FingerprintSources } from "../../src/run/fingerprint.js";
+import { fingerprintSummary, type Fingerprint } from "../../src/model/fingerprint.js";
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, "..", "fixtures", "fingerprint", name), "utf8");
 const INTEL = fixture("intel-xeon-smt.cpuinfo");

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { judgeLoad, LOAD_INTERVAL_MS, loadMonitor, othersOn, parseCpuTicks, parseLoadavg, parseTaskStat, sampleLoad, type LoadSample, type Task } from "../../src/run/load.js";
+import { judgeLoad, LOAD_INTERVAL_MS, loadMonitor, othersOn, parseCpuTicks, parseLoadavg, parseTaskStat, sampleLoad, type Task } from "../../src/run/load.js";
+import { type LoadSample } from "../../src/model/cells.js";
 
 const PROC_STAT = `cpu  23208 0 3961 49748 708 0 48 153 0 0
 cpu0 13627 0 1930 23269 51 0 11 74 0 0

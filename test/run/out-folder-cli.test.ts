@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Dataset } from "../../src/results/schema.js";
+import type { Dataset } from "../../src/model/results.js";
 
 /** `run` end to end, in a folder: claimed, locked, written from the first moment, resumed only when its inputs are unchanged. */
 const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");

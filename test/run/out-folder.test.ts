@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { LabError } from "../../src/errors.js";
 import { writeFileAtomic } from "../../src/io.js";
 import { changedInputs, hashInputs, inputFiles } from "../../src/lab/inputs.js";
-import { claimOutFolder, isStale, LOCK_FILE, parseLockOwner, type LockOwner } from "../../src/results/out-folder.js";
+import { claimOutFolder, isStale, LOCK_FILE, parseLockOwner, type LockOwner } from "../../src/lab/out-folder.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-out-"));
 const quiet = () => undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_COLUMNS, SUMMARY_COLUMNS } from "../../src/results/exporters/csv.js";
-import type { Dataset, Results } from "../../src/results/schema.js";
+import type { Dataset, Results } from "../../src/model/results.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-run-"));

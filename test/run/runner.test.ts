@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { emitModules } from "../../src/emit/emit.js";
 import { selectStrategies } from "../../src/emit/strategies/index.js";
-import { runCells, type CellInput, type CellRun, type RunnerOptions } from "../../src/run/runner.js";
+import { runCells, type CellInput, type RunnerOptions } from "../../src/run/runner.js";
+import { type CellRun } from "../../src/model/cells.js";
 import { withCustomSection } from "../../src/run/cell-bytes.js";
 import { LIMIT_FLAGS } from "../../src/run/cell-process.js";
 import { builtinLibrary, tinySpec } from "../helpers.js";

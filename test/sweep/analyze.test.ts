@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SWEEP_KINDS } from "../../src/sweep/kinds/index.js";
-import type { BodyAnalysis, CrossoverAnalysis, PositionAnalysis, ScaleAnalysis, SweepPoint } from "../../src/sweep/types.js";
+import type { BodyAnalysis, CrossoverAnalysis, PositionAnalysis, ScaleAnalysis, SweepPoint } from "../../src/model/sweep.js";
 import { fakeRun, handlers } from "./fake-run.js";
 
 const positions = (n: number) => Array.from({ length: n }, (_, i) => `fixed:${i}`);

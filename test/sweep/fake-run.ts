@@ -1,6 +1,6 @@
 /** Hand-built runs with known costs, for the sweep planners and analysers. */
 import { summarizeCells } from "../../src/results/analyze.js";
-import { CONTROL, type CellRecord, type Results, type RunConfig } from "../../src/results/schema.js";
+import { CONTROL, type CellRecord, type Results, type RunConfig } from "../../src/model/results.js";
 import type { Handler } from "../../src/spec/types.js";
 
 export const handlers = (n: number): Handler[] =>

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Dataset } from "../../src/results/schema.js";
+import type { Dataset } from "../../src/model/results.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-sweep-"));

@@ -1,15 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/spec/load.js";
-import {
-  DEFAULT_STREAM_LENGTH,
-  defaultWorkloads,
-  MAX_STREAM_LENGTH,
-  buildWorkload,
-  listWorkloads,
-  parseWorkloadName,
-  workloadSeed,
-} from "../../src/workload/index.js";
+import { DEFAULT_STREAM_LENGTH, defaultWorkloads, MAX_STREAM_LENGTH, buildWorkload, listWorkloads, parseWorkloadName, workloadSeed } from "../../src/workload/index.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { labError } from "../spec/helpers.js";
 

@@ -1,4 +1,4 @@
-import type { CheckReport } from "../../lab.js";
+import type { CheckReport } from "../../lab/check.js";
 import { auditLine } from "../../emit/audit.js";
 import { ExitCode } from "../../errors.js";
 import { DEFAULT_CHECK_TIMEOUT_S } from "../../check/check-in-worker.js";
@@ -31,7 +31,7 @@ Exit 0 when all match, 1 on any mismatch or failed strategy (the first few are n
   },
   async run(values, _positionals, io) {
     const request = moduleRequest(values);
-    const { check } = await import("../../lab.js");
+    const { check } = await import("../../lab/check.js");
     const report = await check({
       ...request,
       random: intOption(values, "random", 1000, 10_000_000),

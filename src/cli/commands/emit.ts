@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { EmitResult } from "../../lab.js";
+import type { EmitResult } from "../../lab/emit.js";
 import { auditLine } from "../../emit/audit.js";
 import { LabError } from "../../errors.js";
 import { writeFileAtomic } from "../../io.js";
@@ -26,7 +26,7 @@ module validates and passes its opcode audit.`,
     const out = str(values, "out");
     if (!out) throw new LabError("usage", [{ path: "--out", message: "required" }], "dispatch-lab emit --out DIR");
     const request = moduleRequest(values);
-    const { emit } = await import("../../lab.js");
+    const { emit } = await import("../../lab/emit.js");
     const result = await emit({ ...request, withText: true });
     const manifest = buildManifest(result);
     for (const m of result.modules) {

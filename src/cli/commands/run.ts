@@ -1,5 +1,5 @@
 import { ExitCode } from "../../errors.js";
-import { fingerprintSummary } from "../../run/fingerprint.js";
+import { fingerprintSummary } from "../../model/fingerprint.js";
 import { BASELINE_WORKLOADS, GENERIC_MIX, listWorkloads } from "../../workload/index.js";
 import { failuresText, inconclusiveText, resultsTable } from "../../report/terminal.js";
 import { defined, MEASURE_OPTIONS, measureSettings, MODULE_HELP, MODULE_OPTIONS, str, type Command } from "../command.js";

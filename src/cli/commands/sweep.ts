@@ -1,6 +1,6 @@
 import pc from "picocolors";
 import { ExitCode, LabError } from "../../errors.js";
-import { fingerprintSummary } from "../../run/fingerprint.js";
+import { fingerprintSummary } from "../../model/fingerprint.js";
 import { didYouMean, nearest } from "../../suggest.js";
 import { SWEEP_KINDS, isSweepKind } from "../../sweep/kinds/index.js";
 import { defined, MEASURE_OPTIONS, measureSettings, str, type Command } from "../command.js";

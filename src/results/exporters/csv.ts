@@ -10,7 +10,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { neutraliseCsvText } from "../../text/escape.js";
-import type { Dataset, Results } from "../schema.js";
+import type { Dataset, Results } from "../../model/results.js";
 
 type Row = Record<string, string | number | null>;
 

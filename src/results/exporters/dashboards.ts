@@ -12,7 +12,7 @@
  * index}] `. Names that collide nowhere stay bare, so a dashboard keyed by
  * name keeps its history when one machine's results are later merged in.
  */
-import type { CellSummary, Dataset, Results } from "../schema.js";
+import type { CellSummary, Dataset, Results } from "../../model/results.js";
 
 export const NET_UNIT = "ns/dispatch";
 export const RATIO_UNIT = "x";

@@ -1,4 +1,4 @@
-import type { Dataset } from "../schema.js";
+import type { Dataset } from "../../model/results.js";
 import { samplesCsv, summaryCsv } from "./csv.js";
 import { resultsJson } from "./json.js";
 import { machinesCsv } from "./machines.js";

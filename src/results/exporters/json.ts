@@ -1,4 +1,4 @@
-import type { Dataset } from "../schema.js";
+import type { Dataset } from "../../model/results.js";
 
 /**
  * results.json: everything, compact (it is rewritten after every round and

@@ -4,7 +4,7 @@
  * mitigation file seen on any machine (empty where a machine lacks it).
  */
 import { stringify } from "csv-stringify/sync";
-import type { Dataset, Results } from "../schema.js";
+import type { Dataset, Results } from "../../model/results.js";
 
 const FIXED = ["machine_id", "cpu_vendor", "cpu_model", "family", "model_number", "stepping", "microcode", "logical_cores", "physical_cores", "smt", "virtualization", "kernel_release", "os", "node_version", "v8_version", "runs", "specs"];
 

@@ -6,7 +6,7 @@
  */
 import { bodyCurves } from "../analyze.js";
 import { pointConfig, type SweepKindDef } from "../kind.js";
-import type { BodyAnalysis } from "../types.js";
+import type { BodyAnalysis } from "../../model/sweep.js";
 import { GENERIC_MIX, xenMixFor } from "../../workload/index.js";
 
 const DEFAULT_OPS = [0, 10, 100, 1000, 10000];

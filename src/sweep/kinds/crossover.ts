@@ -6,7 +6,7 @@
  */
 import { crossoverCurves } from "../analyze.js";
 import { atSize, DEFAULT_FAMILY, DEFAULT_SIZES, pointConfig, type PlannedPoint, type SweepKindDef } from "../kind.js";
-import type { CrossoverAnalysis } from "../types.js";
+import type { CrossoverAnalysis } from "../../model/sweep.js";
 
 const DEFAULT_SKEWS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 

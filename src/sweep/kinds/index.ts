@@ -1,5 +1,5 @@
 /** The sweep kinds, by name: adding one is adding a file and a line. */
-import type { SweepKind } from "../types.js";
+import type { SweepKind } from "../../model/sweep.js";
 import type { SweepKindDef } from "../kind.js";
 import { body } from "./body.js";
 import { crossover } from "./crossover.js";

@@ -5,12 +5,12 @@
  * Position = place in the spec's dispatch order (chain order: priority,
  * then id), the order the generated chains test handlers in.
  */
-import type { Results } from "../../results/schema.js";
+import type { Results } from "../../model/results.js";
 import { chainOrder } from "../../spec/types.js";
 import type { Spec } from "../../spec/types.js";
 import { positionCurves } from "../analyze.js";
 import { pointConfig, type SweepKindDef } from "../kind.js";
-import type { PositionAnalysis } from "../types.js";
+import type { PositionAnalysis } from "../../model/sweep.js";
 
 const DEFAULT_STRATEGIES = ["chain", "xen", "bsearch", "hybrid", "table", "switch"];
 

@@ -5,7 +5,7 @@
  */
 import { scaleCurves } from "../analyze.js";
 import { atSize, DEFAULT_FAMILY, DEFAULT_SIZES, pointConfig, type SweepKindDef } from "../kind.js";
-import type { ScaleAnalysis } from "../types.js";
+import type { ScaleAnalysis } from "../../model/sweep.js";
 
 const DEFAULT_STRATEGIES = ["table", "chain", "xen", "switch", "bsearch", "hybrid"];
 /** Spread, skewed, and the best and worst single handler of a chain. */

@@ -3,7 +3,7 @@
  * and what the lab reads off them. Types only: the planning of each kind
  * lives in kinds/, its analysis in analyze.ts, the measuring in lab/sweep.ts.
  */
-import type { Tier } from "../run/tiers.js";
+import type { Tier } from "./tiers.js";
 import type { CrossoverResult } from "../stats/crossover.js";
 import type { Estimate } from "../stats/compare.js";
 import type { LineFitCI } from "../stats/fit.js";

@@ -1,4 +1,4 @@
-import { escapeTerminal } from "../text/escape.js";
+import { escapeTerminal } from "./escape.js";
 
 /**
  * Text columns for terminals, two spaces apart, every column as wide as its

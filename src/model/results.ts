@@ -3,17 +3,17 @@
  * across machines and feed CI with them, so a change to the meaning of a
  * field is a new version.
  */
-import type { ModuleAudit } from "../emit/audit.js";
-import type { Fingerprint } from "../run/fingerprint.js";
-import type { LoadRecord } from "../run/load.js";
-import type { Pinning } from "../run/pin.js";
-import type { CellRun } from "../run/runner.js";
-import type { Tier } from "../run/tiers.js";
+import type { ModuleAudit } from "./cells.js";
+import type { Fingerprint } from "./fingerprint.js";
+import type { LoadRecord } from "./cells.js";
+import type { Pinning } from "./cells.js";
+import type { CellRun } from "./cells.js";
+import type { Tier } from "./tiers.js";
 import type { DifferenceOfMedians, RatioOfMedians } from "../stats/compare.js";
 import type { Summary } from "../stats/summary.js";
-import type { MixEntry } from "../workload/types.js";
+import type { MixEntry } from "./workload.js";
 import type { Handler } from "../spec/types.js";
-import type { SweepRecord } from "../sweep/types.js";
+import type { SweepRecord } from "./sweep.js";
 
 export const RESULTS_SCHEMA = "dispatch-lab/results@2";
 /** One run per file, without the envelope: still read (as a dataset of that one run). */

@@ -12,7 +12,7 @@ import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { LabError } from "../errors.js";
 import { parseTaskStat } from "../run/load.js";
-import { exporters } from "./exporters/index.js";
+import { exporters } from "../results/exporters/index.js";
 
 export const LOCK_FILE = ".dispatch-lab.lock";
 /** The files a run or sweep writes into its folder: their presence means the folder holds one. */

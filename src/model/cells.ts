@@ -1,0 +1,104 @@
+/**
+ * What a run records of its cells: samples, the state of each cell's
+ * process, pinning, the machine's load, and each module's opcode audit. The
+ * runner (run/), the emitter (emit/) and the results files (results/) all
+ * speak these types; they live here so that none of those depends on another.
+ */
+
+export interface Sample {
+  round: number;
+  /** Which invocation of the run took it (0, then +1 per --resume). */
+  session: number;
+  /**
+   * Which stretch of rounds: every cell gets a fresh process for each
+   * segment, so a segment is also the process that took the sample.
+   */
+  segment: number;
+  ns: number;
+  nsPerDispatch: number;
+}
+
+export interface CellRun {
+  id: string;
+  status: "pending" | "ok" | "failed";
+  error?: string;
+  ready?: CellReady;
+  pinning?: Pinning;
+  samples: Sample[];
+  /** Seconds spent in timed samples. */
+  seconds: number;
+  /** The child's peak resident set, MB (memory is part of what a run costs). */
+  maxRssMB?: number;
+}
+
+export type OrphanGuard = "pdeathsig" | "watchdog";
+
+export interface CellReady {
+  /** Passes over the stream per timed call. */
+  reps: number;
+  /** Dispatches per timed call: reps x stream length. */
+  dispatches: number;
+  warmupSamples: number;
+  warmupMs: number;
+  /** ns per dispatch of the last warm-up samples (for the parent's budget estimate). */
+  warmNsPerDispatch: number;
+  /** The harness's result for one timed call: identical on every sample, or the work changed. */
+  checksum: string;
+  /** The V8 flags the child actually runs with. */
+  execArgv: string[];
+  /** The child's peak resident set so far, MB. */
+  maxRssMB: number;
+  /** What ends the child if the runner dies (launcher.ts); absent when it was started by hand. */
+  guard?: OrphanGuard;
+}
+
+export interface Pinning {
+  cpu: number;
+  pinned: boolean;
+  /** Why pinning failed (no taskset, not Linux, ...): results say so. */
+  note?: string;
+}
+
+export interface LoadSample {
+  at: string;
+  /** /proc/loadavg: the 1, 5 and 15-minute load averages; null where unreadable (not Linux). */
+  loadavg: [number, number, number] | null;
+  /** The measuring CPU's ticks since boot from /proc/stat: all states, and steal. */
+  ticks: { total: number; steal: number } | null;
+  /** Tasks of other processes runnable on the measuring CPU at that moment (this run and its children excluded). */
+  others: number;
+  /** The first few of them, `comm (pid N)` (the thread's name, its process's id). */
+  named: string[];
+}
+
+export interface LoadRecord {
+  /** The measuring CPU, and how many the machine has. */
+  cpu: number;
+  cpus: number;
+  busy: boolean;
+  /** Why it was busy, one sentence each (empty when not busy). */
+  warnings: string[];
+  /** Steal on the measuring CPU from `before` to `after`, a fraction of its time; null where unreadable. */
+  steal: number | null;
+  before: LoadSample;
+  during: LoadSample[];
+  after: LoadSample;
+}
+
+/**
+ * What a strategy's dispatch function must contain, as opcode counts in the
+ * final binary: an exact number, or [min, max]. This is the strategy's claim
+ * about itself, stated independently of its plan: `chain` claims no br_table,
+ * so a chain that binaryen's optimizer turned into a switch fails the audit.
+ */
+export type OpcodeClaims = Record<string, number | readonly [number, number]>;
+
+export interface ModuleAudit {
+  strategy: string;
+  /** Byte size of the dispatch function's body. */
+  dispatchBytes: number;
+  /** KEY_OPCODES counts in the dispatch function (zeros included). */
+  dispatch: Record<string, number>;
+  claims: OpcodeClaims;
+  violations: string[];
+}

@@ -1,0 +1,10 @@
+/** A workload stream's composition, as results record it (workload/ builds the streams). */
+/** How often one handler (or, with id null, "no handler") appears in a stream. */
+export interface MixEntry {
+  /** The handler id; null for every number with no handler. */
+  id: number | null;
+  /** The handler's name; "invalid" for the null entry. */
+  name: string;
+  /** count / stream length, in [0, 1]. */
+  share: number;
+}

@@ -1,0 +1,82 @@
+/**
+ * The summary table of a run as text cells (HTML and Markdown render the
+ * same rows), its notes, and the busy-machine warnings shown beside it.
+ */
+import type { CellSummary, Dataset, Results } from "../model/results.js";
+
+/** "1.23 [1.10, 1.40]" with `digits` decimals, or "–" when missing. */
+export function withCi(value: number | undefined, ciLow: number | undefined, ciHigh: number | undefined, digits = 2): string {
+  if (value === undefined || !Number.isFinite(value)) return "–";
+  const ci = ciLow !== undefined && ciHigh !== undefined ? ` [${ciLow.toFixed(digits)}, ${ciHigh.toFixed(digits)}]` : "";
+  return `${value.toFixed(digits)}${ci}`;
+}
+
+/** Shown under a summary table that has a negative net. */
+export const NEGATIVE_NET_NOTE =
+  "negative net: this strategy's whole call was faster than the control kernel's in the same rounds; the control is an out-of-line direct call, so a strategy that the engine compiles tighter can come out below it.";
+
+const hasNegativeNet = (s: CellSummary): boolean => !!s.net && s.net.diff < 0;
+
+/**
+ * A cell's status: failed with its error; "inconclusive: <why>" in place of
+ * any verdict its numbers seem to give (the numbers stay in their columns);
+ * a negative net pointed at NEGATIVE_NET_NOTE.
+ */
+function statusText(s: CellSummary): string {
+  if (s.error) return `${s.status}: ${s.error}`;
+  if (s.inconclusive) return `inconclusive: ${s.inconclusive}`;
+  return hasNegativeNet(s) ? `${s.status}; negative net (see the note)` : s.status;
+}
+
+/** The summary table's cells for one summary, as text (shared with markdown.ts). */
+export function summaryRow(s: CellSummary): string[] {
+  return [
+    s.workload,
+    s.strategy,
+    s.tier,
+    s.gross ? withCi(s.gross.median, s.gross.ciLow, s.gross.ciHigh) : "–",
+    s.net ? withCi(s.net.diff, s.net.ciLow, s.net.ciHigh) : "–",
+    s.ratio ? `${s.ratio.ratio.toFixed(3)}x [${s.ratio.ciLow.toFixed(3)}, ${s.ratio.ciHigh.toFixed(3)}]` : "–",
+    String(s.gross?.n ?? 0),
+    statusText(s),
+  ];
+}
+
+/** The ratio column is the whole call's (gross time, not net) over the reference's: its header says so. */
+export const summaryHeader = (reference: string): string[] => [
+  "workload",
+  "strategy",
+  "tier",
+  "gross ns/dispatch [95% CI]",
+  "net ns/dispatch [95% CI]",
+  `x ${reference}, whole call [95% CI]`,
+  "samples",
+  "status",
+];
+/** The summary table's right-aligned (numeric) columns. */
+export const SUMMARY_NUMERIC: ReadonlySet<number> = new Set([3, 4, 5, 6]);
+
+/** The notes a run's summary table needs: the negative-net explanation when one of its nets is negative. */
+export const summaryNotes = (r: Results): string[] => (r.summaries.some(hasNegativeNet) ? [NEGATIVE_NET_NOTE] : []);
+
+/** The heading of busy-machine warnings. */
+export const BUSY = "The machine was busy while it measured: its numbers may be off.";
+
+/** A sweep's hundreds of points would repeat their warnings: the first few are shown, then how many more. */
+const MAX_LOAD_WARNINGS = 10;
+
+/**
+ * "session 0: <warning>" for every session that measured on a busy machine
+ * (run/load.ts), each run's prefixed with its label where there are several
+ * (a sweep's points); cut after MAX_LOAD_WARNINGS.
+ */
+export function loadWarnings(runs: ReadonlyArray<{ label?: string; run: Results }>): string[] {
+  const all = runs.flatMap(({ label, run }) =>
+    run.sessions.flatMap((s, i) => (s.load?.busy ? s.load.warnings.map((w) => `${label ? `${label}, ` : ""}session ${i}: ${w}`) : [])),
+  );
+  const rest = all.length - MAX_LOAD_WARNINGS;
+  return rest > 0 ? [...all.slice(0, MAX_LOAD_WARNINGS), `... and ${rest} more`] : all;
+}
+
+/** A sweep's busy-machine warnings, each labelled with its point. */
+export const sweepLoadWarnings = (d: Dataset): string[] => loadWarnings(d.runs.map((run, i) => ({ label: d.sweep?.points[i]?.label ?? run.spec.name, run })));
