@@ -23,7 +23,7 @@ function resolve(spec: Spec, x: string): { handler: Handler; why: string } | und
 export const fixed: WorkloadKind = {
   kind: "fixed",
   syntax: "fixed:X",
-  summary: "always handler X: an id, a handler name, hottest (first in chain order) or coldest (last)",
+  summary: "always handler X: an id, a handler name, hottest or coldest (the first or last in priority order, as a chain tests them; not by frequency)",
   build(arg, spec, ctx) {
     const x = requireArg(fixed, arg);
     const name = `fixed:${x}`;
