@@ -5,6 +5,7 @@
  * holds when the whole 95% CI of gross(xen) / gross(table) is at most 1.05.
  */
 import { LabError } from "../errors.js";
+import { didYouMean, nearest } from "../suggest.js";
 import { compareCells, sharedRoundCount } from "../results/analyze.js";
 import { tooFewRounds } from "../stats/rounds.js";
 import type { CellRecord, Dataset, Results } from "../model/results.js";
@@ -147,7 +148,8 @@ export function evaluateAssertion(a: Assertion, d: Dataset, seed?: number): Asse
     const verdict = few ? "inconclusive" : verdictOf(a.op, a.factor, ratio);
     const scaled = a.factor === 1 ? "" : `${a.factor} x `;
     const where = a.tier === undefined ? workload : `${workload} / ${tier}`;
-    const message = `${a.lhs} ${a.op} ${scaled}${a.rhs} @ ${where}: ${fmt(ratio.value)}x [${fmt(ratio.ciLow)}, ${fmt(ratio.ciHigh)}]: ${verdict}${few ? ` (${few})` : ""}`;
+    const interval = few ? "" : ` [${fmt(ratio.ciLow)}, ${fmt(ratio.ciHigh)}]`; // from too few rounds an interval is not one
+    const message = `${a.lhs} ${a.op} ${scaled}${a.rhs} @ ${where}: ${fmt(ratio.value)}x${interval}: ${verdict}${few ? ` (${few})` : ""}`;
     return { text: a.text, lhs: a.lhs, op: a.op, factor: a.factor, rhs: a.rhs, workload, tier, ratio, verdict, message, run: i, machineId: run.fingerprint.machineId };
   });
 }
@@ -159,10 +161,11 @@ function checkNames(a: Assertion, d: Dataset): void {
   const cells = d.runs.flatMap((r) => r.cells);
   const strategies = uniq(cells.map((c) => c.strategy));
   const workloads = uniq(cells.map((c) => c.workload));
+  const guess = (name: string, names: string[]) => didYouMean([nearest(name, names)]);
   const problems = uniq([a.lhs, a.rhs])
     .filter((s) => !strategies.includes(s))
-    .map((s) => `unknown strategy "${s}": the results measured ${strategies.join(", ")}`);
-  if (a.workload !== "*" && !workloads.includes(a.workload)) problems.push(`unknown workload "${a.workload}": the results measured ${workloads.join(", ")}`);
+    .map((s) => `unknown strategy "${s}": ${guess(s, strategies)}the results measured ${strategies.join(", ")}`);
+  if (a.workload !== "*" && !workloads.includes(a.workload)) problems.push(`unknown workload "${a.workload}": ${guess(a.workload, workloads)}the results measured ${workloads.join(", ")}`);
   if (problems.length) throw new LabError("usage", problems.map((m) => ({ path: "--assert", message: `"${a.text}": ${m}` })), EVAL_FIX);
 }
 

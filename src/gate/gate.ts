@@ -9,10 +9,11 @@
 import type { AssertionResult } from "./assert.js";
 import type { Comparison } from "./compare.js";
 
-export type Outcome = "pass" | "regression" | "inconclusive" | "incomparable";
+/** `incomplete`: nothing regressed, but the current results lack a baseline cell (--require-all). */
+export type Outcome = "pass" | "regression" | "incomplete" | "inconclusive" | "incomparable";
 
 /** docs/ci.md: 0 pass, 1 regression, 2 usage or input error (the CLI's), 3 inconclusive, 4 incomparable. */
-export const OUTCOME_EXIT: Readonly<Record<Outcome, number>> = { pass: 0, regression: 1, inconclusive: 3, incomparable: 4 };
+export const OUTCOME_EXIT: Readonly<Record<Outcome, number>> = { pass: 0, regression: 1, incomplete: 1, inconclusive: 3, incomparable: 4 };
 
 export interface GateResult {
   comparison: Comparison | null;
@@ -33,7 +34,6 @@ export function decide(comparison: Comparison | null, assertions: AssertionResul
   const regressed = [
     ...cells.filter((c) => c.verdict === "regressed").map((c) => `regressed: ${c.spec} ${c.strategy} @ ${c.workload}`),
     ...assertions.filter((a) => a.verdict === "fail").map((a) => `failed: ${a.message}`),
-    ...missing,
   ];
   const incomparable = comparison?.incomparable ?? [];
   const inconclusive = [
@@ -41,7 +41,7 @@ export function decide(comparison: Comparison | null, assertions: AssertionResul
     ...(comparison?.skipped ?? []).map((s) => `inconclusive: ${s.cell}: ${s.reason}`),
     ...assertions.filter((a) => a.verdict === "inconclusive").map((a) => `inconclusive: ${a.message}`),
   ];
-  const outcome: Outcome = regressed.length ? "regression" : incomparable.length ? "incomparable" : inconclusive.length ? "inconclusive" : "pass";
-  const reasons = outcome === "regression" ? regressed : outcome === "incomparable" ? incomparable : outcome === "inconclusive" ? inconclusive : [];
+  const outcome: Outcome = regressed.length ? "regression" : missing.length ? "incomplete" : incomparable.length ? "incomparable" : inconclusive.length ? "inconclusive" : "pass";
+  const reasons = { regression: [...regressed, ...missing], incomplete: missing, incomparable, inconclusive, pass: [] }[outcome];
   return { comparison, assertions, outcome, reasons };
 }

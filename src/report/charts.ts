@@ -106,7 +106,7 @@ export function strategyBars(results: Results, workload: string, tier: Tier = re
     style: { fontSize: "12px" },
     color: { type: "identity" },
     marks: [
-      Plot.barX(data, { y: "strategy", x: "median", fill: "fill", title: (d: BarDatum) => `${d.strategy}: ${d.label} ns [${d.ciLow.toFixed(2)}, ${d.ciHigh.toFixed(2)}]${d.note}` }),
+      Plot.barX(data, { y: "strategy", x: "median", fill: "fill", title: (d: BarDatum) => `${d.strategy}: ${d.label} ns${d.note ? "" : ` [${d.ciLow.toFixed(2)}, ${d.ciHigh.toFixed(2)}]`}${d.note}` }),
       Plot.ruleY(data, { y: "strategy", x1: "ciLow", x2: "ciHigh", stroke: "currentColor", strokeWidth: 1.5 }),
       Plot.tickX(data, { y: "strategy", x: "ciLow", stroke: "currentColor", inset: 8 }),
       Plot.tickX(data, { y: "strategy", x: "ciHigh", stroke: "currentColor", inset: 8 }),

@@ -28,15 +28,20 @@ function statusText(s: CellSummary): string {
   return hasNegativeNet(s) ? `${s.status}; negative net (see the note)` : s.status;
 }
 
-/** The summary table's cells for one summary, as text (shared with markdown.ts). */
+/**
+ * The summary table's cells for one summary, as text (shared with
+ * markdown.ts). An inconclusive cell's numbers are shown without an
+ * interval: from too few rounds a bootstrap interval is not one.
+ */
 export function summaryRow(s: CellSummary): string[] {
+  const ci = (lo: number, hi: number): [number | undefined, number | undefined] => (s.inconclusive ? [undefined, undefined] : [lo, hi]);
   return [
     s.workload,
     s.strategy,
     s.tier,
-    s.gross ? withCi(s.gross.median, s.gross.ciLow, s.gross.ciHigh) : "–",
-    s.net ? withCi(s.net.diff, s.net.ciLow, s.net.ciHigh) : "–",
-    s.ratio ? `${s.ratio.ratio.toFixed(3)}x [${s.ratio.ciLow.toFixed(3)}, ${s.ratio.ciHigh.toFixed(3)}]` : "–",
+    s.gross ? withCi(s.gross.median, ...ci(s.gross.ciLow, s.gross.ciHigh)) : "–",
+    s.net ? withCi(s.net.diff, ...ci(s.net.ciLow, s.net.ciHigh)) : "–",
+    s.ratio ? `${s.ratio.ratio.toFixed(3)}x${s.inconclusive ? "" : ` [${s.ratio.ciLow.toFixed(3)}, ${s.ratio.ciHigh.toFixed(3)}]`}` : "–",
     String(s.gross?.n ?? 0),
     statusText(s),
   ];

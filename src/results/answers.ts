@@ -63,7 +63,10 @@ export function answers(summaries: readonly CellSummary[], config: RunConfig, ce
     if (others.length === 0) return `${label}: no strategy besides ${config.reference} was measured`;
     const focus = FOCUS.map((f) => others.find((c) => c.strategy === f)).filter((c): c is CellSummary => !!c);
     const parts = (focus.length ? focus : others.slice(0, 1)).map((c) => verdict(c, config.reference));
-    return `${label}: ${parts.join("; ")}; ${fastest([...others, reference], cells, config)}, on this machine.`;
+    // A strategy that failed has no time: the ranking is of the others, and says so.
+    const failed = group.filter((c) => c.status === "failed" && c.strategy !== config.control).map((c) => c.strategy);
+    const unranked = failed.length ? ` (${failed.join(", ")} failed: not ranked)` : "";
+    return `${label}: ${parts.join("; ")}; ${fastest([...others, reference], cells, config)}${unranked}, on this machine.`;
   });
 }
 

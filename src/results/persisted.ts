@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { Problem } from "../errors.js";
 import { TIERS, type Tier } from "../model/tiers.js";
-import { RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type Results } from "../model/results.js";
+import { CONTROL, RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type Results } from "../model/results.js";
 
 /** One dispatch taking a second is no dispatch: a sample above this is damage, not data. */
 export const MAX_NS_PER_DISPATCH = 1e9;
@@ -290,6 +290,8 @@ export function runProblems(r: Results): Located[] {
     ...duplicates(r.cells.map((c) => c.id), ["cells"]).map((p) => ({ ...p, path: [...p.path, "id"] })),
   ];
   if (!config.strategies.includes(config.reference)) problems.push({ path: ["config", "reference"], message: `${JSON.stringify(config.reference)} is not among config.strategies` });
+  // The control is the direct kernel; an older run may not have measured it, but no run names another.
+  if (config.control !== CONTROL && !config.strategies.includes(config.control)) problems.push({ path: ["config", "control"], message: `${JSON.stringify(config.control)} is not the control kernel ${CONTROL} nor among config.strategies` });
   const byId = new Map(r.cells.map((c) => [c.id, c]));
   const byTriple = new Map<string, number>();
   r.cells.forEach((c, i) => {

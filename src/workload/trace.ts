@@ -118,7 +118,10 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 
 /** The file's text; a missing file is a usage error (a typo), one past MAX_TRACE_BYTES too (refused from its size), anything else an io error. */
 function readTrace(file: string, maxBytes = MAX_TRACE_BYTES): string {
   try {
-    const { size } = statSync(file);
+    const stat = statSync(file);
+    // A FIFO, a device (/dev/zero) or a folder has no size to check: reading it could block or never end.
+    if (!stat.isFile()) throw new LabError("usage", [{ path: `trace:${file}`, message: "not a regular file (a pipe, a device or a folder)" }], "save the trace to a file first");
+    const { size } = stat;
     if (size > maxBytes)
       throw new LabError("usage", [{ path: `trace:${file}`, message: `the file has ${size} bytes (${mib(size)}); a trace may have at most ${maxBytes} (${mib(maxBytes)}: ${MAX_STREAM_LENGTH} numbers)` }], "shorten the trace file");
     return readFileSync(file, "utf8");

@@ -149,7 +149,7 @@ describe("evaluateAssertion errors", () => {
 
   it("names the strategies, workloads and tiers that exist", () => {
     const cases: [string, string[]][] = [
-      ["brtable <= table @ uniform", [`unknown strategy "brtable": ${MEASURED}`]],
+      ["brtable <= table @ uniform", [`unknown strategy "brtable": did you mean "table"? ${MEASURED}`]],
       ["xen <= tree * 2 @ uniform", [`unknown strategy "tree": ${MEASURED}`]],
       ["a < b @ uniform", [`unknown strategy "a": ${MEASURED}`, `unknown strategy "b": ${MEASURED}`]],
       ["xen <= table @ zipf:1.1", [`unknown workload "zipf:1.1": the results measured xen:pv-guest-build, uniform`]],

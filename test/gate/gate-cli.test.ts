@@ -117,7 +117,7 @@ describe("dispatch-lab gate", () => {
   it("exit 2 with a clear message: an unknown strategy, a bad expression, nothing to gate on, a bad results file", () => {
     const unknown = cli(["gate", "--current", A, "--assert", "brtable <= table @ uniform"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('--assert: "brtable <= table @ uniform": unknown strategy "brtable": the results measured table, chain, xen, direct');
+    expect(unknown.err).toContain('--assert: "brtable <= table @ uniform": unknown strategy "brtable": did you mean "table"? the results measured table, chain, xen, direct');
     expect(cli(["gate", "--current", A, "--assert", "xen =< table @ uniform"]).err).toMatch(/unknown operator "=<"/);
     expect(cli(["gate", "--current", A]).err).toMatch(/nothing to gate on/);
     const other = join(tmp(), "results.json");

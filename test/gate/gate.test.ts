@@ -25,7 +25,7 @@ const assertion = (verdict: AssertionResult["verdict"]): AssertionResult => ({
 
 describe("decide", () => {
   it("maps outcomes to the documented exit codes", () => {
-    expect(OUTCOME_EXIT).toEqual({ pass: 0, regression: 1, inconclusive: 3, incomparable: 4 });
+    expect(OUTCOME_EXIT).toEqual({ pass: 0, regression: 1, incomplete: 1, inconclusive: 3, incomparable: 4 });
   });
   it("passes an A/A comparison and a passing assertion", () => {
     expect(decide(compareDatasets(dataset(run(8)), dataset(run(8))), [assertion("pass")])).toMatchObject({ outcome: "pass", reasons: [] });

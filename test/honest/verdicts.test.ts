@@ -127,7 +127,8 @@ describe("gate names what it did not gate", () => {
 
   it("--require-all fails (exit 1) when the current results lack a baseline cell", () => {
     const g = decide(compareDatasets(base, current), [], { requireAll: true });
-    expect(g.outcome).toBe("regression");
+    expect(g.outcome).toBe("incomplete");
+    expect(gateText(g)).toMatch(/^gate: INCOMPLETE/);
     expect(OUTCOME_EXIT[g.outcome]).toBe(1);
     expect(g.reasons).toEqual(["missing: synthetic:8 switch @ uniform / turbofan on 01234567 (in the baseline, not measured in the current results; --require-all)"]);
     expect(gateJunit(g)).toContain("<failure");
@@ -150,10 +151,27 @@ describe("sweeps draw no line through inconclusive points", () => {
 
 describe("a short budget uses fewer processes rather than too few rounds", () => {
   it("keeps every segment while each still leaves 6 rounds, then drops segments", async () => {
-    const { planRounds } = await import("../../src/run/runner.js");
+    const { planRounds } = await import("../../src/run/round-plan.js");
     expect(planRounds(3, 1000, 100, 10_000)).toEqual({ segments: 3, rounds: 80 });
     expect(planRounds(3, 1000, 100, 2500)).toEqual({ segments: 2, rounds: 15 });
     expect(planRounds(3, 1000, 100, 1500)).toEqual({ segments: 1, rounds: 15 });
     expect(planRounds(3, 1000, 100, 300)).toEqual({ segments: 1, rounds: 3 });
+  });
+});
+
+describe("a failed strategy is not silently left out of the ranking", () => {
+  it("the answer says which strategies failed and were not ranked", () => {
+    const r = fakeRun({ strategies: ["table", "chain", "xen"], workloads: ["uniform"], rounds: 20, cost: (s) => (s === "chain" ? 7 : s === "xen" ? 7.5 : 9) });
+    const xen = r.cells.find((c) => c.strategy === "xen")!;
+    Object.assign(xen, { status: "failed", error: "child exited with code 9", samples: [] });
+    const [answer] = answers(summarizeCells(r.cells, r.config), r.config, r.cells);
+    expect(answer).toMatch(/fastest: chain \(.*\) \(xen failed: not ranked\), on this machine\.$/);
+  });
+});
+
+describe("--assert names a near strategy or workload", () => {
+  it("did you mean, with what the results measured", () => {
+    expect(() => evaluateAssertion(parseAssertion("chian <= table @ unifrom"), dataset(run(20)))).toThrow(/unknown strategy "chian": did you mean "chain"\? the results measured/);
+    expect(() => evaluateAssertion(parseAssertion("chain <= table @ unifrom"), dataset(run(20)))).toThrow(/unknown workload "unifrom": did you mean "uniform"\?/);
   });
 });

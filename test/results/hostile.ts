@@ -59,6 +59,7 @@ export const HOSTILE: HostileCase[] = [
   { name: "cell id twice", text: mutated(datasetA, (d) => (d["runs"][0].cells[1] = d["runs"][0].cells[0])), path: "runs[0].cells[1].id", message: /repeats cells\[0\]/ },
   { name: "cell outside the config", text: mutated(datasetA, (d) => (d["runs"][0].config.strategies = ["table", "xen", "direct"])), path: "runs[0].cells[1].strategy", message: /^"chain" is not among config\.strategies$/ },
   { name: "reference not a strategy", text: mutated(datasetA, (d) => (d["runs"][0].config.reference = "tabel")), path: "runs[0].config.reference", message: /is not among config\.strategies/ },
+  { name: "control not the control kernel", text: mutated(datasetA, (d) => (d["runs"][0].config.control = "nope")), path: "runs[0].config.control", message: /is not the control kernel direct/ },
   { name: "summary median not the samples'", text: mutated(datasetA, (d) => (d["runs"][0].summaries[2].gross.median *= 1.5)), path: "runs[0].summaries[2].gross.median", message: /is not the median of its cell's samples/ },
   { name: "interval upside down", text: mutated(datasetA, (d) => Object.assign(d["runs"][0].summaries[1].ratio, { ciLow: 2, ciHigh: 1 })), path: "runs[0].summaries[1].ratio.ciLow", message: /^ciLow is above ciHigh$/ },
   { name: "complete dataset, incomplete run", text: mutated(datasetA, (d) => (d["runs"][0].complete = false)), path: "runs[0].complete", message: /the dataset says complete/ },

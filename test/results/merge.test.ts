@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { machinesCsv } from "../../src/results/exporters/machines.js";
@@ -94,5 +95,17 @@ describe("mergeDatasets: two copies of one run", () => {
     const { interrupted, resumed } = interruptedAndResumed(3);
     const both: Dataset = { ...a, kind: "merge", runs: [a.runs[0]!, interrupted.runs[0]!] };
     expect(mergeDatasets([both, resumed], ["m/", "r/"]).replaced[0]!.dropped.label).toBe("m/ (runs[1])");
+  });
+});
+
+describe("machines.csv with hostile text", () => {
+  it("neutralises formula-like cells, as samples.csv and summary.csv do", () => {
+    const d = readResults(join(import.meta.dirname, "..", "fixtures", "report", "results-a.json"));
+    const run = d.runs[0]!;
+    const hostile = { ...d, runs: [{ ...run, spec: { ...run.spec, name: '=HYPERLINK("http://x")' }, fingerprint: { ...run.fingerprint, cpu: { ...run.fingerprint.cpu, model: "+cmd|calc" } } }] };
+    const csv = machinesCsv(hostile);
+    expect(csv).toContain(`'+cmd|calc`);
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(csv).not.toMatch(/(^|,)[=+]/m);
   });
 });

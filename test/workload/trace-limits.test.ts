@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, ftruncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,5 +41,13 @@ describe("trace:FILE limits", () => {
     expect([...parseTrace(text, "f", pv64, 6)]).toEqual([1, 1, 1, 1, 1, 23]);
     const e = labError(() => parseTrace(text + "23\n", "f", pv64, 6));
     expect(e.problems).toEqual([{ path: "trace:f:9", message: "more than the 6 numbers a stream may hold" }]);
+  });
+});
+
+describe("a trace that is not a regular file", () => {
+  it("is refused before any read: a device, a folder, a FIFO", () => {
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const file of ["/dev/zero", dir, fifo]) expect(() => buildWorkload(`trace:${file}`, pv64, { seed: 1 }), file).toThrow(/not a regular file/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import type { Dataset, Results } from "../../model/results.js";
+import { neutraliseCsvText } from "../../text/escape.js";
 
 const FIXED = ["machine_id", "cpu_vendor", "cpu_model", "family", "model_number", "stepping", "microcode", "logical_cores", "physical_cores", "smt", "virtualization", "kernel_release", "os", "node_version", "v8_version", "runs", "specs"];
 
@@ -35,5 +36,5 @@ export function machinesCsv(d: Dataset): string {
       ...Object.fromEntries(mitigations.map((m) => [`mitigation_${m}`, f.mitigations?.[m] ?? null])),
     };
   });
-  return stringify(rows, { header: true, columns: [...FIXED, ...mitigations.map((m) => `mitigation_${m}`)], cast: { number: (n) => String(n) } });
+  return stringify(rows, { header: true, columns: [...FIXED, ...mitigations.map((m) => `mitigation_${m}`)], cast: { number: (n) => String(n), string: neutraliseCsvText } });
 }
