@@ -1,24 +1,25 @@
 /**
- * `run`: the lab's main job, composed from the stages: spec -> modules ->
- * workloads -> cells -> runner (child processes) -> statistics -> results
- * files. The run claims its --out folder first (a lock; no run silently
- * replaced), writes results.json before the first process starts, and
- * rewrites it atomically after every round; `resume` continues an
- * interrupted run from its results.json when nothing it depends on changed.
+ * `run`: the lab's main job, composed from the stages: claim --out (a lock;
+ * no run silently replaced), prepare every input, emit the modules in a
+ * child, measure (lab/measure.ts), report. results.json is written before
+ * the first process starts and rewritten atomically after every round;
+ * `resume` continues an interrupted run from its results.json when nothing
+ * it depends on changed (lab/resume.ts).
  */
-import { join } from "node:path";
+import { datasetWriter, newDataset, writeReport } from "./dataset-writer.js";
 import { emitInWorker } from "./emit-in-worker.js";
-import { checkInputsUnchanged, hashInputs } from "./inputs.js";
-import { cellInputs, datasetWriter, progressHooks, settingsOf, type RunProgress, type SettingsRequest, finishRun, moduleRecords, newRun, planCells, preparePoint, runnerOptions, writeReport, type Point } from "./point.js";
+import { hashInputs } from "./inputs.js";
+import { measure, type RunProgress } from "./measure.js";
+import { claimOutFolder, type OutFolder } from "./out-folder.js";
+import { checkUnchanged, previousRun, resumedConfig } from "./resume.js";
+import { failedCells, moduleRecords, newRun, newSession, planCells } from "./run-record.js";
+import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
+import { settingsOf, type SettingsRequest } from "./settings.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
-import { readResults } from "../results/read.js";
-import { claimOutFolder, type OutFolder } from "./out-folder.js";
-import { CONTROL, RESULTS_SCHEMA, type Dataset, type Results, type RunConfig, type Session } from "../model/results.js";
+import { CONTROL, type Dataset, type Results, type RunConfig } from "../model/results.js";
 import { collectFingerprint } from "../run/fingerprint.js";
-import { loadMonitor } from "../run/load.js";
 import { checkCpu, pin } from "../run/pin.js";
-import { runCells } from "../run/runner.js";
 import { loadSpec } from "../spec/load.js";
 import { defaultWorkloads, workloadList } from "../workload/index.js";
 
@@ -62,7 +63,11 @@ export function newConfig(req: RunRequest): RunConfig {
   const strategies = listed.includes(CONTROL) ? listed : [...listed, CONTROL];
   const reference = req.reference ?? "table";
   if (!strategies.includes(reference))
-    throw new LabError("usage", [{ path: "--reference", message: `"${reference}" is not among the strategies run (${strategies.join(", ")})` }], "add it to --strategies or pick another --reference");
+    throw new LabError(
+      "usage",
+      [{ path: "--reference", message: `"${reference}" is not among the strategies run (${strategies.join(", ")})` }],
+      "add it to --strategies or pick another --reference",
+    );
   const spec = req.spec ?? "xen:pv64";
   return {
     spec,
@@ -74,73 +79,57 @@ export function newConfig(req: RunRequest): RunConfig {
   };
 }
 
-/** With --resume the stored config is the run's; only the budget and the CPU may change. */
-function resumedConfig(previous: Results, req: RunRequest): RunConfig {
-  const given = (["spec", "strategies", "workloads", "tiers", "samples", "processes", "seed", "reference", "bodies"] as const).filter((k) => req[k] !== undefined);
-  if (given.length) throw new LabError("usage", given.map((k) => ({ path: `--${k}`, message: "cannot change on --resume: the run continues with its stored config" })), "drop these options, or start a new run in another --out folder");
-  return { ...previous.config, cpu: req.cpu ?? previous.config.cpu, timeBudgetS: req.timeBudgetS ?? previous.config.timeBudgetS };
-}
-
-/** The run a --resume continues: a results.json of one run, not complete. */
-function previousRun(out: string): Results {
-  const path = join(out, "results.json");
-  const dataset = readResults(path);
-  if (dataset.kind !== "run" || dataset.runs.length !== 1) throw new LabError("usage", [{ path, message: `a ${dataset.kind} of ${dataset.runs.length} runs, not one run` }], "--resume continues a `run`; start a new run in another --out folder");
-  if (dataset.complete) throw new LabError("usage", [{ path, message: "this run is already complete" }], "start a new run in another --out folder, or replace this one with --force");
-  return dataset.runs[0]!;
-}
-
 /** Every input checked, before any process starts or file is written. */
-function prepare(req: RunRequest): { point: Point; previous: Results | undefined } {
+function prepare(req: RunRequest): { inputs: RunInputs; previous: Results | undefined } {
   const previous = req.resume ? previousRun(req.out) : undefined;
   const config = previous ? resumedConfig(previous, req) : newConfig(req);
   checkCpu(config.cpu);
-  const point = preparePoint(config);
-  if (previous && previous.spec.hash !== point.hash)
-    throw new LabError("results-invalid", [{ path: config.spec, message: `the spec changed since the run began (hash ${point.hash.slice(0, 12)} != ${previous.spec.hash.slice(0, 12)})` }], "restore the spec, or start a new run");
-  if (previous) checkInputsUnchanged(previous.config.inputs, config);
+  const inputs = prepareRunInputs(config);
+  if (previous) checkUnchanged(previous, inputs);
   config.inputs = hashInputs(config); // unchanged on --resume; recorded now for a run from before they were
-  return { point, previous };
+  return { inputs, previous };
 }
 
 export async function run(req: RunRequest): Promise<RunOutcome> {
-  if (req.resume && req.force) throw new LabError("usage", [{ path: "--force", message: "cannot go with --resume: one continues the run in --out, the other replaces it" }], "drop one of them");
+  if (req.resume && req.force)
+    throw new LabError(
+      "usage",
+      [{ path: "--force", message: "cannot go with --resume: one continues the run in --out, the other replaces it" }],
+      "drop one of them",
+    );
   const folder = claimOutFolder(req.out, req.resume ? "resume" : req.force ? "force" : "new", req.note ?? (() => undefined));
   try {
-    return await measure(req, folder);
+    return await runIn(req, folder);
   } finally {
     folder.release();
   }
 }
 
-async function measure(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
+/** This session's record: the resumed run's cells and sessions carried on, or a new run's; pinned first (children inherit it). */
+function beginSession(inputs: RunInputs, previous: Results | undefined, started: number): Results {
+  const { config } = inputs;
+  const pinning = pin(process.pid, config.cpu); // each child is pinned and checked again
+  const sessions = [...(previous?.sessions ?? []), newSession(started, pinning)];
+  return newRun(inputs, [], planCells(config, previous), sessions, previous?.fingerprint ?? collectFingerprint());
+}
+
+async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
   const started = Date.now();
-  const { point, previous } = prepare(req);
-  const { config } = point;
+  const { inputs, previous } = prepare(req);
   folder.clear();
-  const pinning = pin(process.pid, config.cpu); // children inherit it; each is pinned and checked again
-  const session: Session = { startedAt: new Date(started).toISOString(), finishedAt: null, pinning };
-  const results = newRun(point, [], planCells(config, previous), [...(previous?.sessions ?? []), session], previous?.fingerprint ?? collectFingerprint());
-  const dataset: Dataset = { schema: RESULTS_SCHEMA, kind: "run", complete: false, runs: [results], sweep: null };
+  const results = beginSession(inputs, previous, started);
+  const dataset = newDataset("run", [results], null);
   const writer = datasetWriter(dataset, req.out);
   // A new run's files exist from the first moment: a kill from here on leaves a run --resume continues
   // (a resumed run's file is there already, with its statistics).
   if (!previous) writer.write(undefined);
-  const [modules] = await emitInWorker([{ spec: point.spec, strategies: config.strategies, bodies: config.bodies }]);
+  const [modules] = await emitInWorker([{ spec: inputs.spec, strategies: inputs.config.strategies, bodies: inputs.config.bodies }]);
   results.modules = moduleRecords(modules!);
   if (!previous) writer.write(undefined);
-  const interrupted = () => !!req.stop?.();
-  const load = loadMonitor(config.cpu);
-  await runCells(cellInputs(point, results, modules!, false), results.cells, runnerOptions(config, started + config.timeBudgetS * 1000, results.sessions.length - 1, req.stop), {
-    ...progressHooks(req.progress),
-    persist: (_cells, final) => {
-      if (final) {
-        session.load = load.finish();
-        finishRun(results, interrupted());
-        dataset.complete = results.complete;
-      } else load.tick(); // the parent is awake between rounds anyway: sampling then takes no measuring time
-      writer.write(final ? undefined : results); // finishRun has just summarised
-    },
-  });
-  return { results, dataset, files: [...writer.files(), await writeReport(dataset, req.out)], failedCells: results.cells.filter((c) => c.status === "failed").length };
+  const deadline = started + inputs.config.timeBudgetS * 1000;
+  await measure(
+    { inputs, run: results, modules: modules!, deadline },
+    { writer, grouped: false, liveStatistics: true, progress: req.progress, stop: req.stop },
+  );
+  return { results, dataset, files: [...writer.files(), await writeReport(dataset, req.out)], failedCells: failedCells([results]) };
 }

@@ -7,14 +7,25 @@
  * shuffled order, so that machine drift hits every cell alike and the
  * control kernel is measured in the same rounds as the strategies it is
  * subtracted from. A cell that crashes, traps or hangs is recorded as failed
- * and the run goes on.
+ * and the run goes on. How many rounds, in how many segments, is planned
+ * by round-plan.ts (pure); this file follows the plan with processes.
  */
-import { MIN_ROUNDS } from "../stats/rounds.js";
 import { seededRng } from "../stats/rng.js";
-import { CellFailure, CellProcess, type InitTimeouts } from "./cell-process.js";
-import type { Pinning } from "../model/cells.js";
-import type { Ready } from "./protocol.js";
+import { CellFailure, CellProcess } from "./cell-process.js";
 import type { CellRun } from "../model/cells.js";
+import {
+  nextNumbers,
+  planSession,
+  roomForRound,
+  roundAt,
+  roundCostMs,
+  sampleTimeoutMs,
+  samplesWanted,
+  startLimits,
+  type RoundBudget,
+  type RoundPlan,
+  type StartLimits,
+} from "./round-plan.js";
 
 export interface CellInput {
   id: string;
@@ -25,14 +36,8 @@ export interface CellInput {
   execArgv: readonly string[];
 }
 
-export interface RunnerOptions {
+export interface RunnerOptions extends RoundBudget {
   cpu: number;
-  targetSampleMs: number;
-  maxWarmupMs: number;
-  /** Wall-clock deadline for the whole run (ms since epoch); the rounds stop in time for it. */
-  deadline: number;
-  /** Time kept back at the end for statistics and the final write. */
-  reserveMs: number;
   /** Samples per cell to aim for (cells resumed with some keep them); undefined: as many as the budget allows. */
   samples: number | undefined;
   /**
@@ -44,7 +49,6 @@ export interface RunnerOptions {
   processes: number;
   seed: number;
   session: number;
-  initTimeoutMs: number;
   /** Polled between samples: true stops the run early (e.g. after Ctrl-C); what was measured is kept. */
   stop?: () => boolean;
 }
@@ -57,25 +61,10 @@ export interface RunnerHooks {
   persist(cells: readonly CellRun[], final: boolean): void;
 }
 
-/** How long a sample may take before the cell is declared hung. */
-const sampleTimeoutMs = (cell: CellRun, targetMs: number) => 20 * Math.max(targetMs, ((cell.ready?.warmNsPerDispatch ?? 0) * (cell.ready?.dispatches ?? 0)) / 1e6) + 2000;
-
-/**
- * What a cell's start may take. A sample may last the budget's share that
- * still gives every cell MIN_ROUNDS samples (never less than 10 targets): a
- * cell whose one pass over its stream is longer is refused at once (child.ts)
- * instead of timing out one cell after another. Compiling may take
- * initTimeoutMs; calibrating takes a few samples, so a body that never
- * returns is caught within seconds.
- */
-export interface StartLimits {
-  maxSampleMs: number;
-  timeouts: InitTimeouts;
-}
-
-export function startLimits(o: RunnerOptions, cells: number, now = Date.now()): StartLimits {
-  const maxSampleMs = Math.max(10 * o.targetSampleMs, (o.deadline - o.reserveMs - now) / (Math.max(cells, 1) * MIN_ROUNDS));
-  return { maxSampleMs, timeouts: { loadMs: o.initTimeoutMs, calibrateMs: Math.min(o.initTimeoutMs, 10 * maxSampleMs + o.maxWarmupMs + 2000) } };
+/** A cell with its input: the runner's unit. */
+interface Slot {
+  input: CellInput;
+  cell: CellRun;
 }
 
 const fail = (cell: CellRun, e: unknown) => {
@@ -88,10 +77,7 @@ const isFatal = (e: unknown) => !(e instanceof CellFailure) || e.fatal;
 /** The child processes of the live groups, and the cells each one hosts. */
 class Processes {
   private readonly procs = new Map<string, CellProcess>();
-  constructor(
-    private readonly inputs: readonly CellInput[],
-    private readonly cells: readonly CellRun[],
-  ) {}
+  constructor(private readonly slots: readonly Slot[]) {}
 
   get(group: string): CellProcess | undefined {
     return this.procs.get(group);
@@ -108,10 +94,14 @@ class Processes {
   lost(group: string, culprit: CellRun): void {
     this.procs.get(group)?.kill();
     this.procs.delete(group);
-    this.inputs.forEach((input, i) => {
-      const cell = this.cells[i]!;
-      if (input.group === group && cell !== culprit && cell.status !== "failed") fail(cell, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
-    });
+    for (const { input, cell } of this.slots)
+      if (input.group === group && cell !== culprit && cell.status !== "failed")
+        fail(cell, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
+  }
+
+  /** The cells that are ok and whose process is up, in input order. */
+  live(): Slot[] {
+    return this.slots.filter((s) => s.cell.status === "ok" && this.procs.has(s.input.group));
   }
 
   killAll(): void {
@@ -119,13 +109,22 @@ class Processes {
   }
 }
 
-async function start(input: CellInput, cell: CellRun, proc: CellProcess, o: RunnerOptions, limits: StartLimits): Promise<boolean> {
+async function start({ input, cell }: Slot, proc: CellProcess, o: RunnerOptions, limits: StartLimits): Promise<boolean> {
   cell.pinning = proc.pinning;
   try {
     const reps = cell.ready?.reps; // a later process times the same batch as the first
-    const init = { type: "init", cell: input.id, module: input.module, stream: input.stream, targetSampleMs: o.targetSampleMs, maxWarmupMs: o.maxWarmupMs, maxSampleMs: limits.maxSampleMs } as const;
+    const init = {
+      type: "init",
+      cell: input.id,
+      module: input.module,
+      stream: input.stream,
+      targetSampleMs: o.targetSampleMs,
+      maxWarmupMs: o.maxWarmupMs,
+      maxSampleMs: limits.maxSampleMs,
+    } as const;
     const { type: _t, ...ready } = await proc.init(reps ? { ...init, reps } : init, limits.timeouts);
-    if (cell.ready && ready.checksum !== cell.ready.checksum) throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`, false);
+    if (cell.ready && ready.checksum !== cell.ready.checksum)
+      throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`, false);
     cell.ready = ready;
     cell.status = "ok";
     return true;
@@ -135,16 +134,12 @@ async function start(input: CellInput, cell: CellRun, proc: CellProcess, o: Runn
   }
 }
 
-/** Estimated wall time of one round: every live cell's sample, its untimed pre-pass, and IPC. */
-function roundCostMs(cells: readonly CellRun[], targetMs: number): number {
-  return cells.reduce((sum, c) => sum + 1.1 * Math.max(targetMs, ((c.ready?.warmNsPerDispatch ?? 0) * (c.ready?.dispatches ?? 0)) / 1e6) + 2, 0);
-}
-
-async function sampleOnce(procs: Processes, input: CellInput, cell: CellRun, round: number, segment: number, o: RunnerOptions): Promise<void> {
+async function sampleOnce(procs: Processes, { input, cell }: Slot, at: { round: number; segment: number }, o: RunnerOptions): Promise<void> {
   try {
-    const reply = await procs.get(input.group)!.sample(input.id, round, sampleTimeoutMs(cell, o.targetSampleMs));
-    if (reply.checksum !== cell.ready!.checksum) throw new CellFailure(`the harness result changed (${reply.checksum} != ${cell.ready!.checksum}): the module's work is not deterministic`, false);
-    cell.samples.push({ round, session: o.session, segment, ns: reply.ns, nsPerDispatch: reply.ns / cell.ready!.dispatches });
+    const reply = await procs.get(input.group)!.sample(input.id, at.round, sampleTimeoutMs(cell, o.targetSampleMs));
+    if (reply.checksum !== cell.ready!.checksum)
+      throw new CellFailure(`the harness result changed (${reply.checksum} != ${cell.ready!.checksum}): the module's work is not deterministic`, false);
+    cell.samples.push({ round: at.round, session: o.session, segment: at.segment, ns: reply.ns, nsPerDispatch: reply.ns / cell.ready!.dispatches });
     cell.seconds += reply.ns / 1e9;
     cell.maxRssMB = reply.maxRssMB;
   } catch (e) {
@@ -153,75 +148,88 @@ async function sampleOnce(procs: Processes, input: CellInput, cell: CellRun, rou
   }
 }
 
+/** What one call of runCells works with, from its start limits on. */
+interface Session {
+  cells: CellRun[];
+  slots: readonly Slot[];
+  procs: Processes;
+  o: RunnerOptions;
+  limits: StartLimits;
+  hooks: RunnerHooks;
+  clock: () => number;
+}
+
 /**
  * Start (or restart) every group that still has a cell wanting samples, one
  * cell at a time: calibration needs the CPU alone. A group gets a fresh
  * process; a fatal failure while starting one cell fails the group's rest.
+ * False when stopped.
  */
-async function startAll(inputs: readonly CellInput[], cells: CellRun[], procs: Processes, o: RunnerOptions, limits: StartLimits, onStarted?: RunnerHooks["onCellStarted"]): Promise<boolean> {
-  const wants = (i: number) => cells[i]!.status !== "failed" && (o.samples === undefined || cells[i]!.samples.length < o.samples);
-  const groups = [...new Set(inputs.map((input) => input.group))];
+async function startAll({ slots, procs, o, limits }: Session, onStarted?: RunnerHooks["onCellStarted"]): Promise<boolean> {
+  const wants = ({ cell }: Slot) => cell.status !== "failed" && samplesWanted(cell, o.samples) > 0;
   let started = 0;
-  for (const group of groups) {
-    const members = inputs.flatMap((input, i) => (input.group === group && wants(i) ? [i] : []));
+  for (const group of new Set(slots.map((s) => s.input.group))) {
+    const members = slots.filter((s) => s.input.group === group && wants(s));
     if (members.length === 0) continue;
-    const proc = procs.fresh(group, inputs[members[0]!]!.execArgv, o.cpu);
-    for (const i of members) {
+    const proc = procs.fresh(group, members[0]!.input.execArgv, o.cpu);
+    for (const slot of members) {
       if (o.stop?.()) return false;
       // After a fatal failure the group's other cells are already failed: they are counted, not started.
-      if (cells[i]!.status !== "failed" && !(await start(inputs[i]!, cells[i]!, proc, o, limits))) procs.lost(group, cells[i]!);
-      onStarted?.(cells[i]!, started++, inputs.length);
+      if (slot.cell.status !== "failed" && !(await start(slot, proc, o, limits))) procs.lost(group, slot.cell);
+      onStarted?.(slot.cell, started++, slots.length);
     }
   }
   return true;
 }
 
-/**
- * Rounds and segments for the time left after the first start-up: every
- * segment past the first costs another start-up. When `processes` segments
- * would leave fewer than MIN_ROUNDS rounds, fewer segments are used (down
- * to one): six rounds in one process give an interval, two rounds in each
- * of three processes give an inconclusive cell.
- */
-export function planRounds(processes: number, startupMs: number, roundMs: number, availableMs: number): { segments: number; rounds: number } {
-  const rounds = (p: number) => Math.floor((availableMs - startupMs * (p - 1)) / Math.max(roundMs, 1));
-  let segments = Math.max(1, processes);
-  while (segments > 1 && rounds(segments) < MIN_ROUNDS) segments--;
-  return { segments, rounds: rounds(segments) };
+/** What one round of the cells live now is expected to take. */
+function liveCost({ procs, o }: Session): number {
+  const cells = procs.live().map((slot) => slot.cell);
+  return roundCostMs(cells, o.targetSampleMs);
 }
 
-export async function runCells(inputs: readonly CellInput[], cells: CellRun[], o: RunnerOptions, hooks: RunnerHooks): Promise<CellRun[]> {
-  const procs = new Processes(inputs, cells);
-  try {
-    const startedAt = Date.now();
-    const limits = startLimits(o, inputs.length, startedAt);
-    if (!(await startAll(inputs, cells, procs, o, limits, hooks.onCellStarted))) return cells;
-    hooks.persist(cells, false);
-    const startupMs = Date.now() - startedAt; // each later segment starts every cell again
-    const rng = seededRng(o.seed + o.session);
-    // Resumed sessions number their rounds and segments on (a reduce: a spread of every sample could exceed the argument limit).
-    const next = (field: "round" | "segment") => cells.reduce((m, c) => c.samples.reduce((n, s) => Math.max(n, s[field] + 1), m), 0);
-    const firstRound = next("round");
-    const firstSegment = next("segment");
-    const live = () => inputs.flatMap((input, i) => (cells[i]!.status === "ok" && procs.get(input.group) ? [i] : []));
-    const wanted = (c: CellRun) => (o.samples === undefined ? Infinity : o.samples - c.samples.length);
-    const liveCells = () => live().map((i) => cells[i]!);
-    const plan = planRounds(o.processes, startupMs, roundCostMs(liveCells(), o.targetSampleMs), o.deadline - o.reserveMs - Date.now());
-    const planned = Math.max(1, Math.min(plan.rounds, Math.max(0, ...liveCells().map(wanted))));
-    // Segment s covers rounds [planned * s / P, planned * (s + 1) / P): fresh processes each.
-    const segments = Math.min(plan.segments, planned);
-    const segmentOf = (r: number) => Math.floor((r * segments) / planned);
-    for (let r = 0; r < planned; r++) {
-      if (r > 0 && segmentOf(r) !== segmentOf(r - 1) && !(await startAll(inputs, cells, procs, o, limits))) return cells;
-      const round = firstRound + r;
-      for (const i of rng.shuffle(live().filter((i) => wanted(cells[i]!) > 0))) {
-        if (o.stop?.()) return cells;
-        if (cells[i]!.status === "ok") await sampleOnce(procs, inputs[i]!, cells[i]!, round, firstSegment + segmentOf(r), o);
-      }
-      hooks.onRound?.(r + 1, planned, cells);
-      hooks.persist(cells, false);
-      if (Date.now() + roundCostMs(liveCells(), o.targetSampleMs) > o.deadline - o.reserveMs) break;
+/** The plan for the rounds, made once every cell has started (its start-up and round cost measured). */
+function planFor(s: Session, startedAt: number): RoundPlan {
+  const now = s.clock();
+  const wanted = s.procs.live().reduce((m, { cell }) => Math.max(m, samplesWanted(cell, s.o.samples)), 0);
+  return planSession(s.o, { now, startupMs: now - startedAt, roundMs: liveCost(s), processes: s.o.processes, wanted, first: nextNumbers(s.cells) });
+}
+
+/** The plan's rounds: each live cell that wants a sample gives one, in a shuffled order; persisted after each. */
+async function sampleRounds(s: Session, plan: RoundPlan): Promise<void> {
+  const rng = seededRng(s.o.seed + s.o.session);
+  for (let r = 0; r < plan.rounds; r++) {
+    const at = roundAt(plan, r);
+    if (at.freshProcesses && !(await startAll(s))) return;
+    for (const slot of rng.shuffle(s.procs.live().filter(({ cell }) => samplesWanted(cell, s.o.samples) > 0))) {
+      if (s.o.stop?.()) return;
+      if (slot.cell.status === "ok") await sampleOnce(s.procs, slot, at, s.o);
     }
+    s.hooks.onRound?.(r + 1, plan.rounds, s.cells);
+    s.hooks.persist(s.cells, false);
+    if (!roomForRound(plan, s.clock(), liveCost(s))) return;
+  }
+}
+
+/**
+ * Measures `cells` (index for index with `inputs`) in rounds until the plan,
+ * the deadline or `stop` ends them; `clock` gives ms since epoch.
+ */
+export async function runCells(
+  inputs: readonly CellInput[],
+  cells: CellRun[],
+  o: RunnerOptions,
+  hooks: RunnerHooks,
+  clock: () => number = Date.now,
+): Promise<CellRun[]> {
+  const slots = inputs.map((input, i): Slot => ({ input, cell: cells[i]! }));
+  const procs = new Processes(slots);
+  try {
+    const startedAt = clock();
+    const s: Session = { cells, slots, procs, o, limits: startLimits(o, slots.length, startedAt), hooks, clock };
+    if (!(await startAll(s, hooks.onCellStarted))) return cells;
+    hooks.persist(cells, false);
+    await sampleRounds(s, planFor(s, startedAt));
     return cells;
   } finally {
     procs.killAll();

@@ -7,7 +7,7 @@
  * and tier, restarted for each of `processes` segments):
  *   start-up  = processes x (groups x PROCESS_START_MS + cells x cellInitMs)
  *   one round = cells x (1.1 x targetSampleMs + 2 ms)     (sample, pre-pass, IPC; as runner.ts plans)
- *   reserve   = max(3 s, 30 ms x cells)                   (statistics; as lab/point.ts keeps back)
+ *   reserve   = max(3 s, 30 ms x cells)                   (statistics; as lab/measure.ts keeps back)
  * Constants are from the development VMs (2 cores; Node 20): a process
  * boots and loads its harness in ~0.15-0.2 s, and a cell compiles,
  * calibrates its batch twice and warms up to a steady state (>= 4 samples)

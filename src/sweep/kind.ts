@@ -5,6 +5,7 @@
  */
 import { nameList } from "../names.js";
 import { CONTROL, type Results, type RunConfig } from "../model/results.js";
+import type { MeasureSettings } from "../model/settings.js";
 import type { Tier } from "../model/tiers.js";
 import type { Spec } from "../spec/types.js";
 import { workloadList } from "../workload/index.js";
@@ -24,9 +25,6 @@ export interface SweepOptions {
   pair?: [string, string];
 }
 
-/** The run settings every point shares. */
-export type PointSettings = Pick<RunConfig, "tiers" | "samples" | "processes" | "seed" | "targetSampleMs" | "streamLength" | "cpu" | "bodies"> & { timeBudgetS: number };
-
 export interface PlannedPoint {
   point: SweepPoint;
   config: RunConfig;
@@ -42,8 +40,8 @@ export interface SweepKindDef {
   summary: string;
   /** Help lines: the options this kind reads and their defaults. */
   help: string[];
-  /** `load` resolves a spec argument (the composition passes loadSpec). */
-  plan(o: SweepOptions, s: PointSettings, load: (spec: string) => Spec): SweepPlan;
+  /** `load` resolves a spec argument (the composition passes loadSpec); `s`: the settings every point measures with. */
+  plan(o: SweepOptions, s: MeasureSettings, load: (spec: string) => Spec): SweepPlan;
   analyze(runs: readonly Results[], points: readonly SweepPoint[], options: SweepRecord["options"], seed: number): SweepAnalysis;
 }
 
@@ -52,7 +50,7 @@ export interface SweepKindDef {
  * always among the strategies. The strategies and workloads a user gave
  * must each be named once (workloads: two cells would share an id).
  */
-export function pointConfig(spec: string, strategies: readonly string[], workloads: readonly string[], reference: string, s: PointSettings): RunConfig {
+export function pointConfig(spec: string, strategies: readonly string[], workloads: readonly string[], reference: string, s: MeasureSettings): RunConfig {
   const list = [...new Set([...nameList(strategies, { option: "--strategies", what: "strategy", example: "table,chain" }), reference, CONTROL])];
   return {
     spec,

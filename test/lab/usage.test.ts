@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LabError } from "../../src/errors.js";
-import { settingsOf } from "../../src/lab/point.js";
+import { settingsOf } from "../../src/lab/settings.js";
 import { newConfig, run } from "../../src/lab/run.js";
 import { sweep, type SweepRequest } from "../../src/lab/sweep.js";
 import { CONTROL } from "../../src/model/results.js";

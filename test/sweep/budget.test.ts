@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/spec/load.js";
 import { pointCost, pointShareMs, sweepCost } from "../../src/sweep/budget.js";
-import type { PointSettings } from "../../src/sweep/kind.js";
+import type { MeasureSettings } from "../../src/model/settings.js";
 import { SWEEP_KINDS } from "../../src/sweep/kinds/index.js";
 import { DEFAULT_SWEEP_BUDGET_S } from "../../src/lab/sweep.js";
 
-const settings: PointSettings = { tiers: ["turbofan"], samples: null, processes: 2, seed: 1, targetSampleMs: 10, streamLength: 65536, cpu: 0, bodies: null, timeBudgetS: 160 };
+const settings: MeasureSettings = { tiers: ["turbofan"], samples: null, processes: 2, seed: 1, targetSampleMs: 10, streamLength: 65536, cpu: 0, bodies: null, timeBudgetS: 160 };
 
 describe("sweep budget", () => {
   it("a point's minimum: start-up in every process, 6 rounds of its cells, the statistics reserve", () => {

@@ -1,0 +1,103 @@
+/**
+ * `measure`: one planned run measured, the stage `run` and every point of a
+ * sweep share. Its cells get their inputs (module bytes made unique to the
+ * cell and session, streams, flags), the runner measures them in child
+ * processes, and the dataset is rewritten after every round; between rounds
+ * the machine's load is sampled, and at the end the run gets its statistics,
+ * its completeness and its session's load record.
+ */
+import type { DatasetWriter } from "./dataset-writer.js";
+import type { WorkerModule } from "./emit-in-worker.js";
+import type { RunInputs } from "./run-inputs.js";
+import { finishRun } from "./run-record.js";
+import type { CellRecord, Results, RunConfig } from "../model/results.js";
+import { withCustomSection } from "../run/cell-bytes.js";
+import { loadMonitor } from "../run/load.js";
+import { runCells, type CellInput, type RunnerHooks, type RunnerOptions } from "../run/runner.js";
+
+export interface RunProgress {
+  cellStarted?(done: number, total: number, cell: CellRecord): void;
+  round?(done: number, planned: number): void;
+}
+
+/** A run ready to measure: its inputs, its record (cells planned; its last session is this one) and its modules. */
+export interface Measurement {
+  inputs: RunInputs;
+  run: Results;
+  modules: readonly WorkerModule[];
+  /** When the run's rounds must be done, statistics included (ms since epoch). */
+  deadline: number;
+}
+
+export interface MeasureContext {
+  writer: DatasetWriter;
+  /** One process per strategy and tier (a sweep point's many cells), else one per cell. */
+  grouped: boolean;
+  /** Refresh the run's statistics as rounds come in (`run`), else only at its end (a sweep's points). */
+  liveStatistics: boolean;
+  progress?: RunProgress | undefined;
+  /** Polled between samples: true stops the measurement (Ctrl-C); the run is kept, not complete. */
+  stop?: (() => boolean) | undefined;
+}
+
+/** The runner's progress hooks for a caller's RunProgress (cells counted from 1). */
+const progressHooks = (p: RunProgress | undefined): Pick<RunnerHooks, "onCellStarted" | "onRound"> => ({
+  onCellStarted: (cell, done, total) => p?.cellStarted?.(done + 1, total, cell as CellRecord),
+  onRound: (done, planned) => p?.round?.(done, planned),
+});
+
+/**
+ * What the runner gets per cell: module bytes made unique to the cell and
+ * session (V8 shares code and feedback between equal bytes), its stream and
+ * flags, and its process group (`grouped`: one process per strategy and
+ * tier, else one per cell).
+ */
+function cellInputs({ inputs, run, modules }: Measurement, grouped: boolean, session: number): CellInput[] {
+  const bytes = new Map(modules.map((m) => [m.strategy, m.bytes]));
+  return run.cells.map((c) => ({
+    id: c.id,
+    group: grouped ? `${c.strategy}|${c.tier}` : c.id,
+    module: withCustomSection(bytes.get(c.strategy)!, "dispatch-lab.cell", `${inputs.spec.name}|${c.id}|session ${session}`),
+    stream: inputs.workloads.get(c.workload)!.stream,
+    execArgv: c.flags,
+  }));
+}
+
+/**
+ * Time kept back at the end of a run for its statistics: 3 s, or 30 ms per
+ * cell when more (a position sweep's run holds hundreds of cells, each
+ * bootstrapped).
+ */
+const reserveMs = (config: RunConfig) => Math.max(3000, 30 * config.strategies.length * config.workloads.length * config.tiers.length);
+
+function runnerOptions(config: RunConfig, deadline: number, session: number, stop: (() => boolean) | undefined): RunnerOptions {
+  return {
+    cpu: config.cpu,
+    targetSampleMs: config.targetSampleMs,
+    maxWarmupMs: 500,
+    deadline,
+    reserveMs: reserveMs(config),
+    samples: config.samples ?? undefined,
+    processes: config.processes,
+    seed: config.seed,
+    session,
+    initTimeoutMs: 60_000,
+    ...(stop ? { stop } : {}),
+  };
+}
+
+export async function measure(m: Measurement, ctx: MeasureContext): Promise<void> {
+  const { run } = m;
+  const session = run.sessions.length - 1;
+  const load = loadMonitor(run.config.cpu);
+  await runCells(cellInputs(m, ctx.grouped, session), run.cells, runnerOptions(run.config, m.deadline, session, ctx.stop), {
+    ...progressHooks(ctx.progress),
+    persist: (_cells, final) => {
+      if (final) {
+        run.sessions[session]!.load = load.finish();
+        finishRun(run, !!ctx.stop?.());
+      } else load.tick(); // the parent is awake between rounds anyway: sampling then takes no measuring time
+      ctx.writer.write(final || !ctx.liveStatistics ? undefined : run); // finishRun has just summarised
+    },
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * `run --resume`: the run it continues (a results.json of one run, not
+ * complete), the config it continues with (the stored one; only the budget
+ * and the CPU may change), and the checks that nothing its samples depend
+ * on changed since it began.
+ */
+import { join } from "node:path";
+import { checkInputsUnchanged } from "./inputs.js";
+import type { RunInputs } from "./run-inputs.js";
+import { LabError } from "../errors.js";
+import type { Results, RunConfig } from "../model/results.js";
+import { readResults } from "../results/read.js";
+
+/** The options that fix what a run measures: none may be given on --resume. */
+const FIXED = ["spec", "strategies", "workloads", "tiers", "samples", "processes", "seed", "reference", "bodies"] as const;
+
+type ResumeRequest = Partial<Record<(typeof FIXED)[number], unknown>> & { cpu?: number; timeBudgetS?: number };
+
+/** The run a --resume continues: a results.json of one run, not complete. */
+export function previousRun(out: string): Results {
+  const path = join(out, "results.json");
+  const dataset = readResults(path);
+  if (dataset.kind !== "run" || dataset.runs.length !== 1)
+    throw new LabError(
+      "usage",
+      [{ path, message: `a ${dataset.kind} of ${dataset.runs.length} runs, not one run` }],
+      "--resume continues a `run`; start a new run in another --out folder",
+    );
+  if (dataset.complete)
+    throw new LabError(
+      "usage",
+      [{ path, message: "this run is already complete" }],
+      "start a new run in another --out folder, or replace this one with --force",
+    );
+  return dataset.runs[0]!;
+}
+
+/** With --resume the stored config is the run's; only the budget and the CPU may change. */
+export function resumedConfig(previous: Results, req: ResumeRequest): RunConfig {
+  const given = FIXED.filter((k) => req[k] !== undefined);
+  if (given.length)
+    throw new LabError(
+      "usage",
+      given.map((k) => ({ path: `--${k}`, message: "cannot change on --resume: the run continues with its stored config" })),
+      "drop these options, or start a new run in another --out folder",
+    );
+  return { ...previous.config, cpu: req.cpu ?? previous.config.cpu, timeBudgetS: req.timeBudgetS ?? previous.config.timeBudgetS };
+}
+
+/** The spec's content and the --bodies and trace files must be what they were. */
+export function checkUnchanged(previous: Results, inputs: RunInputs): void {
+  if (previous.spec.hash !== inputs.hash)
+    throw new LabError(
+      "results-invalid",
+      [{ path: inputs.config.spec, message: `the spec changed since the run began (hash ${inputs.hash.slice(0, 12)} != ${previous.spec.hash.slice(0, 12)})` }],
+      "restore the spec, or start a new run",
+    );
+  checkInputsUnchanged(previous.config.inputs, inputs.config);
+}

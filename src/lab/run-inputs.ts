@@ -1,0 +1,22 @@
+/**
+ * What a run measures, loaded from its config: the spec (and its content
+ * hash) and every workload's stream, each checked before a process starts
+ * or a file is written.
+ */
+import type { RunConfig } from "../model/results.js";
+import { loadSpec, specHash } from "../spec/load.js";
+import type { Spec } from "../spec/types.js";
+import { buildWorkload, type Workload } from "../workload/index.js";
+
+export interface RunInputs {
+  config: RunConfig;
+  spec: Spec;
+  hash: string;
+  workloads: Map<string, Workload>;
+}
+
+export function prepareRunInputs(config: RunConfig): RunInputs {
+  const spec = loadSpec(config.spec);
+  const workloads = new Map(config.workloads.map((w) => [w, buildWorkload(w, spec, { seed: config.seed, length: config.streamLength })]));
+  return { config, spec, hash: specHash(spec), workloads };
+}

@@ -1,0 +1,67 @@
+/**
+ * The record a run keeps in the dataset (model/results.ts `Results`): built
+ * from its inputs with its cells planned, given its modules once emitted,
+ * and finished (statistics, completeness, the session's end) when its
+ * measurement ends.
+ */
+import type { WorkerModule } from "./emit-in-worker.js";
+import type { RunInputs } from "./run-inputs.js";
+import type { Pinning } from "../model/cells.js";
+import type { Fingerprint } from "../model/fingerprint.js";
+import type { CellRecord, Results, RunConfig, Session } from "../model/results.js";
+import { TIERS } from "../model/tiers.js";
+import { toolVersions } from "../paths.js";
+import { summarizeRun } from "../results/answers.js";
+
+const cellId = (strategy: string, workload: string, tier: string) => `${strategy}|${workload}|${tier}`;
+
+/** Every cell of the config; a cell that already has all its samples (resume) is kept as it is. */
+export function planCells(config: RunConfig, previous: Results | undefined): CellRecord[] {
+  const old = new Map(previous?.cells.map((c) => [c.id, c]));
+  return config.tiers.flatMap((tier) =>
+    config.workloads.flatMap((workload) =>
+      config.strategies.map((strategy): CellRecord => {
+        const id = cellId(strategy, workload, tier);
+        const prior = old.get(id);
+        if (prior && prior.status === "ok" && config.samples !== null && prior.samples.length >= config.samples) return prior;
+        // Any other cell (re)starts in a new process; a failed one gets a fresh start; measured samples are kept.
+        return { id, strategy, workload, tier, flags: [...TIERS[tier]], status: "pending", samples: prior?.samples ?? [], seconds: prior?.seconds ?? 0 };
+      }),
+    ),
+  );
+}
+
+/** A session that starts measuring at `startedAt` (ms since epoch). */
+export const newSession = (startedAt: number, pinning: Pinning): Session => ({ startedAt: new Date(startedAt).toISOString(), finishedAt: null, pinning });
+
+/** What a run records of its modules (`run` fills it in once the emit child replies). */
+export const moduleRecords = (modules: readonly WorkerModule[]): Results["modules"] =>
+  Object.fromEntries(modules.map((m) => [m.strategy, { bytes: m.bytes.length, audit: m.audit }]));
+
+export function newRun(p: RunInputs, modules: readonly WorkerModule[], cells: CellRecord[], sessions: Session[], fingerprint: Fingerprint): Results {
+  return {
+    complete: false,
+    sessions,
+    tool: toolVersions(),
+    fingerprint,
+    config: p.config,
+    spec: { name: p.spec.name, hash: p.hash, args: p.spec.args, fallback: p.spec.fallback.toString(), handlers: p.spec.handlers },
+    modules: moduleRecords(modules),
+    workloads: Object.fromEntries(
+      [...p.workloads].map(([name, w]) => [name, { description: w.description, length: w.stream.length, mix: w.mix, notes: w.notes ?? [] }]),
+    ),
+    cells,
+    summaries: [],
+    answers: [],
+  };
+}
+
+/** Statistics and answers, whether every cell has its samples, and the session's end. */
+export function finishRun(run: Results, interrupted: boolean): void {
+  summarizeRun(run);
+  const { cells, config } = run;
+  run.complete = !interrupted && cells.every((c) => c.status === "ok" && (config.samples === null || c.samples.length >= config.samples));
+  run.sessions.at(-1)!.finishedAt = new Date().toISOString();
+}
+
+export const failedCells = (runs: readonly Results[]): number => runs.reduce((n, r) => n + r.cells.filter((c) => c.status === "failed").length, 0);

@@ -1,0 +1,64 @@
+/**
+ * The measurement settings a `run` or `sweep` request gives, checked and
+ * with defaults filled in (each command has its own process and budget
+ * defaults).
+ */
+import { LabError } from "../errors.js";
+import type { MeasureSettings } from "../model/settings.js";
+import { parseTiers } from "../model/tiers.js";
+import { defaultCpu } from "../run/pin.js";
+import { DEFAULT_STREAM_LENGTH } from "../workload/index.js";
+
+export interface SettingsRequest {
+  tiers?: string;
+  /** Samples per cell; undefined: as many as the time budget allows. */
+  samples?: number;
+  processes?: number;
+  timeBudgetS?: number;
+  seed?: number;
+  cpu?: number;
+  bodies?: string;
+  targetSampleMs?: number;
+  streamLength?: number;
+}
+
+/** A setting that must be a number in (0, max] (an integer when `integer`), or a usage error at its option. */
+function positive(value: number, option: string, max: number, integer: boolean, fix: string): number {
+  if (!(integer ? Number.isInteger(value) : Number.isFinite(value)) || value <= 0 || value > max)
+    throw new LabError("usage", [{ path: option, message: `${value} is not ${integer ? "an integer" : "a number"} above 0 and at most ${max}` }], fix);
+  return value;
+}
+
+/**
+ * The settings with defaults filled in, checked for library callers as for
+ * the CLI: no sample, process or second to measure in is a usage error, not
+ * a run that measures nothing.
+ */
+export function settingsOf(req: SettingsRequest, defaults: { processes: number; timeBudgetS: number }): MeasureSettings {
+  return {
+    tiers: parseTiers(req.tiers),
+    samples:
+      req.samples === undefined
+        ? null
+        : positive(
+            req.samples,
+            "--samples",
+            1_000_000,
+            true,
+            "give at least 1 sample per cell, or leave --samples out to take as many as the time budget allows",
+          ),
+    processes: positive(req.processes ?? defaults.processes, "--processes", 100, true, `give at least 1 process per cell (default ${defaults.processes})`),
+    timeBudgetS: positive(
+      req.timeBudgetS ?? defaults.timeBudgetS,
+      "--time-budget",
+      7 * 24 * 3600,
+      false,
+      `give the seconds the whole run may take (default ${defaults.timeBudgetS})`,
+    ),
+    seed: req.seed ?? 1,
+    targetSampleMs: positive(req.targetSampleMs ?? 10, "targetSampleMs", 60_000, false, "give the milliseconds one sample should take (default 10)"),
+    streamLength: req.streamLength ?? DEFAULT_STREAM_LENGTH,
+    cpu: req.cpu ?? defaultCpu(),
+    bodies: req.bodies ?? null,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * How a session's rounds are laid out in its time budget: pure functions of
+ * the clock reading, the deadline and the measured costs, so that the plan
+ * is tested with exact numbers and no process (runner.ts follows it).
+ */
+import { MIN_ROUNDS } from "../stats/rounds.js";
+import type { CellRun } from "../model/cells.js";
+import type { InitTimeouts } from "./cell-process.js";
+
+/** The budget a session's rounds share: what the runner is given (RunnerOptions' fields of the same names). */
+export interface RoundBudget {
+  /** Wall-clock deadline for the whole run (ms since epoch). */
+  deadline: number;
+  /** Time kept back at the end for statistics and the final write. */
+  reserveMs: number;
+  targetSampleMs: number;
+  maxWarmupMs: number;
+  initTimeoutMs: number;
+}
+
+/**
+ * What a cell's start may take. A sample may last the budget's share that
+ * still gives every cell MIN_ROUNDS samples (never less than 10 targets): a
+ * cell whose one pass over its stream is longer is refused at once (child.ts)
+ * instead of timing out one cell after another. Compiling may take
+ * initTimeoutMs; calibrating takes a few samples, so a body that never
+ * returns is caught within seconds.
+ */
+export interface StartLimits {
+  maxSampleMs: number;
+  timeouts: InitTimeouts;
+}
+
+export function startLimits(b: RoundBudget, cells: number, now: number): StartLimits {
+  const maxSampleMs = Math.max(10 * b.targetSampleMs, (b.deadline - b.reserveMs - now) / (Math.max(cells, 1) * MIN_ROUNDS));
+  return { maxSampleMs, timeouts: { loadMs: b.initTimeoutMs, calibrateMs: Math.min(b.initTimeoutMs, 10 * maxSampleMs + b.maxWarmupMs + 2000) } };
+}
+
+/** A cell's expected sample: the target, or one pass over its stream when that is longer. */
+const sampleMs = (cell: CellRun, targetMs: number) => Math.max(targetMs, ((cell.ready?.warmNsPerDispatch ?? 0) * (cell.ready?.dispatches ?? 0)) / 1e6);
+
+/** How long a sample may take before the cell is declared hung. */
+export const sampleTimeoutMs = (cell: CellRun, targetMs: number): number => 20 * sampleMs(cell, targetMs) + 2000;
+
+/** Estimated wall time of one round: every live cell's sample, its untimed pre-pass, and IPC. */
+export function roundCostMs(cells: readonly CellRun[], targetMs: number): number {
+  return cells.reduce((sum, c) => sum + 1.1 * sampleMs(c, targetMs) + 2, 0);
+}
+
+/** Samples a cell still wants: Infinity when the run takes as many as the budget allows. */
+export const samplesWanted = (cell: CellRun, samples: number | undefined): number => (samples === undefined ? Infinity : samples - cell.samples.length);
+
+/**
+ * Rounds and segments for the time left after the first start-up: every
+ * segment past the first costs another start-up. When `processes` segments
+ * would leave fewer than MIN_ROUNDS rounds, fewer segments are used (down
+ * to one): six rounds in one process give an interval, two rounds in each
+ * of three processes give an inconclusive cell.
+ */
+export function planRounds(processes: number, startupMs: number, roundMs: number, availableMs: number): { segments: number; rounds: number } {
+  const rounds = (p: number) => Math.floor((availableMs - startupMs * (p - 1)) / Math.max(roundMs, 1));
+  let segments = Math.max(1, processes);
+  while (segments > 1 && rounds(segments) < MIN_ROUNDS) segments--;
+  return { segments, rounds: rounds(segments) };
+}
+
+/** The round and segment numbers a session starts at: past every sample already taken (a resumed run numbers on). */
+export function nextNumbers(cells: readonly CellRun[]): { round: number; segment: number } {
+  // A reduce: a spread of every sample could exceed the argument limit.
+  const next = (field: "round" | "segment") => cells.reduce((m, c) => c.samples.reduce((n, s) => Math.max(n, s[field] + 1), m), 0);
+  return { round: next("round"), segment: next("segment") };
+}
+
+/** What the session knows once its cells have started: the clock, the measured costs, what the live cells want. */
+export interface SessionState {
+  now: number;
+  /** The first start-up of every cell took this long (each later segment starts them again). */
+  startupMs: number;
+  /** One round of the live cells (roundCostMs). */
+  roundMs: number;
+  processes: number;
+  /** The most samples a live cell still wants (Infinity: as many as the budget allows). */
+  wanted: number;
+  /** Numbers taken by earlier sessions (nextNumbers). */
+  first: { round: number; segment: number };
+}
+
+/**
+ * A session's rounds: at least one, at most what the budget or the samples
+ * wanted allow; cut into `segments` stretches (never more than rounds), each
+ * measured in fresh processes; numbered on from `firstRound` and
+ * `firstSegment`. Rounds stop early once the next would end after `endBy`.
+ */
+export interface RoundPlan {
+  rounds: number;
+  segments: number;
+  firstRound: number;
+  firstSegment: number;
+  /** deadline - reserve (ms since epoch). */
+  endBy: number;
+}
+
+export function planSession(b: Pick<RoundBudget, "deadline" | "reserveMs">, s: SessionState): RoundPlan {
+  const endBy = b.deadline - b.reserveMs;
+  const fit = planRounds(s.processes, s.startupMs, s.roundMs, endBy - s.now);
+  const rounds = Math.max(1, Math.min(fit.rounds, s.wanted));
+  return { rounds, segments: Math.min(fit.segments, rounds), firstRound: s.first.round, firstSegment: s.first.segment, endBy };
+}
+
+/**
+ * Round `r` of the plan (0-based in this session): its number, its segment
+ * (segment k covers rounds [rounds * k / segments, rounds * (k + 1) / segments)),
+ * and whether it opens a new segment after the first (fresh processes).
+ */
+export function roundAt(plan: RoundPlan, r: number): { round: number; segment: number; freshProcesses: boolean } {
+  const segmentOf = (i: number) => Math.floor((i * plan.segments) / plan.rounds);
+  return { round: plan.firstRound + r, segment: plan.firstSegment + segmentOf(r), freshProcesses: r > 0 && segmentOf(r) !== segmentOf(r - 1) };
+}
+
+/** Whether another round of `roundMs` still ends by the plan's end. */
+export const roomForRound = (plan: RoundPlan, now: number, roundMs: number): boolean => now + roundMs <= plan.endBy;

@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import type { CellReady, CellRun, Sample } from "../../src/model/cells.js";
+import {
+  nextNumbers,
+  planSession,
+  roomForRound,
+  roundAt,
+  roundCostMs,
+  sampleTimeoutMs,
+  samplesWanted,
+  startLimits,
+  type SessionState,
+} from "../../src/run/round-plan.js";
+
+/** The round plan is pure: a clock reading and measured costs in, exact numbers out (no process). */
+const budget = { deadline: 13_000, reserveMs: 3000 };
+const state = (over: Partial<SessionState> = {}): SessionState => ({
+  now: 0,
+  startupMs: 1000,
+  roundMs: 100,
+  processes: 3,
+  wanted: Infinity,
+  first: { round: 0, segment: 0 },
+  ...over,
+});
+
+const sample = (round: number, segment: number): Sample => ({ round, session: 0, segment, ns: 1, nsPerDispatch: 1 });
+const cell = (samples: Sample[] = [], ready?: Pick<CellReady, "warmNsPerDispatch" | "dispatches">): CellRun => ({
+  id: "c",
+  status: "ok",
+  samples,
+  seconds: 0,
+  ...(ready ? { ready: ready as CellReady } : {}),
+});
+
+describe("planSession", () => {
+  it("fills the time left before deadline - reserve, in every segment asked for", () => {
+    expect(planSession(budget, state())).toEqual({ rounds: 80, segments: 3, firstRound: 0, firstSegment: 0, endBy: 10_000 });
+  });
+
+  it("plans only the rounds the cells still want", () => {
+    expect(planSession(budget, state({ wanted: 6 }))).toMatchObject({ rounds: 6, segments: 3 });
+  });
+
+  it("never cuts fewer rounds into more segments", () => {
+    expect(planSession(budget, state({ wanted: 2 }))).toMatchObject({ rounds: 2, segments: 2 });
+  });
+
+  it("uses fewer segments rather than fewer than 6 rounds when the budget is short", () => {
+    expect(planSession(budget, state({ now: 7500 }))).toMatchObject({ rounds: 15, segments: 2 });
+    expect(planSession(budget, state({ now: 8500 }))).toMatchObject({ rounds: 15, segments: 1 });
+    expect(planSession(budget, state({ now: 9700 }))).toMatchObject({ rounds: 3, segments: 1 });
+  });
+
+  it("plans one round past the deadline, or with no cell wanting samples", () => {
+    expect(planSession(budget, state({ now: 12_000 }))).toMatchObject({ rounds: 1, segments: 1 });
+    expect(planSession(budget, state({ wanted: 0 }))).toMatchObject({ rounds: 1, segments: 1 });
+  });
+
+  it("numbers a resumed session's rounds and segments on", () => {
+    expect(planSession(budget, state({ wanted: 6, first: { round: 12, segment: 3 } }))).toMatchObject({ firstRound: 12, firstSegment: 3 });
+  });
+});
+
+describe("roundAt", () => {
+  it("gives each round its number, its segment, and fresh processes where a segment begins", () => {
+    const plan = { rounds: 6, segments: 3, firstRound: 12, firstSegment: 3, endBy: 0 };
+    expect([0, 1, 2, 3, 4, 5].map((r) => roundAt(plan, r))).toEqual([
+      { round: 12, segment: 3, freshProcesses: false },
+      { round: 13, segment: 3, freshProcesses: false },
+      { round: 14, segment: 4, freshProcesses: true },
+      { round: 15, segment: 4, freshProcesses: false },
+      { round: 16, segment: 5, freshProcesses: true },
+      { round: 17, segment: 5, freshProcesses: false },
+    ]);
+  });
+
+  it("cuts rounds that do not divide evenly at floor(r * segments / rounds)", () => {
+    const plan = { rounds: 7, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0 };
+    expect([0, 1, 2, 3, 4, 5, 6].map((r) => roundAt(plan, r).segment)).toEqual([0, 0, 0, 1, 1, 2, 2]);
+  });
+});
+
+describe("roomForRound", () => {
+  it("allows a round that ends by deadline - reserve, not one that ends after", () => {
+    const plan = planSession(budget, state());
+    expect(roomForRound(plan, 9900, 100)).toBe(true);
+    expect(roomForRound(plan, 9900, 101)).toBe(false);
+  });
+});
+
+describe("nextNumbers", () => {
+  it("starts past every sample taken, over all cells", () => {
+    expect(nextNumbers([])).toEqual({ round: 0, segment: 0 });
+    expect(nextNumbers([cell([sample(0, 0), sample(4, 1)]), cell([sample(7, 2)])])).toEqual({ round: 8, segment: 3 });
+  });
+
+  it("takes a cell of many samples (no spread of them)", () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => sample(i, 0));
+    expect(nextNumbers([cell(many)])).toEqual({ round: 200_000, segment: 1 });
+  });
+});
+
+describe("costs and limits", () => {
+  it("prices a round by each cell's sample: the target, or its stream's pass when longer", () => {
+    expect(roundCostMs([cell([], { warmNsPerDispatch: 2, dispatches: 10_000_000 }), cell()], 10)).toBeCloseTo(1.1 * 20 + 2 + 1.1 * 10 + 2, 9);
+    expect(sampleTimeoutMs(cell([], { warmNsPerDispatch: 2, dispatches: 10_000_000 }), 10)).toBe(2400);
+  });
+
+  it("counts the samples a cell still wants", () => {
+    expect(samplesWanted(cell([sample(0, 0)]), 6)).toBe(5);
+    expect(samplesWanted(cell([sample(0, 0)]), undefined)).toBe(Infinity);
+  });
+
+  it("lets a sample take the budget's share that still leaves every cell 6 rounds, never under 10 targets", () => {
+    const b = { deadline: 63_000, reserveMs: 3000, targetSampleMs: 10, maxWarmupMs: 500, initTimeoutMs: 60_000 };
+    expect(startLimits(b, 10, 0)).toEqual({ maxSampleMs: 1000, timeouts: { loadMs: 60_000, calibrateMs: 12_500 } });
+    expect(startLimits(b, 10, 59_990)).toEqual({ maxSampleMs: 100, timeouts: { loadMs: 60_000, calibrateMs: 3500 } });
+  });
+});
