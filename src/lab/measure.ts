@@ -13,6 +13,7 @@ import { finishRun } from "./run-record.js";
 import type { CellRecord, Results, RunConfig } from "../model/results.js";
 import { withCustomSection } from "../run/cell-bytes.js";
 import { loadMonitor } from "../run/load.js";
+import { statisticsReserveMs } from "../run/round-plan.js";
 import { runCells, type CellInput, type RunnerHooks, type RunnerOptions } from "../run/runner.js";
 
 export interface RunProgress {
@@ -63,12 +64,8 @@ function cellInputs({ inputs, run, modules }: Measurement, grouped: boolean, ses
   }));
 }
 
-/**
- * Time kept back at the end of a run for its statistics: 3 s, or 30 ms per
- * cell when more (a position sweep's run holds hundreds of cells, each
- * bootstrapped).
- */
-const reserveMs = (config: RunConfig) => Math.max(3000, 30 * config.strategies.length * config.workloads.length * config.tiers.length);
+/** Time kept back at the end of a run for its statistics (round-plan.ts). */
+const reserveMs = (config: RunConfig) => statisticsReserveMs(config.strategies.length * config.workloads.length * config.tiers.length);
 
 function runnerOptions(config: RunConfig, deadline: number, session: number, stop: (() => boolean) | undefined): RunnerOptions {
   return {

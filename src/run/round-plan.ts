@@ -119,3 +119,11 @@ export function roundAt(plan: RoundPlan, r: number): { round: number; segment: n
 
 /** Whether another round of `roundMs` still ends by the plan's end. */
 export const roomForRound = (plan: RoundPlan, now: number, roundMs: number): boolean => now + roundMs <= plan.endBy;
+
+/**
+ * Time kept back at the end of a run for its statistics and the last
+ * write: the bootstrap costs ~30 ms per cell (the default run's 35 cells:
+ * ~1 s), plus half a second for the files. A fixed 3 s left a 5-s run of 8
+ * cells one round; this leaves it 6 and more.
+ */
+export const statisticsReserveMs = (cells: number): number => 500 + 30 * cells;

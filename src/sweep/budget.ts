@@ -7,13 +7,14 @@
  * and tier, restarted for each of `processes` segments):
  *   start-up  = processes x (groups x PROCESS_START_MS + cells x cellInitMs)
  *   one round = cells x (1.1 x targetSampleMs + 2 ms)     (sample, pre-pass, IPC; as runner.ts plans)
- *   reserve   = max(3 s, 30 ms x cells)                   (statistics; as lab/measure.ts keeps back)
+ *   reserve   = 0.5 s + 30 ms x cells                     (statistics; run/round-plan.ts statisticsReserveMs)
  * Constants are from the development VMs (2 cores; Node 20): a process
  * boots and loads its harness in ~0.15-0.2 s, and a cell compiles,
  * calibrates its batch twice and warms up to a steady state (>= 4 samples)
  * in ~0.1-0.15 s at a 10 ms target. Estimates, not promises: the runner
  * still stops each point at its deadline.
  */
+import { statisticsReserveMs } from "../run/round-plan.js";
 import { MIN_ROUNDS } from "../stats/rounds.js";
 import type { RunConfig } from "../model/results.js";
 
@@ -39,7 +40,7 @@ export function pointCost(c: RunConfig): PointCost {
   const groups = c.strategies.length * c.tiers.length;
   const startupMs = c.processes * (groups * PROCESS_START_MS + cells * cellInitMs(c.targetSampleMs));
   const roundMs = cells * (1.1 * c.targetSampleMs + 2);
-  const reserveMs = Math.max(3000, 30 * cells);
+  const reserveMs = statisticsReserveMs(cells);
   const rounds = c.samples ?? MIN_ROUNDS;
   return { startupMs, roundMs, reserveMs, rounds, minimumMs: startupMs + rounds * roundMs + reserveMs };
 }

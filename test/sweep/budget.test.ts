@@ -14,7 +14,7 @@ describe("sweep budget", () => {
     expect(c.startupMs).toBe(2 * (4 * 200 + 4 * 120));
     expect(c.roundMs).toBeCloseTo(4 * 13, 9);
     expect(c.rounds).toBe(6);
-    expect(c.minimumMs).toBeCloseTo(c.startupMs + 6 * c.roundMs + 3000, 9);
+    expect(c.minimumMs).toBeCloseTo(c.startupMs + 6 * c.roundMs + 500 + 30 * 4, 9);
     expect(pointCost({ ...config, samples: 40 }).rounds).toBe(40);
   });
 
