@@ -6,23 +6,91 @@
  */
 import { escapeTerminal, escapeTerminalLines } from "./text/escape.js";
 
-/** Documented exit codes (docs/cli.md). */
-export const ExitCode = {
-  ok: 0,
-  /** The command ran and found a problem: a check mismatch, a lint error. */
-  found: 1,
-  /** Usage or input error: bad option, bad spec, unreadable file. */
-  usage: 2,
-  /** `run`: some cells failed (crashed, trapped, timed out); the others were measured and written. */
+/**
+ * The exit codes, one table: the main help, each command's exit sentence and
+ * docs/cli.md's table are generated from it (src/cli/exits.ts). A code comes
+ * from `every` command or only from those in `commands`, which also says what
+ * it means there (else `brief`).
+ */
+export const EXIT_CODES = [
+  {
+    code: 0,
+    name: "ok",
+    brief: "ok",
+    meaning: "success",
+    every: true,
+    commands: { run: "every cell was measured", sweep: "every cell was measured", compare: "compared", gate: "pass", check: "every strategy dispatches identically", lint: "clean, or only notes and warnings" },
+  },
+  {
+    code: 1,
+    name: "found",
+    brief: "the command found a problem (a check mismatch, failed cells in a run or sweep, a lint error, a gate regression)",
+    meaning:
+      "the command ran and found a problem: a check mismatch or a strategy whose check trapped, grew memory or timed out; a lint error; a gate regression, failed assertion or (--require-all) missing cell; in run or sweep, some cells failed (crashed, trapped or timed out: each is recorded with its reason, the other cells were measured and written)",
+    commands: {
+      run: "some cells failed (crashed, trapped, timed out: recorded with their reason)",
+      sweep: "some cells failed (recorded with their reason)",
+      gate: "a regression, a failed assertion, or (--require-all) a missing cell",
+      check: "a mismatch or a failed strategy (the first few are named)",
+      lint: "errors",
+    },
+  },
+  {
+    code: 2,
+    name: "usage",
+    brief: "usage or input error",
+    every: true,
+    meaning:
+      "usage or input error: unknown command or option, bad spec (one line per problem with its JSON path), unknown strategy, workload, tier or command (the nearest valid name suggested, the valid ones listed), an empty list or a name given twice, --samples, --processes or --time-budget of 0, missing file, a --bodies file that does not compile or breaks the body contract, an output that cannot be written. Nothing is written.",
+  },
+  {
+    code: 3,
+    name: "inconclusive",
+    brief: "a gate that cannot decide (inconclusive)",
+    meaning: "inconclusive: a CI straddles the threshold or an assertion's bound, or a cell has fewer than 6 rounds (docs/measurement.md)",
+    commands: { gate: "inconclusive (a CI straddles the threshold, or a cell has fewer than 6 rounds: more samples or --confirm decide)" },
+  },
+  {
+    code: 4,
+    name: "incomparable",
+    brief: "incomparable results (another machine or spec)",
+    meaning: "incomparable: the baseline is of another machine (absolute ns are never compared across machines without --cross-machine) or another spec",
+    commands: { gate: "incomparable (the baseline is of another machine or spec)", compare: "nothing is comparable (machine or spec mismatch)" },
+  },
+  {
+    code: 70,
+    name: "internal",
+    brief: "internal error (a dispatch-lab bug)",
+    every: true,
+    meaning: "internal error: a dispatch-lab bug (a module binaryen rejects, an audit violation, an unexpected exception; only these print a stack trace)",
+  },
+  {
+    code: 130,
+    name: "interrupted",
+    brief: "a run or sweep interrupted (results kept: run --resume)",
+    meaning: "interrupted (Ctrl-C, at any moment, including while it starts or emits its modules): it stopped after the current sample and kept the results; run --resume continues",
+    commands: { run: "interrupted (the results so far are kept: --resume continues)", sweep: "interrupted (the points so far are kept)" },
+  },
+] as const satisfies readonly ExitCodeEntry[];
+
+/** One exit code: `brief` for the main help, `meaning` for docs/cli.md, `commands` for each command's help. */
+export interface ExitCodeEntry {
+  code: number;
+  name: string;
+  brief: string;
+  meaning: string;
+  every?: true;
+  commands?: Readonly<Record<string, string>>;
+}
+
+type ExitCodeTable = { readonly [E in (typeof EXIT_CODES)[number] as E["name"]]: E["code"] };
+
+/** The codes by name (`ExitCode.usage` is 2). `cellsFailed` is `found` as run and sweep say it. */
+export const ExitCode: ExitCodeTable & { readonly cellsFailed: 1 } = {
+  ...(Object.fromEntries(EXIT_CODES.map((e) => [e.name, e.code])) as ExitCodeTable),
   cellsFailed: 1,
-  /** `gate`: the data cannot decide at this threshold (a CI straddles it). */
-  inconclusive: 3,
-  /** `gate`, `compare`: the baseline is of another machine or spec. */
-  incomparable: 4,
-  /** A bug in dispatch-lab itself (an emitted module failed validation or its audit). */
-  internal: 70,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+};
+export type ExitCode = (typeof EXIT_CODES)[number]["code"];
 
 export type ErrorCode =
   | "usage" // a bad command line

@@ -12,8 +12,10 @@ import { packageRoot } from "../paths.js";
 import { didYouMean, nearest } from "../suggest.js";
 import { escapeTerminalOutput } from "../text/escape.js";
 import { defaultStrategyNames, strategies } from "../emit/strategies/index.js";
-import { parseCommandArgs, table, type Command, type Io } from "./command.js";
+import { parseCommandArgs, table, type Io } from "./command.js";
 import { commands } from "./commands/index.js";
+import { allExits } from "./exits.js";
+import { commandHelp, wrap } from "./help.js";
 
 // Output quotes untrusted names (specs, workloads, trace files): no control sequence of theirs reaches the tty.
 const stdio: Io = { out: (t) => process.stdout.write(escapeTerminalOutput(t) + "\n"), err: (t) => process.stderr.write(escapeTerminalOutput(t) + "\n") };
@@ -31,13 +33,8 @@ ${cmds}
 Strategies (default set: ${defaultStrategyNames().join(", ")}):
 ${strats}
 
-Exit codes: 0 ok, 1 the command found a problem (a check mismatch, failed cells in a run or
-sweep, a lint error, a gate regression), 2 usage or input error, 3 a gate that cannot decide
-(inconclusive), 4 incomparable results (another machine or spec), 70 internal error (a
-dispatch-lab bug), 130 a run or sweep interrupted (results kept: run --resume). See docs/cli.md.`;
+${wrap(`${allExits()} See docs/cli.md.`).join("\n")}`;
 }
-
-const commandHelp = (c: Command): string => `${c.summary}\n\nUsage: ${c.usage}\n\n${c.help}`;
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [name, ...rest] = argv;

@@ -2,47 +2,34 @@ import type { CheckReport } from "../../lab/check.js";
 import { auditLine } from "../../emit/audit.js";
 import { ExitCode } from "../../errors.js";
 import { DEFAULT_CHECK_TIMEOUT_S } from "../../check/check-in-worker.js";
-import { intOption, MODULE_HELP, MODULE_OPTIONS, moduleRequest, table, type Command, type Io } from "../command.js";
+import { defineCommand, MODULE_OPTIONS, moduleRequest, table, type Io } from "../command.js";
+import { flag, int } from "../options.js";
 
-export const checkCommand: Command = {
+export const checkCommand = defineCommand({
   name: "check",
   summary: "prove every strategy dispatches identically (differential check) and print each opcode audit",
-  usage: "dispatch-lab check [--spec S] [--strategies a,b|all] [--bodies FILE] [--random N] [--seed X] [--timeout S] [--json]",
-  help: `Options:
-${MODULE_HELP}
-  --random N        random (op, args) cases on top of every id and the boundary numbers (default 1000)
-  --seed X          seed for the random cases (default 1)
-  --timeout S       seconds each strategy's check may take (default 10): a body that loops fails it
-  --json            print the report as JSON
-
-Each module is emitted, validated and audited, then called on every id in [0, max id + 2],
+  options: {
+    ...MODULE_OPTIONS,
+    random: int({ placeholder: "N", help: "random (op, args) cases on top of every id and the boundary numbers", min: 0, max: 10_000_000, fallback: 1000 }),
+    seed: int({ placeholder: "X", help: "seed for the random cases", min: 0, max: 2 ** 31 - 1, fallback: 1 }),
+    timeout: int({ placeholder: "S", help: "seconds each strategy's check may take: a body that loops fails it", min: 1, max: 24 * 3600, fallback: DEFAULT_CHECK_TIMEOUT_S }),
+    json: flag("print the report as JSON"),
+  },
+  notes: `Each module is emitted, validated and audited, then called on every id in [0, max id + 2],
 the numbers 63, 64, 65, 127, 128, 2^31-1 and negative i32 values, and N random cases with
 full-range i64 arguments; its result must equal the handler's own h<id> export (or the
 fallback). The control kernel (direct) must always return its one handler's result.
 A strategy whose check traps (which case, which call, the trap), grows wasm memory or runs
-past --timeout fails with that reason.
-Exit 0 when all match, 1 on any mismatch or failed strategy (the first few are named), 2 on bad input.`,
-  options: {
-    ...MODULE_OPTIONS,
-    random: { type: "string" },
-    seed: { type: "string" },
-    timeout: { type: "string" },
-    json: { type: "boolean" },
-  },
+past --timeout fails with that reason.`,
   async run(values, _positionals, io) {
     const request = moduleRequest(values);
     const { check } = await import("../../lab/check.js");
-    const report = await check({
-      ...request,
-      random: intOption(values, "random", 1000, 10_000_000),
-      seed: intOption(values, "seed", 1, 2 ** 31 - 1),
-      timeoutS: intOption(values, "timeout", DEFAULT_CHECK_TIMEOUT_S, 24 * 3600, 1),
-    });
-    if (values["json"]) io.out(JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
+    const report = await check({ ...request, random: values.random, seed: values.seed, timeoutS: values.timeout });
+    if (values.json) io.out(JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
     else printReport(report, io);
     return report.results.some(failed) ? ExitCode.found : ExitCode.ok;
   },
-};
+});
 
 const failed = (r: CheckReport["results"][number]) => r.mismatches > 0 || r.failure !== null;
 

@@ -1,44 +1,37 @@
-import { LabError } from "../../errors.js";
+import { ExitCode, LabError } from "../../errors.js";
 import { mergeDatasets, type Extent, type Replacement } from "../../results/merge.js";
 import { readResultsAt } from "../../results/read.js";
 import { writeResults } from "../../results/write.js";
-import { str, type Command } from "../command.js";
+import { defineCommand } from "../command.js";
+import { text } from "../options.js";
 
-export const mergeCommand: Command = {
+export const mergeCommand = defineCommand({
   name: "merge",
   summary: "merge results from many machines into one dataset (results.json, samples.csv, summary.csv, machines.csv)",
-  usage: "dispatch-lab merge INPUT... --out DIR",
-  help: `Arguments:
-  INPUT             results.json files, the folders run, sweep or merge wrote, or samples.csv
-                    files (several machines' files concatenated are fine)
-Options:
-  --out DIR         where the merged files go (required)
-
-Every run is kept whole, with its own fingerprint, config and spec, keyed by machine id. The
+  synopsis: "INPUT...",
+  arguments: [["INPUT", "results.json files, the folders run, sweep or merge wrote, or samples.csv files (several machines' files concatenated are fine)"]],
+  options: { out: text({ placeholder: "DIR", help: "where the merged files go", requiredFix: "dispatch-lab merge a/ b/ --out merged/" }) },
+  notes: `Every run is kept whole, with its own fingerprint, config and spec, keyed by machine id. The
 same run given twice is kept once (merging is idempotent). Two copies of one run (same machine,
 spec and start) where one continues the other, an interrupted run and its --resume, keep the
 one with more samples, and say so; copies that differ otherwise exit 2 naming both. Runs of
 different specs (by hash) stay apart and are listed per spec. machines.csv has one row per
 machine: CPU, microcode, kernel, runtime and every mitigation file. Bad inputs exit 2 and
 nothing is written.`,
-  positionals: true,
-  options: { out: { type: "string" } },
   async run(values, positionals, io) {
-    const out = str(values, "out");
-    if (!out) throw new LabError("usage", [{ path: "--out", message: "required" }], "dispatch-lab merge a/ b/ --out merged/");
     if (positionals.length === 0) throw new LabError("usage", [{ path: "merge", message: "no inputs given" }], "dispatch-lab merge laptop/ server/ --out merged/");
     const inputs = positionals.map(readResultsAt); // every input read and checked before anything is written
     const { dataset, duplicates, replaced, specGroups } = mergeDatasets(inputs, positionals);
-    const files = writeResults(out, dataset);
+    const files = writeResults(values.out, dataset);
     const machines = new Set(dataset.runs.map((r) => r.fingerprint.machineId));
     io.out(`merged ${dataset.runs.length} runs from ${machines.size} machine${machines.size === 1 ? "" : "s"}${duplicates ? ` (${duplicates} duplicate run${duplicates === 1 ? "" : "s"} dropped)` : ""}`);
     for (const r of replaced) io.out(replacementText(r));
     if (specGroups.length > 1) io.out(`${specGroups.length} different specs, kept apart:`);
     for (const g of specGroups) io.out(`  ${g.spec} (${g.hash.slice(0, 12)}): ${g.runs} run${g.runs === 1 ? "" : "s"} on ${g.machines.length} machine${g.machines.length === 1 ? "" : "s"}`);
     io.out(`wrote ${files.join(", ")}`);
-    return 0;
+    return ExitCode.ok;
   },
-};
+});
 
 const extentText = (e: Extent) => `${e.samples} sample${e.samples === 1 ? "" : "s"}, ${e.sessions} session${e.sessions === 1 ? "" : "s"}, ${e.complete ? "complete" : "incomplete"}`;
 
