@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { LabError } from "../errors.js";
+import { MIN_ROUNDS } from "../stats/rounds.js";
 import { textTable } from "../text/text-table.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { DEFAULT_SPEC, listBuiltins, loadSpec } from "../spec/load.js";
@@ -106,3 +107,10 @@ export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof 
 /** The measurement settings given on the command line (absent ones stay absent: the library's defaults apply). */
 export const measureSettings = (v: MeasureValues) =>
   defined({ tiers: v.tiers, samples: v.samples, processes: v.processes, timeBudgetS: v.timeBudget, seed: v.seed, cpu: v.cpu, bodies: v.bodies });
+
+/** A warning, before anything runs, when --samples is below the rounds a verdict needs: every cell would be inconclusive. */
+export function samplesWarning(v: MeasureValues): string[] {
+  return v.samples !== undefined && v.samples < MIN_ROUNDS
+    ? [`warning: --samples ${v.samples} is below the ${MIN_ROUNDS} rounds an interval needs: every cell will be inconclusive (no verdict, gate exits 3)`]
+    : [];
+}

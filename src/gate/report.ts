@@ -41,9 +41,20 @@ const metricNote = (g: GateResult) =>
     ? "across machines: the per-round ratio of each cell to its run's control kernel is compared, relative to the base ratio"
     : "net ns per dispatch (cell minus control, per round); change relative to the base cell's gross ns per dispatch";
 
-/** `reasons: false` for `compare`, whose table already carries every verdict. */
+/** `compare`'s headline: how many cells, and how many of each verdict (it decides nothing). */
+function compareHeadline(g: GateResult): string {
+  const cells = g.comparison?.cells ?? [];
+  const counts = (["regressed", "improved", "unchanged", "inconclusive"] as const).flatMap((v) => {
+    const n = cells.filter((c) => c.verdict === v).length;
+    return n ? [`${n} ${v}`] : [];
+  });
+  const threshold = g.comparison ? `, threshold ${(100 * g.comparison.options.threshold).toFixed(1)}%` : "";
+  return `compare: ${cells.length} cells compared${threshold}${counts.length ? `: ${counts.join(", ")}` : ""}`;
+}
+
+/** `reasons: false` for `compare`, whose table already carries every verdict (and whose headline decides nothing). */
 export function gateText(g: GateResult, o: { reasons?: boolean } = {}): string {
-  const lines = [headline(g)];
+  const lines = [o.reasons === false ? compareHeadline(g) : headline(g)];
   if (g.comparison?.cells.length) lines.push("", ...textTable([CHANGE_HEADER, ...g.comparison.cells.map(changeRow)]), metricNote(g));
   for (const a of g.assertions) lines.push(`assert ${a.message}`);
   lines.push(...notGated(g));

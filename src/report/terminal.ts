@@ -7,6 +7,7 @@
  */
 import pc from "picocolors";
 import type { CellSummary, Results } from "../model/results.js";
+import { escapeTerminal } from "../text/escape.js";
 import { textTable } from "../text/text-table.js";
 
 const fmt = (x: number) => x.toFixed(2);
@@ -60,5 +61,5 @@ export function inconclusiveText(r: Results): string[] {
 }
 
 export function failuresText(r: Results): string[] {
-  return r.summaries.filter((s) => s.status === "failed").map((s) => `${pc.red("failed")} ${s.id}: ${s.error}`);
+  return r.summaries.filter((s) => s.status === "failed").map((s) => `${pc.red("failed")} ${escapeTerminal(`${s.id}: ${s.error}`)}`);
 }

@@ -38,7 +38,7 @@ function workflowSteps(): string[] {
  * docs/ci.md's ready-made workflow, tried as a project that does not
  * measure Xen would run it: docs/spec.md's example as dispatch.json, the
  * default workloads, the workflow's own commands through an `npx` that runs
- * this build, the artifact moves between jobs done by hand. Shorter: an 8 s
+ * this build, the artifact moves between jobs done by hand. Shorter: a 4 s
  * budget and two strategies (the control comes with them).
  */
 describe("docs/ci.md's workflow on a spec without Xen's hypercalls", () => {
@@ -62,7 +62,7 @@ describe("docs/ci.md's workflow on a spec without Xen's hypercalls", () => {
     expect(measure).toMatch(/--spec dispatch\.json --time-budget \d+ /);
 
     // measure job, one runner: exit 0 (a failed cell would be 1, bad input 2).
-    step(`${measure.replace(/--time-budget \d+/, "--time-budget 8")} --strategies table,chain`, [0]);
+    step(`${measure.replace(/--time-budget \d+/, "--time-budget 4")} --strategies table,chain`, [0]);
     const run = (JSON.parse(readFileSync(join(work, "results", "results.json"), "utf8")) as Dataset).runs[0]!;
     expect(run.config.workloads[0]).toBe("zipf:1.1");
     expect(run.config.strategies).toEqual(["table", "chain", "direct"]);

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,19 +5,16 @@ import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/spec/load.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { xenPlan } from "../../src/emit/strategies/xen.js";
+import { cli as inProcess, spawnCli } from "../cli-harness.js";
 
-const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
 const FIX = join(import.meta.dirname, "..", "fixtures", "xen-defs");
 const DEFS = join(FIX, "hypercall-defs.c");
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]) => inProcess(args);
 
 describe("dispatch-lab import xen", () => {
   it("writes a spec that equals the built-in, and the xen plan has the awk's levels", () => {
     const out = join(mkdtempSync(join(tmpdir(), "dl-import-")), "pv64.json");
-    const r = cli("import", "xen", DEFS, "--caller", "pv64", "--out", out);
+    const r = spawnCli(["import", "xen", DEFS, "--caller", "pv64", "--out", out]);
     expect(r.code).toBe(0);
     const imported = validateSpec(JSON.parse(readFileSync(out, "utf8")));
     const builtin = loadSpec("xen:pv64");
@@ -26,15 +22,15 @@ describe("dispatch-lab import xen", () => {
     expect(xenPlan(imported, true)).toEqual(xenPlan(builtin, true));
   });
 
-  it("--define / --undefine change what the caller gets", () => {
-    const withArgo = JSON.parse(cli("import", "xen", DEFS, "--caller", "pv64", "--define", "CONFIG_ARGO").out) as { handlers: { name: string }[] };
+  it("--define / --undefine change what the caller gets", async () => {
+    const withArgo = JSON.parse((await cli("import", "xen", DEFS, "--caller", "pv64", "--define", "CONFIG_ARGO")).out) as { handlers: { name: string }[] };
     expect(withArgo.handlers.map((h) => h.name)).toContain("argo_op");
-    const noKexec = JSON.parse(cli("import", "xen", DEFS, "--caller", "pv64", "--undefine", "CONFIG_KEXEC").out) as { handlers: { name: string }[] };
+    const noKexec = JSON.parse((await cli("import", "xen", DEFS, "--caller", "pv64", "--undefine", "CONFIG_KEXEC")).out) as { handlers: { name: string }[] };
     expect(noKexec.handlers.map((h) => h.name)).not.toContain("kexec_op");
   });
 
-  it("xen-defs:FILE#CALLER works wherever a spec is accepted: check passes on it", () => {
-    const r = cli("check", "--spec", `xen-defs:${DEFS}#arm`, "--random", "100");
+  it("xen-defs:FILE#CALLER works wherever a spec is accepted: check passes on it", async () => {
+    const r = await cli("check", "--spec", `xen-defs:${DEFS}#arm`, "--random", "100");
     expect(r.code).toBe(0);
     expect(r.out).toContain("all 7 strategies dispatch identically");
   });
@@ -42,16 +38,16 @@ describe("dispatch-lab import xen", () => {
   it.each([
     ["unterminated-if.c", "unterminated-if.c:3: unterminated #ifdef"],
     ["unknown-number.c", "unknown-number.c:7: hypercall ping has no known number"],
-  ])("%s: exit 2 with FILE:LINE, nothing written", (file, message) => {
+  ])("%s: exit 2 with FILE:LINE, nothing written", async (file, message) => {
     const out = join(mkdtempSync(join(tmpdir(), "dl-import-")), "never.json");
-    const r = cli("import", "xen", join(FIX, file), "--caller", "left", "--out", out);
+    const r = await cli("import", "xen", join(FIX, file), "--caller", "left", "--out", out);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(existsSync(out)).toBe(false);
   });
 
-  it("usage errors: no caller, another format", () => {
-    expect(cli("import", "xen", DEFS).err).toContain("--caller: required");
-    expect(cli("import", "linux", DEFS, "--caller", "x").code).toBe(2);
+  it("usage errors: no caller, another format", async () => {
+    expect((await cli("import", "xen", DEFS)).err).toContain("--caller: required");
+    expect((await cli("import", "linux", DEFS, "--caller", "x")).code).toBe(2);
   });
 });

@@ -175,3 +175,22 @@ describe("--assert names a near strategy or workload", () => {
     expect(() => evaluateAssertion(parseAssertion("chain <= table @ unifrom"), dataset(run(20)))).toThrow(/unknown workload "unifrom": did you mean "uniform"\?/);
   });
 });
+
+describe("the CLI says up front when --samples cannot give an interval, and escapes names it prints", () => {
+  it("warns for --samples below 6", async () => {
+    const { samplesWarning } = await import("../../src/cli/command.js");
+    expect(samplesWarning({ samples: 3 } as Parameters<typeof samplesWarning>[0])).toEqual([
+      "warning: --samples 3 is below the 6 rounds an interval needs: every cell will be inconclusive (no verdict, gate exits 3)",
+    ]);
+    expect(samplesWarning({ samples: 6 } as Parameters<typeof samplesWarning>[0])).toEqual([]);
+  });
+
+  it("a failure's reason from a trace name shows its escape codes, never sends them", async () => {
+    const { failuresText } = await import("../../src/report/terminal.js");
+    const r = fakeRun({ strategies: ["table", "chain"], workloads: ["uniform"], rounds: 6, cost: () => 9 });
+    Object.assign(r.summaries[1]!, { status: "failed", error: "trace:a\u001b[8mhidden\u0007.txt: no such file" });
+    const [line] = failuresText(r);
+    expect(line).not.toMatch(/\u001b\[8m|\u0007/);
+    expect(line).toContain("\\x1b[8mhidden\\x07");
+  });
+});

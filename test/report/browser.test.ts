@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readResults } from "../../src/results/read.js";
 import type { Dataset } from "../../src/model/results.js";
 import { renderHtml } from "../../src/report/html.js";
@@ -25,21 +25,28 @@ if (!hasChromium && !process.env.CI) {
 
 describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", () => {
   const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-report-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // One browser for both tests (a launch takes seconds); each test opens its own page.
+  let browser: Browser;
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: CI must install chromium`).toBe(true);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("loads from file:// without errors, every chart has marks, and screenshots", async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: CI must install chromium`).toBe(true);
     const file = join(dir, "report.html");
     // Two plain runs from two machines, and one small real sweep of each kind.
     const sweeps = ["position", "scale", "crossover", "body"].map((k) => fixture(`sweep-${k}.json`));
     writeFileSync(file, renderHtml([fixture("results-a.json"), fixture("results-b.json"), ...sweeps]));
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const errors: string[] = [];
       const requests: string[] = [];
       page.on("console", (m) => {
@@ -92,7 +99,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
       await page.screenshot({ path: join(ROOT, "test-output/report-dark.png"), fullPage: true });
       expect(existsSync(join(ROOT, "test-output/report.png"))).toBe(true);
     } finally {
-      await browser.close();
+      await page.close();
     }
   });
 
@@ -107,9 +114,8 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
     };
     const file = join(dir, "hostile.html");
     writeFileSync(file, renderHtml([hostile("results-a.json"), hostile("results-b.json"), hostile("sweep-crossover.json")]));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
+    const page = await browser.newPage();
     try {
-      const page = await browser.newPage();
       const events: string[] = [];
       page.on("dialog", (d) => {
         events.push(`dialog: ${d.message()}`);
@@ -129,7 +135,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
       expect(await page.title()).toContain("<script>alert(1)</script>");
       expect(await page.$$eval("svg[data-chart] title", (els) => els.some((t) => (t.textContent ?? "").includes("chain<svg onload=alert(3)>")))).toBe(true);
     } finally {
-      await browser.close();
+      await page.close();
     }
   });
 });

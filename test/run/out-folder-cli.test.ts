@@ -4,18 +4,16 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Dataset } from "../../src/model/results.js";
+import { BIN, cli, spawnCli } from "../cli-harness.js";
 
-/** `run` end to end, in a folder: claimed, locked, written from the first moment, resumed only when its inputs are unchanged. */
-const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
+/**
+ * `run` end to end, in a folder: claimed, locked, written from the first moment, resumed only when its inputs are unchanged.
+ * Kills, Ctrl-C and the busy-CPU check (which discounts the measuring process's own children) need a CLI process of its own.
+ */
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-outcli-"));
 const ENV = { ...process.env, CI: "true" };
 const LOCK = ".dispatch-lab.lock";
 const TINY = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,direct", "--samples", "2", "--processes", "1", "--cpu", "0"];
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, env: ENV });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 const readDataset = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Dataset;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,10 +48,10 @@ async function killedEarly(args: string[], out: string): Promise<Dataset> {
 }
 
 describe("run --out: no lost or mixed data", () => {
-  it("a folder with a run, a locked folder, --resume without a run, --resume with --force: exit 2, nothing written", () => {
+  it("a folder with a run, a locked folder, --resume without a run, --resume with --force: exit 2, nothing written", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "results.json"), '{"old": true}');
-    const again = cli([...TINY, "--out", dir]);
+    const again = await cli([...TINY, "--out", dir]);
     expect(again.code).toBe(2);
     expect(again.err).toContain(`error: ${dir}: already holds a run (results.json)`);
     expect(again.err).toMatch(/fix: continue an interrupted run with --resume, replace this one with --force/);
@@ -63,20 +61,20 @@ describe("run --out: no lost or mixed data", () => {
     const locked = tmp();
     const lock = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), procStart: null });
     writeFileSync(join(locked, LOCK), lock);
-    const second = cli([...TINY, "--out", locked]);
+    const second = await cli([...TINY, "--out", locked]);
     expect(second.code).toBe(2);
     expect(second.err).toContain(`another run is writing this folder (dispatch-lab pid ${process.pid} on ${hostname()}`);
     expect(readdirSync(locked)).toEqual([LOCK]);
     expect(readFileSync(join(locked, LOCK), "utf8")).toBe(lock);
 
     const none = join(tmp(), "none");
-    const resume = cli(["run", "--resume", "--out", none]);
+    const resume = await cli(["run", "--resume", "--out", none]);
     expect(resume.code).toBe(2);
     expect(resume.err).toContain(`no run in ${none}: start one with dispatch-lab run --out ${none}`);
     expect(existsSync(none)).toBe(false);
 
-    expect(cli(["run", "--resume", "--force", "--out", dir]).err).toContain("--force: cannot go with --resume");
-    expect(cli(["run", "--help"]).out).toMatch(/--force\s+replace the run in --out/);
+    expect((await cli(["run", "--resume", "--force", "--out", dir])).err).toContain("--force: cannot go with --resume");
+    expect((await cli(["run", "--help"])).out).toMatch(/--force\s+replace the run in --out/);
   });
 
   it("--resume refuses an edited --bodies or trace file, naming it", async () => {
@@ -90,7 +88,7 @@ describe("run --out: no lost or mixed data", () => {
     expect(Object.keys(partial.runs[0]!.config.inputs!).sort()).toEqual([bodies, trace].sort());
     writeFileSync(trace, "0\n1\n1\n");
     writeFileSync(bodies, "export function twice(seed: i64, n: i32): i64 { return seed * 3; }\n");
-    const r = cli(["run", "--resume", "--out", out]);
+    const r = await cli(["run", "--resume", "--out", out]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`error: ${bodies}: changed since the run began`);
     expect(r.err).toContain(`error: ${trace}: changed since the run began`);
@@ -111,7 +109,7 @@ describe("run --out: no lost or mixed data", () => {
     const spinner = spawn(process.execPath, ["-e", "for (;;);"], { stdio: "ignore" });
     try {
       expect(spawnSync("taskset", ["-p", "-c", "0", String(spinner.pid)]).status).toBe(0);
-      const r = cli(["run", "--resume", "--out", out]);
+      const r = spawnCli(["run", "--resume", "--out", out]);
       expect(r.err).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(0);
       expect(r.err).toMatch(/took over the lock of pid \d+ .*which is no longer running/);

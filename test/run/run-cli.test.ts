@@ -1,19 +1,15 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_COLUMNS, SUMMARY_COLUMNS } from "../../src/results/exporters/csv.js";
 import type { Dataset, Results } from "../../src/model/results.js";
+import { BIN, cli, spawnCli } from "../cli-harness.js";
 
-const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-run-"));
-const TINY_RUN = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,chain,xen,direct", "--workloads", "uniform,fixed:hottest", "--cpu", "0"];
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, CI: "true", ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** 6 cells (the control among them), one process each: the smallest run with a sentence per workload. */
+const TINY_RUN = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,xen,direct", "--workloads", "uniform,fixed:hottest", "--processes", "1", "--cpu", "0"];
 
 const readDataset = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Dataset;
 const readJson = (dir: string): Results => readDataset(dir).runs[0]!;
@@ -21,7 +17,7 @@ const readJson = (dir: string): Results => readDataset(dir).runs[0]!;
 describe("dispatch-lab run (end to end, tiny budget)", () => {
   it("writes results.json, samples.csv, summary.csv and prints the table and one sentence per workload", () => {
     const out = tmp();
-    const r = cli([...TINY_RUN, "--samples", "6", "--out", out]);
+    const r = spawnCli([...TINY_RUN, "--samples", "6", "--out", out]);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/workload\s+strategy\s+net ns\/dispatch \[95% CI\]\s+whole call vs table \[95% CI\]\s+note/);
@@ -31,18 +27,18 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
     expect(readDataset(out)).toMatchObject({ schema: "dispatch-lab/results@2", kind: "run", complete: true, sweep: null });
     const results = readJson(out);
     expect(results.complete).toBe(true);
-    expect(results.cells).toHaveLength(8);
+    expect(results.cells).toHaveLength(6);
     expect(results.cells.every((c) => c.samples.length === 6 && c.status === "ok")).toBe(true);
-    expect(results.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")).toMatchObject({ net: expect.any(Object), ratio: expect.any(Object) });
+    expect(results.summaries.find((s) => s.strategy === "xen" && s.workload === "uniform")).toMatchObject({ net: expect.any(Object), ratio: expect.any(Object) });
     expect(results.fingerprint.machineId).toMatch(/^[0-9a-f]{16}$/);
     expect(results.sessions[0]!.pinning).toMatchObject({ cpu: 0 });
     expect(results.modules["xen"]!.audit.violations).toEqual([]);
     const samples = readFileSync(join(out, "samples.csv"), "utf8").trim().split("\n");
     expect(samples[0]).toBe(SAMPLE_COLUMNS.join(","));
-    expect(samples).toHaveLength(1 + 8 * 6);
+    expect(samples).toHaveLength(1 + 6 * 6);
     const summary = readFileSync(join(out, "summary.csv"), "utf8").trim().split("\n");
     expect(summary[0]).toBe(SUMMARY_COLUMNS.join(","));
-    expect(summary).toHaveLength(1 + 8);
+    expect(summary).toHaveLength(1 + 6);
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain('data-chart="bars"');
     expect(r.out).toContain(join(out, "report.html"));
   });
@@ -75,7 +71,9 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
 
   it("a run killed midway leaves valid files; --resume completes it", async () => {
     const out = tmp();
-    const child = spawn(process.execPath, [BIN, ...TINY_RUN, "--samples", "40", "--out", out], { stdio: "ignore", env: { ...process.env, CI: "true" } });
+    // Two cells: rounds are quick, and 40 of them leave time to kill the run midway.
+    const run = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,direct", "--workloads", "uniform", "--processes", "1", "--cpu", "0", "--samples", "40", "--out", out];
+    const child = spawn(process.execPath, [BIN, ...run], { stdio: "ignore", env: { ...process.env, CI: "true" } });
     // Kill it once some round has been written.
     for (let i = 0; i < 600; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -89,7 +87,7 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
     expect(before).toBeGreaterThan(0);
     expect(readFileSync(join(out, "samples.csv"), "utf8").trim().split("\n").length).toBeGreaterThan(1);
 
-    const r = cli(["run", "--resume", "--out", out]);
+    const r = await cli(["run", "--resume", "--out", out]);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     const done = readJson(out);
@@ -97,16 +95,16 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
     expect(done.sessions).toHaveLength(2);
     expect(done.cells.every((c) => c.samples.length === 40)).toBe(true);
     expect(done.cells.some((c) => c.samples.some((s) => s.session === 1))).toBe(true);
-    expect(cli(["run", "--resume", "--out", out]).err).toContain("this run is already complete");
+    expect((await cli(["run", "--resume", "--out", out])).err).toContain("this run is already complete");
   });
 
-  it("bad input: exit 2 before anything runs", () => {
+  it("bad input: exit 2 before anything runs", async () => {
     const out = tmp();
-    expect(cli([...TINY_RUN, "--workloads", "nope", "--out", out]).code).toBe(2);
-    expect(cli([...TINY_RUN, "--tiers", "fast", "--out", out]).err).toContain('unknown tier "fast"');
-    expect(cli([...TINY_RUN, "--reference", "switch", "--out", out]).err).toContain('"switch" is not among the strategies run');
-    expect(cli(["run", "--resume", "--out", out]).err).toContain(`no run in ${out}: start one with dispatch-lab run --out ${out}`);
-    expect(cli([...TINY_RUN, "--cpu", "999", "--out", out]).err).toContain("999 is not a CPU of this machine");
+    expect((await cli([...TINY_RUN, "--workloads", "nope", "--out", out])).code).toBe(2);
+    expect((await cli([...TINY_RUN, "--tiers", "fast", "--out", out])).err).toContain('unknown tier "fast"');
+    expect((await cli([...TINY_RUN, "--reference", "switch", "--out", out])).err).toContain('"switch" is not among the strategies run');
+    expect((await cli(["run", "--resume", "--out", out])).err).toContain(`no run in ${out}: start one with dispatch-lab run --out ${out}`);
+    expect((await cli([...TINY_RUN, "--cpu", "999", "--out", out])).err).toContain("999 is not a CPU of this machine");
     expect(existsSync(join(out, "results.json"))).toBe(false);
   });
 });

@@ -76,15 +76,12 @@ describe("mannWhitneyU: exact distribution (small samples, no ties)", () => {
     expect(swapped.p).toBeCloseTo(2 / 252, 15);
   });
 
-  it("49 vs 49 (the largest exact case) matches the exact rational p, quickly", () => {
+  it("49 vs 49 (the largest exact case) matches the exact rational p", () => {
     // x = 0..48, y = x + 7.5: U = 1 + 2 + ... + 41 = 861; p computed with exact integer
     // counts = 2 * 111885808529752648054577 / 7197065609881597995121590
     const x = Array.from({ length: 49 }, (_, i) => i);
     const y = x.map((v) => v + 7.5);
-    const start = performance.now();
     const r = mannWhitneyU(x, y);
-    // ~2e6 additions: a few ms warm, ~30 ms cold; the bound only catches a blow-up (say, enumerating orderings)
-    expect(performance.now() - start).toBeLessThan(500);
     expect(r).toMatchObject({ u: 861, method: "exact" });
     expectRelativelyClose(r.p, 0.015546031479292479, 1e-12);
   });
@@ -142,12 +139,10 @@ describe("mannWhitneyU: normal approximation", () => {
     expect(mannWhitneyU([0], [-0])).toEqual({ u: 0.5, p: 1, method: "normal", effect: 0.5 });
   });
 
-  it("2000 vs 2000 shifted normals: fast, tiny p, effect near P(X > Y) = Phi(0.5 / sqrt 2) = 0.638", () => {
+  it("2000 vs 2000 shifted normals: tiny p, effect near P(X > Y) = Phi(0.5 / sqrt 2) = 0.638", () => {
     const x = normals(11, 2000, 0.5);
     const y = normals(12, 2000, 0);
-    const start = performance.now();
     const r = mannWhitneyU(x, y);
-    expect(performance.now() - start).toBeLessThan(100);
     expect(r.method).toBe("normal");
     expect(r.p).toBeGreaterThan(0);
     expect(r.p).toBeLessThan(1e-20);

@@ -1,22 +1,16 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Dataset } from "../../src/model/results.js";
+import { cli, spawnCli } from "../cli-harness.js";
 
-const BIN = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-sweep-"));
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, CI: "true" } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe("dispatch-lab sweep (end to end, tiny)", () => {
   it("crossover: one run per size plus the skew run, the analysis, CSVs and report.html", () => {
     const out = tmp();
-    const r = cli(["sweep", "crossover", "--sizes", "4,8", "--skews", "0,1", "--samples", "6", "--processes", "1", "--cpu", "0", "--out", out]);
+    const r = spawnCli(["sweep", "crossover", "--sizes", "4,8", "--skews", "0,1", "--samples", "6", "--processes", "1", "--cpu", "0", "--out", out]);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/\[dispatch-lab\] point 1\/3: /);
@@ -34,8 +28,8 @@ describe("dispatch-lab sweep (end to end, tiny)", () => {
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain('data-chart="crossover"');
   });
 
-  it("report renders a sweep's results.json, in Markdown too", () => {
-    const md = cli(["report", join(import.meta.dirname, "..", "fixtures", "report", "sweep-position.json"), "--format", "md"]);
+  it("report renders a sweep's results.json, in Markdown too", async () => {
+    const md = await cli(["report", join(import.meta.dirname, "..", "fixtures", "report", "sweep-position.json"), "--format", "md"]);
     expect(md.code).toBe(0);
     expect(md.out).toMatch(/^### Position sweep/m);
     expect(md.out).toMatch(/\| chain \|/);
@@ -57,9 +51,9 @@ describe("dispatch-lab sweep: bad input exits 2 before anything runs", () => {
     [["sweep", "position", "--time-budget", "20"], /--time-budget: 20 s is too small for this sweep: 1 point, 287 cells in 2 processes each, need about \d+ s for 6 rounds per cell[^]*fix: use --time-budget \d+ or more/],
   ];
   for (const [args, message] of cases) {
-    it(args.slice(1).join(" ") || "(no kind)", () => {
+    it(args.slice(1).join(" ") || "(no kind)", async () => {
       const out = tmp();
-      const r = cli([...args, "--out", out]);
+      const r = await cli([...args, "--out", out]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
       expect(r.err).not.toMatch(/\n\s+at /);

@@ -28,7 +28,7 @@ Absolute ns are never compared across machine ids (exit 4) unless --cross-machin
     const { compare } = await import("../../lab/gate.js");
     const comparison = compare(positionals[0]!, positionals[1]!, { threshold: values.threshold, basis: values.basis, crossMachine: values.crossMachine, seed: values.seed });
     if (values.json) io.out(JSON.stringify(comparison, null, 2));
-    else io.out(gateText(decide(comparison, []), { reasons: false }).replace(/^gate: \S+/, "compare:"));
+    else io.out(gateText(decide(comparison, []), { reasons: false }));
     return comparison.incomparable.length ? ExitCode.incomparable : ExitCode.ok;
   },
 });

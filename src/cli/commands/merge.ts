@@ -3,14 +3,18 @@ import { mergeDatasets, type Extent, type Replacement } from "../../results/merg
 import { readResultsAt } from "../../results/read.js";
 import { writeResults } from "../../results/write.js";
 import { defineCommand } from "../command.js";
-import { text } from "../options.js";
+import { claimOutFolder } from "../../lab/out-folder.js";
+import { flag, text } from "../options.js";
 
 export const mergeCommand = defineCommand({
   name: "merge",
   summary: "merge results from many machines into one dataset (results.json, samples.csv, summary.csv, machines.csv)",
   synopsis: "INPUT...",
   arguments: [["INPUT", "results.json files, the folders run, sweep or merge wrote, or samples.csv files (several machines' files concatenated are fine)"]],
-  options: { out: text({ placeholder: "DIR", help: "where the merged files go", requiredFix: "dispatch-lab merge a/ b/ --out merged/" }) },
+  options: {
+    out: text({ placeholder: "DIR", help: "where the merged files go; a folder that already holds a run, sweep or merge is refused unless --force, and one process at a time writes it (a lock file)", requiredFix: "dispatch-lab merge a/ b/ --out merged/" }),
+    force: flag("replace what --out holds: its results files and report are deleted first"),
+  },
   notes: `Every run is kept whole, with its own fingerprint, config and spec, keyed by machine id. The
 same run given twice is kept once (merging is idempotent). Two copies of one run (same machine,
 spec and start) where one continues the other, an interrupted run and its --resume, keep the
@@ -22,7 +26,15 @@ nothing is written.`,
     if (positionals.length === 0) throw new LabError("usage", [{ path: "merge", message: "no inputs given" }], "dispatch-lab merge laptop/ server/ --out merged/");
     const inputs = positionals.map(readResultsAt); // every input read and checked before anything is written
     const { dataset, duplicates, replaced, specGroups } = mergeDatasets(inputs, positionals);
-    const files = writeResults(values.out, dataset);
+    // --out is claimed as run and sweep claim theirs: nothing there is replaced silently, and one writer at a time.
+    const folder = claimOutFolder(values.out, values.force ? "force" : "new", (line) => io.err(line), false);
+    let files: string[];
+    try {
+      folder.clear();
+      files = writeResults(values.out, dataset);
+    } finally {
+      folder.release();
+    }
     const machines = new Set(dataset.runs.map((r) => r.fingerprint.machineId));
     io.out(`merged ${dataset.runs.length} runs from ${machines.size} machine${machines.size === 1 ? "" : "s"}${duplicates ? ` (${duplicates} duplicate run${duplicates === 1 ? "" : "s"} dropped)` : ""}`);
     for (const r of replaced) io.out(replacementText(r));

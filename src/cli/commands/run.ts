@@ -1,8 +1,9 @@
 import { ExitCode } from "../../errors.js";
+import { escapeTerminal } from "../../text/escape.js";
 import { fingerprintSummary } from "../../model/fingerprint.js";
 import { BASELINE_WORKLOADS, GENERIC_MIX, listWorkloads } from "../../workload/index.js";
 import { failuresText, inconclusiveText, resultsTable } from "../../report/terminal.js";
-import { defined, defineCommand, measureOptions, measureSettings, MODULE_OPTIONS } from "../command.js";
+import { defined, defineCommand, measureOptions, measureSettings, samplesWarning, MODULE_OPTIONS } from "../command.js";
 import { flag, text } from "../options.js";
 import { interruptible } from "../interrupt.js";
 import { runProgress } from "../progress.js";
@@ -38,6 +39,7 @@ dispatches inside wasm and warms up; then rounds sample every cell once, in a fr
 the control kernel (direct) included, listed or not, so each cell's net cost = its cost - control's.
 Results are rewritten atomically after every round.`,
   async run(values, _positionals, io) {
+    for (const w of samplesWarning(values)) io.err(w);
     const progress = runProgress();
     try {
       // The import is inside: a Ctrl-C while the lab loads is already an interruption (exit 130).
@@ -54,15 +56,17 @@ Results are rewritten atomically after every round.`,
         }),
       );
       progress.stop();
-      io.out(`machine: ${fingerprintSummary(outcome.results.fingerprint)}\n`);
+      // Names in these lines come from the user's spec, trace files and other processes (load): escaped
+      // here, because the output filter must let our own colours through.
+      io.out(`machine: ${escapeTerminal(fingerprintSummary(outcome.results.fingerprint))}\n`);
       io.out(resultsTable(outcome.results));
       io.out("");
-      for (const a of outcome.results.answers) io.out(a);
+      for (const a of outcome.results.answers) io.out(escapeTerminal(a));
       for (const f of [...inconclusiveText(outcome.results), ...failuresText(outcome.results)]) io.out(f);
       const pinning = outcome.results.sessions.at(-1)!.pinning;
       if (!pinning.pinned) io.out(`warning: not pinned to CPU ${pinning.cpu} (${pinning.note}): samples may be bimodal and intervals wider`);
       const load = outcome.results.sessions.at(-1)!.load;
-      if (load?.busy) io.out(`warning: the machine was busy while this run measured; its numbers may not repeat:\n${load.warnings.map((w) => `  - ${w}`).join("\n")}`);
+      if (load?.busy) io.out(`warning: the machine was busy while this run measured; its numbers may not repeat:\n${load.warnings.map((w) => `  - ${escapeTerminal(w)}`).join("\n")}`);
       io.out(`\nwrote ${outcome.files.join(", ")}`);
       if (interrupted) return ExitCode.interrupted;
       return outcome.failedCells > 0 ? ExitCode.cellsFailed : ExitCode.ok;

@@ -1,9 +1,10 @@
 import pc from "picocolors";
 import { ExitCode, LabError } from "../../errors.js";
 import { fingerprintSummary } from "../../model/fingerprint.js";
+import { escapeTerminal } from "../../text/escape.js";
 import { didYouMean, nearest } from "../../suggest.js";
 import { SWEEP_KINDS, isSweepKind } from "../../sweep/kinds/index.js";
-import { defined, defineCommand, measureOptions, measureSettings } from "../command.js";
+import { defined, defineCommand, measureOptions, measureSettings, samplesWarning } from "../command.js";
 import { flag, list, numberList, refine, text } from "../options.js";
 import { interruptible } from "../interrupt.js";
 import { runProgress } from "../progress.js";
@@ -59,6 +60,7 @@ report.html; the points run in a shuffled order, the files are rewritten during 
       out: values.out ?? `results/sweep-${kind}`,
       force: values.force,
     };
+    for (const w of samplesWarning(values)) io.err(w);
     const progress = runProgress();
     try {
       // The import is inside: a Ctrl-C while the lab loads is already an interruption (exit 130).
@@ -67,10 +69,11 @@ report.html; the points run in a shuffled order, the files are rewritten during 
       );
       progress.stop();
       const first = outcome.dataset.runs[0]!;
-      io.out(`machine: ${fingerprintSummary(first.fingerprint)}\n`);
-      for (const sentence of outcome.dataset.sweep?.analysis?.sentences ?? []) io.out(sentence);
-      for (const r of outcome.dataset.runs) for (const c of r.summaries.filter((x) => x.status === "failed")) io.out(`${pc.red("failed")} ${r.spec.name} ${c.id}: ${c.error}`);
-      const busy = outcome.dataset.runs.flatMap((r, i) => (r.sessions[0]?.load?.busy ? [`  - ${outcome.dataset.sweep?.points[i]?.label ?? r.spec.name}: ${r.sessions[0].load.warnings.join("; ")}`] : []));
+      // Names come from the user's specs and other processes (load): escaped here (see run.ts).
+      io.out(`machine: ${escapeTerminal(fingerprintSummary(first.fingerprint))}\n`);
+      for (const sentence of outcome.dataset.sweep?.analysis?.sentences ?? []) io.out(escapeTerminal(sentence));
+      for (const r of outcome.dataset.runs) for (const c of r.summaries.filter((x) => x.status === "failed")) io.out(`${pc.red("failed")} ${escapeTerminal(`${r.spec.name} ${c.id}: ${c.error}`)}`);
+      const busy = outcome.dataset.runs.flatMap((r, i) => (r.sessions[0]?.load?.busy ? [`  - ${escapeTerminal(`${outcome.dataset.sweep?.points[i]?.label ?? r.spec.name}: ${r.sessions[0].load.warnings.join("; ")}`)}`] : []));
       if (busy.length) io.out(`warning: the machine was busy while these points measured; their numbers may not repeat:\n${busy.join("\n")}`);
       io.out(`\nwrote ${outcome.files.join(", ")}`);
       if (interrupted) return ExitCode.interrupted;
