@@ -18,9 +18,11 @@ import { join, relative } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
 
-/** Every file under `dir` (relative paths) whose name ends with `ext`. */
+/** Every file under `dir` (relative paths, sorted) whose name ends with `ext`; declarations emit nothing. */
 function filesUnder(dir: string, ext: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(ext) && !f.endsWith(".d.ts"));
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(ext) && !f.endsWith(".d.ts"))
+    .sort();
 }
 
 const mtime = (path: string): number | undefined => {

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { selectStrategies } from "../../src/emit/strategies/index.js";
 import { packageRoot } from "../../src/paths.js";
 import { parseTiers } from "../../src/model/tiers.js";
@@ -11,15 +10,8 @@ import { loadSpec } from "../../src/spec/load.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { didYouMean, editDistance, nearest } from "../../src/suggest.js";
 import { buildWorkload } from "../../src/workload/index.js";
+import { cli } from "../cli-harness.js";
 import { labError } from "../spec/helpers.js";
-
-/** main() in-process, its output captured. */
-async function cli(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 describe("did you mean", () => {
   it("counts a transposition as one edit, and suggests within 2 edits (1 for short names)", () => {
