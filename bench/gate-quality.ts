@@ -21,7 +21,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareDatasets, type CellChange, type CompareOptions, type Comparison } from "../src/gate/compare.js";
-import { decide } from "../src/gate/gate.js";
+import { decide } from "../src/gate/decide.js";
 import { run } from "../src/lab/run.js";
 import { readResults } from "../src/results/read.js";
 import type { Dataset } from "../src/model/results.js";

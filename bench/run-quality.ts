@@ -24,8 +24,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, type RunRequest } from "../src/lab/run.js";
-import type { CellSummary, Results } from "../src/model/results.js";
-import { ciOverlap } from "../src/stats/compare.js";
+import type { CellSummary, RunRecord } from "../src/model/results.js";
+import { ciOverlap } from "../src/stats/medians.js";
 
 const quick = process.argv.includes("--quick");
 const cpuArg = process.argv.indexOf("--cpu");
@@ -33,18 +33,18 @@ const cpu = cpuArg > 0 ? Number(process.argv[cpuArg + 1]) : undefined;
 const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-quality-"));
 let runs = 0;
 
-async function measure(req: Omit<RunRequest, "out">): Promise<Results> {
+async function measure(req: Omit<RunRequest, "out">): Promise<RunRecord> {
   const out = join(dir, `run${++runs}`);
   const { results } = await run({ ...req, out, ...(cpu !== undefined ? { cpu } : {}) });
   return results;
 }
 
-const find = (r: Results, strategy: string, workload: string): CellSummary => r.summaries.find((s) => s.strategy === strategy && s.workload === workload)!;
+const find = (r: RunRecord, strategy: string, workload: string): CellSummary => r.summaries.find((s) => s.strategy === strategy && s.workload === workload)!;
 const f = (x: number, d = 2) => x.toFixed(d);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const half = (ci: { ciLow: number; ciHigh: number }) => (ci.ciHigh - ci.ciLow) / 2;
 
-function repeatability(a: Results, b: Results): void {
+function repeatability(a: RunRecord, b: RunRecord): void {
   console.log("\n## 1. Repeatability: ratio to table, default run twice");
   let worst = 0;
   for (const s of a.summaries.filter((x) => x.ratio && x.strategy !== "table")) {
@@ -56,7 +56,7 @@ function repeatability(a: Results, b: Results): void {
   console.log(`worst |difference|: ${pct(worst)} (target <= 3%)`);
 }
 
-function overheadAndPrecision(results: Results[]): void {
+function overheadAndPrecision(results: RunRecord[]): void {
   console.log("\n## 2. Overhead, precision, memory (default runs)");
   for (const r of results) {
     const controls = r.summaries.filter((s) => s.strategy === "direct" && s.gross);

@@ -6,7 +6,7 @@
 export { emit, type EmitRequest, type EmitResult } from "./lab/emit.js";
 export { check, type CheckRequest, type CheckReport } from "./lab/check.js";
 
-export type { Spec, HandlerSpec, Handler, ParamType } from "./spec/types.js";
+export type { Spec, SpecInput, Handler, ParamType } from "./spec/types.js";
 export type { EmittedModule } from "./emit/emit.js";
 export type { ModuleAudit } from "./model/cells.js";
 export type { StrategyCheck, Mismatch } from "./check/check.js";
@@ -21,7 +21,7 @@ export { compare, gate, type GateRequest, type GateOutcome, type DatasetInput } 
 export { mergeDatasets } from "./results/merge.js";
 export { customSmallerIsBetter, bencherBmf } from "./results/exporters/dashboards.js";
 export type { Comparison, CellChange, CompareOptions, Verdict } from "./gate/compare.js";
-export type { GateResult, Outcome } from "./gate/gate.js";
+export type { GateResult, Outcome } from "./gate/decide.js";
 export type { AssertionResult } from "./gate/assert.js";
-export type { Dataset, Results, CellSummary, CellRecord, RunConfig } from "./model/results.js";
+export type { Dataset, RunRecord, CellSummary, CellRecord, RunConfig } from "./model/results.js";
 export type { SweepAnalysis, SweepKind, SweepPoint, SweepRecord } from "./model/sweep.js";

@@ -1,6 +1,6 @@
 import { loadBodyLibrary, type BodyLibrary } from "../src/emit/bodies.js";
 import { validateSpec } from "../src/spec/validate.js";
-import type { HandlerSpec, Spec } from "../src/spec/types.js";
+import type { SpecInput, Spec } from "../src/spec/types.js";
 
 let library: Promise<BodyLibrary> | undefined;
 /** The built-in body library, loaded once per test file. */
@@ -11,7 +11,7 @@ export const builtinLibrary = (): Promise<BodyLibrary> => (library ??= loadBodyL
  * mask level, a three-handler level (inner dispatch), an unprioritised tail,
  * narrow params, a gap in the ids, and each body kind.
  */
-export const TINY: HandlerSpec = {
+export const TINY: SpecInput = {
   name: "tiny",
   args: 3,
   fallback: -38,

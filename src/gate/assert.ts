@@ -6,11 +6,11 @@
  */
 import { LabError } from "../errors.js";
 import { didYouMean, nearest } from "../suggest.js";
-import { compareCells, sharedRoundCount } from "../results/analyze.js";
+import { compareCells, sharedRoundCount } from "../results/summarize.js";
 import { tooFewRounds } from "../stats/rounds.js";
-import type { CellRecord, Dataset, Results } from "../model/results.js";
+import type { CellRecord, Dataset, RunRecord } from "../model/results.js";
 import { TIERS } from "../model/tiers.js";
-import { ratioOfMedians } from "../stats/compare.js";
+import { ratioOfMedians } from "../stats/medians.js";
 
 export type Op = "<=" | "<" | ">=" | ">";
 export type Verdict = "pass" | "fail" | "inconclusive";
@@ -170,7 +170,7 @@ function checkNames(a: Assertion, d: Dataset): void {
 }
 
 /** The (workload, tier) pairs of one run the assertion covers: none when the run lacks them. */
-function targetsOf(a: Assertion, run: Results): { workload: string; tier: string }[] {
+function targetsOf(a: Assertion, run: RunRecord): { workload: string; tier: string }[] {
   const tier = a.tier ?? run.config.tiers[0] ?? "turbofan";
   const measured = uniq(run.cells.filter((c) => c.tier === tier).map((c) => c.workload));
   const workloads = a.workload === "*" ? measured : measured.filter((w) => w === a.workload);
@@ -185,7 +185,7 @@ function tierError(a: Assertion, d: Dataset): LabError {
 }
 
 /** The run's cell of that strategy, workload and tier, with samples; else why not. */
-function measuredCell(a: Assertion, run: Results, i: number, strategy: string, workload: string, tier: string): CellRecord {
+function measuredCell(a: Assertion, run: RunRecord, i: number, strategy: string, workload: string, tier: string): CellRecord {
   const cell = run.cells.find((c) => c.strategy === strategy && c.workload === workload && c.tier === tier);
   const where = `${strategy} on ${workload} / ${tier} (run ${i}, machine ${run.fingerprint.machineId})`;
   if (!cell) throw assertError(a.text, `${where} was not measured`, EVAL_FIX);

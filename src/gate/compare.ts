@@ -21,12 +21,12 @@
  * only when the whole CI lies beyond the threshold and a rank test
  * (Mann-Whitney U) says the two runs differ.
  */
-import { alignByRound, timeBlocks } from "../results/analyze.js";
+import { alignByRound, timeBlocks } from "../results/summarize.js";
 import { tooFewRounds } from "../stats/rounds.js";
-import type { CellRecord, Dataset, Results } from "../model/results.js";
+import type { CellRecord, Dataset, RunRecord } from "../model/results.js";
 import type { Tier } from "../model/tiers.js";
 import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
-import type { Estimate } from "../stats/compare.js";
+import type { Estimate } from "../stats/medians.js";
 import { mannWhitneyU } from "../stats/rank.js";
 import { median } from "simple-statistics";
 
@@ -90,7 +90,7 @@ interface Series {
  * Per-round values of a cell against another cell of its run (the control
  * or the reference), with time-block labels; or why there are none.
  */
-function series(run: Results, cell: CellRecord, metric: Metric, side: string): Series | string {
+function series(run: RunRecord, cell: CellRecord, metric: Metric, side: string): Series | string {
   const role = metric === "ratio-to-reference" ? "reference" : "control";
   const against = metric === "ratio-to-reference" ? run.config.reference : run.config.control;
   const other = run.cells.find((c) => c.strategy === against && c.workload === cell.workload && c.tier === cell.tier && c.samples.length > 0);
@@ -103,7 +103,7 @@ function series(run: Results, cell: CellRecord, metric: Metric, side: string): S
 }
 
 /** Net ns on one machine; a ratio to the control across machines; a ratio to the reference when asked. */
-function metricOf(base: Results, current: Results, o: CompareOptions): Metric {
+function metricOf(base: RunRecord, current: RunRecord, o: CompareOptions): Metric {
   if (o.basis === "reference") return "ratio-to-reference";
   return base.fingerprint.machineId === current.fingerprint.machineId ? "net-ns" : "ratio-to-control";
 }
@@ -116,7 +116,7 @@ export function verdictOf(relative: Estimate, p: number, o: Pick<CompareOptions,
   return "inconclusive";
 }
 
-function compareCell(base: { run: Results; cell: CellRecord }, current: { run: Results; cell: CellRecord }, o: CompareOptions, seed: number): CellChange | string {
+function compareCell(base: { run: RunRecord; cell: CellRecord }, current: { run: RunRecord; cell: CellRecord }, o: CompareOptions, seed: number): CellChange | string {
   const metric = metricOf(base.run, current.run, o);
   const b = series(base.run, base.cell, metric, "baseline");
   const c = series(current.run, current.cell, metric, "current");
@@ -147,13 +147,13 @@ function compareCell(base: { run: Results; cell: CellRecord }, current: { run: R
   };
 }
 
-const cellKey = (run: Results, c: CellRecord, withMachine: boolean) => `${run.spec.name} ${c.strategy} @ ${c.workload} / ${c.tier}${withMachine ? ` on ${run.fingerprint.machineId.slice(0, 8)}` : ""}`;
-const matchKey = (run: Results, c: CellRecord, withMachine: boolean) => `${run.spec.hash}\u0000${c.strategy}\u0000${c.workload}\u0000${c.tier}${withMachine ? `\u0000${run.fingerprint.machineId}` : ""}`;
+const cellKey = (run: RunRecord, c: CellRecord, withMachine: boolean) => `${run.spec.name} ${c.strategy} @ ${c.workload} / ${c.tier}${withMachine ? ` on ${run.fingerprint.machineId.slice(0, 8)}` : ""}`;
+const matchKey = (run: RunRecord, c: CellRecord, withMachine: boolean) => `${run.spec.hash}\u0000${c.strategy}\u0000${c.workload}\u0000${c.tier}${withMachine ? `\u0000${run.fingerprint.machineId}` : ""}`;
 
 /** The measured cells of every run that are compared (not the control; not the reference on that basis), keyed for matching. */
-function measured(d: Dataset, o: CompareOptions): Map<string, { run: Results; cell: CellRecord; label: string }> {
+function measured(d: Dataset, o: CompareOptions): Map<string, { run: RunRecord; cell: CellRecord; label: string }> {
   const withMachine = !o.crossMachine;
-  const out = new Map<string, { run: Results; cell: CellRecord; label: string }>();
+  const out = new Map<string, { run: RunRecord; cell: CellRecord; label: string }>();
   for (const run of d.runs)
     for (const cell of run.cells) {
       const yardstick = cell.strategy === run.config.control || (o.basis === "reference" && cell.strategy === run.config.reference);

@@ -7,7 +7,7 @@ import { markdownTable } from "../text/markdown-table.js";
 import { textTable } from "../text/text-table.js";
 import { escapeMarkdown, escapeXml } from "../text/escape.js";
 import type { CellChange } from "./compare.js";
-import type { GateResult } from "./gate.js";
+import type { GateResult } from "./decide.js";
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
 const num = (x: number, metric: CellChange["metric"]) => (metric === "net-ns" ? `${x.toFixed(2)} ns` : `${x.toFixed(3)}x`);

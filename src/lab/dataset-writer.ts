@@ -4,12 +4,12 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../io.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../model/results.js";
+import { RESULTS_SCHEMA, type Dataset, type RunRecord } from "../model/results.js";
 import type { SweepRecord } from "../model/sweep.js";
 import { summarizeRun } from "../results/answers.js";
 import { writeResults } from "../results/write.js";
 
-export const newDataset = (kind: "run" | "sweep", runs: Results[], sweep: SweepRecord | null): Dataset => ({
+export const newDataset = (kind: "run" | "sweep", runs: RunRecord[], sweep: SweepRecord | null): Dataset => ({
   schema: RESULTS_SCHEMA,
   kind,
   complete: false,
@@ -22,7 +22,7 @@ const isComplete = (d: Dataset) => d.runs.every((r) => r.complete) && (d.sweep =
 
 export interface DatasetWriter {
   /** Writes the dataset as it stands, refreshing `active`'s statistics first when 5 s have passed since the last time. */
-  write(active: Results | undefined): void;
+  write(active: RunRecord | undefined): void;
   /** The files the last write wrote. */
   files(): string[];
 }

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { LabError } from "../errors.js";
 import { evaluateAssertion, parseAssertion } from "../gate/assert.js";
 import { compareDatasets, type CellChange, type CompareOptions, type Comparison } from "../gate/compare.js";
-import { decide, OUTCOME_EXIT, type GateResult } from "../gate/gate.js";
+import { decide, OUTCOME_EXIT, type GateResult } from "../gate/decide.js";
 import { readResultsAt } from "../results/read.js";
-import type { Dataset, Results } from "../model/results.js";
+import type { Dataset, RunRecord } from "../model/results.js";
 import { loadSpec, specHash } from "../spec/load.js";
 import { run } from "./run.js";
 
@@ -77,7 +77,7 @@ async function confirmSuspects(base: Dataset, current: Dataset, comparison: Comp
   if (suspects.length === 0) return { comparison, confirmed: [] };
   const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-confirm-"));
   try {
-    const reruns: Results[] = [];
+    const reruns: RunRecord[] = [];
     for (const r of current.runs) {
       const mine = suspects.filter((c) => c.specHash === r.spec.hash && c.machines.current === r.fingerprint.machineId);
       if (mine.length) reruns.push(await remeasure(r, mine, join(dir, String(reruns.length)), req));
@@ -92,7 +92,7 @@ async function confirmSuspects(base: Dataset, current: Dataset, comparison: Comp
   }
 }
 
-async function remeasure(r: Results, cells: CellChange[], out: string, req: GateRequest): Promise<Results> {
+async function remeasure(r: RunRecord, cells: CellChange[], out: string, req: GateRequest): Promise<RunRecord> {
   const spec = loadSpec(r.config.spec);
   if (specHash(spec) !== r.spec.hash)
     throw new LabError("results-invalid", [{ path: r.config.spec, message: "the spec loads here with another hash than the current results' (it changed since they were measured)" }], "run --confirm where the results were made, or without --confirm");

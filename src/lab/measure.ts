@@ -10,7 +10,7 @@ import type { DatasetWriter } from "./dataset-writer.js";
 import type { WorkerModule } from "./emit-in-worker.js";
 import type { RunInputs } from "./run-inputs.js";
 import { finishRun } from "./run-record.js";
-import type { CellRecord, Results, RunConfig } from "../model/results.js";
+import type { CellRecord, RunRecord, RunConfig } from "../model/results.js";
 import { withCustomSection } from "../run/cell-bytes.js";
 import { loadMonitor } from "../run/load.js";
 import { statisticsReserveMs } from "../run/round-plan.js";
@@ -24,7 +24,7 @@ export interface RunProgress {
 /** A run ready to measure: its inputs, its record (cells planned; its last session is this one) and its modules. */
 export interface Measurement {
   inputs: RunInputs;
-  run: Results;
+  run: RunRecord;
   modules: readonly WorkerModule[];
   /** When the run's rounds must be done, statistics included (ms since epoch). */
   deadline: number;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { checkInputsUnchanged } from "./inputs.js";
 import type { RunInputs } from "./run-inputs.js";
 import { LabError } from "../errors.js";
-import type { Results, RunConfig } from "../model/results.js";
+import type { RunRecord, RunConfig } from "../model/results.js";
 import { readResults } from "../results/read.js";
 
 /** The options that fix what a run measures: none may be given on --resume. */
@@ -17,7 +17,7 @@ const FIXED = ["spec", "strategies", "workloads", "tiers", "samples", "processes
 type ResumeRequest = Partial<Record<(typeof FIXED)[number], unknown>> & { cpu?: number; timeBudgetS?: number };
 
 /** The run a --resume continues: a results.json of one run, not complete. */
-export function previousRun(out: string): Results {
+export function previousRun(out: string): RunRecord {
   const path = join(out, "results.json");
   const dataset = readResults(path);
   if (dataset.kind !== "run" || dataset.runs.length !== 1)
@@ -36,7 +36,7 @@ export function previousRun(out: string): Results {
 }
 
 /** With --resume the stored config is the run's; only the budget and the CPU may change. */
-export function resumedConfig(previous: Results, req: ResumeRequest): RunConfig {
+export function resumedConfig(previous: RunRecord, req: ResumeRequest): RunConfig {
   const given = FIXED.filter((k) => req[k] !== undefined);
   if (given.length)
     throw new LabError(
@@ -48,7 +48,7 @@ export function resumedConfig(previous: Results, req: ResumeRequest): RunConfig 
 }
 
 /** The spec's content and the --bodies and trace files must be what they were. */
-export function checkUnchanged(previous: Results, inputs: RunInputs): void {
+export function checkUnchanged(previous: RunRecord, inputs: RunInputs): void {
   if (previous.spec.hash !== inputs.hash)
     throw new LabError(
       "results-invalid",

@@ -1,5 +1,5 @@
 /**
- * The record a run keeps in the dataset (model/results.ts `Results`): built
+ * The record a run keeps in the dataset (model/results.ts `RunRecord`): built
  * from its inputs with its cells planned, given its modules once emitted,
  * and finished (statistics, completeness, the session's end) when its
  * measurement ends.
@@ -8,7 +8,7 @@ import type { WorkerModule } from "./emit-in-worker.js";
 import type { RunInputs } from "./run-inputs.js";
 import type { Pinning } from "../model/cells.js";
 import type { Fingerprint } from "../model/fingerprint.js";
-import type { CellRecord, Results, RunConfig, Session } from "../model/results.js";
+import type { CellRecord, RunRecord, RunConfig, Session } from "../model/results.js";
 import { TIERS } from "../model/tiers.js";
 import { toolVersions } from "../paths.js";
 import { summarizeRun } from "../results/answers.js";
@@ -16,7 +16,7 @@ import { summarizeRun } from "../results/answers.js";
 const cellId = (strategy: string, workload: string, tier: string) => `${strategy}|${workload}|${tier}`;
 
 /** Every cell of the config; a cell that already has all its samples (resume) is kept as it is. */
-export function planCells(config: RunConfig, previous: Results | undefined): CellRecord[] {
+export function planCells(config: RunConfig, previous: RunRecord | undefined): CellRecord[] {
   const old = new Map(previous?.cells.map((c) => [c.id, c]));
   return config.tiers.flatMap((tier) =>
     config.workloads.flatMap((workload) =>
@@ -35,10 +35,10 @@ export function planCells(config: RunConfig, previous: Results | undefined): Cel
 export const newSession = (startedAt: number, pinning: Pinning): Session => ({ startedAt: new Date(startedAt).toISOString(), finishedAt: null, pinning });
 
 /** What a run records of its modules (`run` fills it in once the emit child replies). */
-export const moduleRecords = (modules: readonly WorkerModule[]): Results["modules"] =>
+export const moduleRecords = (modules: readonly WorkerModule[]): RunRecord["modules"] =>
   Object.fromEntries(modules.map((m) => [m.strategy, { bytes: m.bytes.length, audit: m.audit }]));
 
-export function newRun(p: RunInputs, modules: readonly WorkerModule[], cells: CellRecord[], sessions: Session[], fingerprint: Fingerprint): Results {
+export function newRun(p: RunInputs, modules: readonly WorkerModule[], cells: CellRecord[], sessions: Session[], fingerprint: Fingerprint): RunRecord {
   return {
     complete: false,
     sessions,
@@ -57,11 +57,11 @@ export function newRun(p: RunInputs, modules: readonly WorkerModule[], cells: Ce
 }
 
 /** Statistics and answers, whether every cell has its samples, and the session's end. */
-export function finishRun(run: Results, interrupted: boolean): void {
+export function finishRun(run: RunRecord, interrupted: boolean): void {
   summarizeRun(run);
   const { cells, config } = run;
   run.complete = !interrupted && cells.every((c) => c.status === "ok" && (config.samples === null || c.samples.length >= config.samples));
   run.sessions.at(-1)!.finishedAt = new Date().toISOString();
 }
 
-export const failedCells = (runs: readonly Results[]): number => runs.reduce((n, r) => n + r.cells.filter((c) => c.status === "failed").length, 0);
+export const failedCells = (runs: readonly RunRecord[]): number => runs.reduce((n, r) => n + r.cells.filter((c) => c.status === "failed").length, 0);

@@ -17,7 +17,7 @@ import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { settingsOf, type SettingsRequest } from "./settings.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
-import { CONTROL, type Dataset, type Results, type RunConfig } from "../model/results.js";
+import { CONTROL, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
 import { collectFingerprint } from "../run/fingerprint.js";
 import { checkCpu, pin } from "../run/pin.js";
 import { loadSpec } from "../spec/load.js";
@@ -43,7 +43,7 @@ export type { RunProgress };
 
 export interface RunOutcome {
   /** The run (also the dataset's only run). */
-  results: Results;
+  results: RunRecord;
   dataset: Dataset;
   files: string[];
   failedCells: number;
@@ -80,7 +80,7 @@ export function newConfig(req: RunRequest): RunConfig {
 }
 
 /** Every input checked, before any process starts or file is written. */
-function prepare(req: RunRequest): { inputs: RunInputs; previous: Results | undefined } {
+function prepare(req: RunRequest): { inputs: RunInputs; previous: RunRecord | undefined } {
   const previous = req.resume ? previousRun(req.out) : undefined;
   const config = previous ? resumedConfig(previous, req) : newConfig(req);
   checkCpu(config.cpu);
@@ -106,7 +106,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
 }
 
 /** This session's record: the resumed run's cells and sessions carried on, or a new run's; pinned first (children inherit it). */
-function beginSession(inputs: RunInputs, previous: Results | undefined, started: number): Results {
+function beginSession(inputs: RunInputs, previous: RunRecord | undefined, started: number): RunRecord {
   const { config } = inputs;
   const pinning = pin(process.pid, config.cpu); // each child is pinned and checked again
   const sessions = [...(previous?.sessions ?? []), newSession(started, pinning)];

@@ -16,14 +16,14 @@ import { settingsOf, type SettingsRequest } from "./settings.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import type { Pinning } from "../model/cells.js";
-import type { Dataset, Results } from "../model/results.js";
+import type { Dataset, RunRecord } from "../model/results.js";
 import type { MeasureSettings } from "../model/settings.js";
 import type { SweepAnalysis, SweepKind } from "../model/sweep.js";
 import { collectFingerprint } from "../run/fingerprint.js";
 import { checkCpu, pin } from "../run/pin.js";
 import { loadSpec } from "../spec/load.js";
 import { seededRng } from "../stats/rng.js";
-import { inconclusiveSentences } from "../sweep/analyze.js";
+import { inconclusiveSentences } from "../sweep/curves.js";
 import { pointShareMs, sweepCost, type SweepCost } from "../sweep/budget.js";
 import type { SweepOptions, SweepPlan } from "../sweep/kind.js";
 import { SWEEP_KINDS } from "../sweep/kinds/index.js";
@@ -114,7 +114,7 @@ export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
 }
 
 /** Every point's modules, emitted in one child, and its run record (cells planned, a session pinned to the CPU). */
-async function emitPoints({ points, s }: Prepared, pinning: Pinning): Promise<{ modules: WorkerModule[][]; runs: Results[] }> {
+async function emitPoints({ points, s }: Prepared, pinning: Pinning): Promise<{ modules: WorkerModule[][]; runs: RunRecord[] }> {
   const modules = await emitInWorker(points.map((p) => ({ spec: p.spec, strategies: p.config.strategies, bodies: s.bodies })));
   const fingerprint = collectFingerprint();
   return { modules, runs: points.map((p, i) => newRun(p, modules[i]!, planCells(p.config, undefined), [newSession(Date.now(), pinning)], fingerprint)) };
@@ -148,7 +148,7 @@ async function measurePoints(req: SweepRequest, prepared: Prepared): Promise<Swe
 }
 
 /** The kind's curves and fits, and a sentence per point whose cells are inconclusive. */
-function analyse(kind: SweepKind, { plan, s }: Prepared, runs: readonly Results[]): SweepAnalysis {
+function analyse(kind: SweepKind, { plan, s }: Prepared, runs: readonly RunRecord[]): SweepAnalysis {
   const points = plan.points.map((p) => p.point);
   const analysis = SWEEP_KINDS[kind].analyze(runs, points, plan.options, s.seed);
   const labels = points.map((p) => p.label);

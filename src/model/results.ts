@@ -9,7 +9,7 @@ import type { LoadRecord } from "./cells.js";
 import type { Pinning } from "./cells.js";
 import type { CellRun } from "./cells.js";
 import type { Tier } from "./tiers.js";
-import type { DifferenceOfMedians, RatioOfMedians } from "../stats/compare.js";
+import type { DifferenceOfMedians, RatioOfMedians } from "../stats/medians.js";
 import type { Summary } from "../stats/summary.js";
 import type { MixEntry } from "./workload.js";
 import type { Handler } from "../spec/types.js";
@@ -75,7 +75,7 @@ export interface CellSummary {
   vsReference: DifferenceOfMedians | null;
   /**
    * Null when the cell's intervals can carry a verdict; else why not, e.g.
-   * "too few samples: 1 round; the minimum is 6" (results/analyze.ts MIN_ROUNDS).
+   * "too few samples: 1 round; the minimum is 6" (stats/rounds.ts MIN_ROUNDS).
    * An inconclusive cell keeps its numbers but is never called faster,
    * slower or fastest, and gates on it are inconclusive.
    */
@@ -94,7 +94,7 @@ export interface Session {
 }
 
 /** One run: one machine, one spec, its cells. */
-export interface Results {
+export interface RunRecord {
   /** False while running or after an interruption: `run --resume` completes it. */
   complete: boolean;
   sessions: Session[];
@@ -120,6 +120,6 @@ export interface Dataset {
   kind: "run" | "sweep" | "merge";
   /** Every run complete (and, for a sweep, analysed). */
   complete: boolean;
-  runs: Results[];
+  runs: RunRecord[];
   sweep: SweepRecord | null;
 }

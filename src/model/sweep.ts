@@ -1,16 +1,16 @@
 /**
  * Sweeps (docs/sweeps.md): a series of measured points along one variable,
  * and what the lab reads off them. Types only: the planning of each kind
- * lives in kinds/, its analysis in analyze.ts, the measuring in lab/sweep.ts.
+ * lives in kinds/, its analysis in sweep/curves.ts, the measuring in lab/sweep.ts.
  */
 import type { Tier } from "./tiers.js";
 import type { CrossoverResult } from "../stats/crossover.js";
-import type { Estimate } from "../stats/compare.js";
+import type { Estimate } from "../stats/medians.js";
 import type { LineFitCI } from "../stats/fit.js";
 
 export type SweepKind = "position" | "scale" | "crossover" | "body";
 
-export type { Estimate } from "../stats/compare.js";
+export type { Estimate } from "../stats/medians.js";
 
 /**
  * One point of a sweep: one run (one spec, its strategies and workloads).

@@ -9,7 +9,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import type { CellSummary, Results } from "../model/results.js";
+import type { CellSummary, RunRecord } from "../model/results.js";
 import type { Tier } from "../model/tiers.js";
 import { escapeHtml } from "../text/escape.js";
 
@@ -55,7 +55,7 @@ export function finish(el: Element, doc: Document, kind: string, label: string, 
   return svgMarkup(svg);
 }
 
-const tierLabel = (results: Results, workload: string, tier: Tier): string =>
+const tierLabel = (results: RunRecord, workload: string, tier: Tier): string =>
   results.config.tiers.length > 1 ? `${workload} (${tier})` : workload;
 
 interface BarDatum {
@@ -74,7 +74,7 @@ interface BarDatum {
  * workload and tier, with the bootstrap 95% CI as whiskers; the control
  * kernel in a muted colour. Null when no cell of it has a measurement.
  */
-export function strategyBars(results: Results, workload: string, tier: Tier = results.config.tiers[0] ?? "turbofan"): string | null {
+export function strategyBars(results: RunRecord, workload: string, tier: Tier = results.config.tiers[0] ?? "turbofan"): string | null {
   const { strategies, control } = results.config;
   const cells = strategies
     .map((st) => results.summaries.find((s) => s.strategy === st && s.workload === workload && s.tier === tier))
@@ -127,7 +127,7 @@ interface HeatDatum {
 }
 
 /** A row label per input: its CPU model and machine id (and position when ids repeat). */
-export function machineLabel(r: Results, index: number): string {
+export function machineLabel(r: RunRecord, index: number): string {
   const model = r.fingerprint.cpu.model ?? r.fingerprint.cpu.vendor ?? "unknown CPU";
   const short = model.length > 34 ? `${model.slice(0, 33)}…` : model;
   return `${index + 1}. ${short} [${r.fingerprint.machineId.slice(0, 8)}]`;
@@ -140,7 +140,7 @@ export function machineLabel(r: Results, index: number): string {
  * Null when the inputs come from fewer than two machines (distinct
  * fingerprint.machineId) or nothing has a ratio.
  */
-export function ratioHeatmap(resultsList: readonly Results[], workload?: string, tier?: Tier): string | null {
+export function ratioHeatmap(resultsList: readonly RunRecord[], workload?: string, tier?: Tier): string | null {
   if (new Set(resultsList.map((r) => r.fingerprint.machineId)).size < 2) return null;
   const first = resultsList[0]!;
   const w = workload ?? first.config.workloads[0];

@@ -6,7 +6,7 @@
  * text) and is escaped; a Content-Security-Policy forbids what the page
  * does not need, so an escaping slip still runs no script and loads nothing.
  */
-import type { CellSummary, Dataset, Results } from "../model/results.js";
+import type { CellSummary, Dataset, RunRecord } from "../model/results.js";
 import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeHtml } from "../text/escape.js";
 import { table } from "./html-table.js";
@@ -53,7 +53,7 @@ const kv = (rows: Array<[string, unknown]>): string => table(["field", "value"],
 const rowClass = (s: CellSummary): string => (s.status === "failed" ? "failed" : s.inconclusive ? "inconclusive" : "");
 
 /** A run's summary table, failed and inconclusive cells marked, then its notes. */
-const summaryTable = (r: Results): string =>
+const summaryTable = (r: RunRecord): string =>
   [
     table(summaryHeader(r.config.reference), r.summaries.map(summaryRow), SUMMARY_NUMERIC, (i) => rowClass(r.summaries[i]!)),
     ...summaryNotes(r).map((n) => `<p class="muted note">${escapeHtml(n)}</p>`),
@@ -65,7 +65,7 @@ const loadHtml = (warnings: readonly string[]): string =>
     ? `<div class="busy"><p><strong>${escapeHtml(BUSY)}</strong></p><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
     : "";
 
-function fingerprintHtml(r: Results): string {
+function fingerprintHtml(r: RunRecord): string {
   const fp = r.fingerprint;
   const { cpu } = fp;
   const mitigations = Object.entries(fp.mitigations);
@@ -107,7 +107,7 @@ function fingerprintHtml(r: Results): string {
   ].join("\n");
 }
 
-function inputHtml(r: Results, index: number, multi: boolean): string {
+function inputHtml(r: RunRecord, index: number, multi: boolean): string {
   const { config } = r;
   const title = multi ? `Input ${machineLabel(r, index)}` : `Machine: ${r.fingerprint.cpu.model ?? "unknown CPU"}`;
   const charts: string[] = [];
@@ -135,7 +135,7 @@ function inputHtml(r: Results, index: number, multi: boolean): string {
   ].join("\n");
 }
 
-function heatmapsHtml(list: readonly Results[]): string {
+function heatmapsHtml(list: readonly RunRecord[]): string {
   const first = list[0]!;
   const out: string[] = [];
   for (const tier of first.config.tiers)

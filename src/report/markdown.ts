@@ -4,7 +4,7 @@
  * its summary table with its notes. Every text is escaped (text/escape.ts):
  * names from a user's files make no HTML, link, image, mention or column.
  */
-import type { Dataset, Results } from "../model/results.js";
+import type { Dataset, RunRecord } from "../model/results.js";
 import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeMarkdown } from "../text/escape.js";
 import { markdownTable } from "../text/markdown-table.js";
@@ -15,12 +15,12 @@ import { sweepSectionMarkdown } from "./sweep-section.js";
 const machineId = (id: string): string => (/^[\w.:-]+$/.test(id) ? `\`${id}\`` : escapeMarkdown(id));
 
 /** The machine line and, when the machine was busy, its warnings. */
-function machineMarkdown(r: Results, warnings: readonly string[]): string[] {
+function machineMarkdown(r: RunRecord, warnings: readonly string[]): string[] {
   const line = `**machine** ${machineId(r.fingerprint.machineId)}: ${escapeMarkdown(fingerprintSummary(r.fingerprint))}`;
   return warnings.length ? [line, "", `**${escapeMarkdown(BUSY)}**`, "", ...warnings.map((w) => `- ${escapeMarkdown(w)}`)] : [line];
 }
 
-function runMarkdown(r: Results, title: string): string[] {
+function runMarkdown(r: RunRecord, title: string): string[] {
   return [
     `### ${escapeMarkdown(title)}`,
     "",

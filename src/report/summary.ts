@@ -2,7 +2,7 @@
  * The summary table of a run as text cells (HTML and Markdown render the
  * same rows), its notes, and the busy-machine warnings shown beside it.
  */
-import type { CellSummary, Dataset, Results } from "../model/results.js";
+import type { CellSummary, Dataset, RunRecord } from "../model/results.js";
 
 /** "1.23 [1.10, 1.40]" with `digits` decimals, or "–" when missing. */
 export function withCi(value: number | undefined, ciLow: number | undefined, ciHigh: number | undefined, digits = 2): string {
@@ -62,7 +62,7 @@ export const summaryHeader = (reference: string): string[] => [
 export const SUMMARY_NUMERIC: ReadonlySet<number> = new Set([3, 4, 5, 6]);
 
 /** The notes a run's summary table needs: the negative-net explanation when one of its nets is negative. */
-export const summaryNotes = (r: Results): string[] => (r.summaries.some(hasNegativeNet) ? [NEGATIVE_NET_NOTE] : []);
+export const summaryNotes = (r: RunRecord): string[] => (r.summaries.some(hasNegativeNet) ? [NEGATIVE_NET_NOTE] : []);
 
 /** The heading of busy-machine warnings. */
 export const BUSY = "The machine was busy while it measured: its numbers may be off.";
@@ -75,7 +75,7 @@ const MAX_LOAD_WARNINGS = 10;
  * (run/load.ts), each run's prefixed with its label where there are several
  * (a sweep's points); cut after MAX_LOAD_WARNINGS.
  */
-export function loadWarnings(runs: ReadonlyArray<{ label?: string; run: Results }>): string[] {
+export function loadWarnings(runs: ReadonlyArray<{ label?: string; run: RunRecord }>): string[] {
   const all = runs.flatMap(({ label, run }) =>
     run.sessions.flatMap((s, i) => (s.load?.busy ? s.load.warnings.map((w) => `${label ? `${label}, ` : ""}session ${i}: ${w}`) : [])),
   );

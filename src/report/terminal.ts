@@ -6,7 +6,7 @@
  * Intervals are printed as brackets: they are not symmetric.
  */
 import pc from "picocolors";
-import type { CellSummary, Results } from "../model/results.js";
+import type { CellSummary, RunRecord } from "../model/results.js";
 import { escapeTerminal } from "../text/escape.js";
 import { textTable } from "../text/text-table.js";
 
@@ -26,7 +26,7 @@ function cellColumns(s: CellSummary, control: string, reference: string): [strin
   return [net, ratio, note];
 }
 
-export function resultsTable(r: Results): string {
+export function resultsTable(r: RunRecord): string {
   const { strategies, reference, control } = r.config;
   const multiTier = r.config.tiers.length > 1;
   const rows = [[multiTier ? "workload (tier)" : "workload", "strategy", "net ns/dispatch [95% CI]", `whole call vs ${reference} [95% CI]`, "note"]];
@@ -41,7 +41,7 @@ export function resultsTable(r: Results): string {
   return [pc.bold(head!), ...body, ...legend(r).map((l) => pc.dim(l))].join("\n");
 }
 
-function legend(r: Results): string[] {
+function legend(r: RunRecord): string[] {
   const { reference, control } = r.config;
   const lines = [
     `net: a cell's ns per dispatch minus the control kernel's (${control}: the same loop with one direct call) in the same rounds; whole call: gross time (loop, call, dispatch, handler) as a ratio to ${reference}'s.`,
@@ -54,12 +54,12 @@ function legend(r: Results): string[] {
 }
 
 /** One line when cells are inconclusive: how many, and what gives them an interval. */
-export function inconclusiveText(r: Results): string[] {
+export function inconclusiveText(r: RunRecord): string[] {
   const unsure = r.summaries.filter((s) => s.inconclusive);
   if (unsure.length === 0) return [];
   return [`${pc.yellow("inconclusive")}: ${unsure.length} of ${r.summaries.length} cells (${unsure[0]!.inconclusive}): no verdict is drawn from them; give the run more --time-budget (or --samples 6 or more)`];
 }
 
-export function failuresText(r: Results): string[] {
+export function failuresText(r: RunRecord): string[] {
   return r.summaries.filter((s) => s.status === "failed").map((s) => `${pc.red("failed")} ${escapeTerminal(`${s.id}: ${s.error}`)}`);
 }

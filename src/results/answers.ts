@@ -6,9 +6,9 @@
  * with too few rounds is "inconclusive", and "fastest" is named only when
  * the paired interval separates it from the runner-up.
  */
-import { compareCells, summarizeCells } from "./analyze.js";
-import type { CellRecord, CellSummary, Results, RunConfig } from "../model/results.js";
-import { ratioOfMedians } from "../stats/compare.js";
+import { compareCells, summarizeCells } from "./summarize.js";
+import type { CellRecord, CellSummary, RunRecord, RunConfig } from "../model/results.js";
+import { ratioOfMedians } from "../stats/medians.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */
 const FOCUS = ["xen", "chain"];
@@ -71,7 +71,7 @@ export function answers(summaries: readonly CellSummary[], config: RunConfig, ce
 }
 
 /** A run's statistics and answers, from its samples (the run is updated in place). */
-export function summarizeRun(run: Results): void {
+export function summarizeRun(run: RunRecord): void {
   run.summaries = summarizeCells(run.cells, run.config);
   run.answers = answers(run.summaries, run.config, run.cells);
 }

@@ -10,10 +10,10 @@
  * they fall apart.
  */
 import { LabError } from "../errors.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../model/results.js";
+import { RESULTS_SCHEMA, type Dataset, type RunRecord } from "../model/results.js";
 
 /** What identifies a run: one machine measuring one spec, started at one instant. */
-export const runKey = (r: Results) => `${r.fingerprint.machineId}\u0000${r.spec.hash}\u0000${r.sessions[0]?.startedAt ?? ""}`;
+export const runKey = (r: RunRecord) => `${r.fingerprint.machineId}\u0000${r.spec.hash}\u0000${r.sessions[0]?.startedAt ?? ""}`;
 
 export interface SpecGroup {
   spec: string;
@@ -54,12 +54,12 @@ export interface MergeResult {
   specGroups: SpecGroup[];
 }
 
-const extent = (r: Results): Extent => ({ samples: r.cells.reduce((n, c) => n + c.samples.length, 0), sessions: r.sessions.length, complete: r.complete });
+const extent = (r: RunRecord): Extent => ({ samples: r.cells.reduce((n, c) => n + c.samples.length, 0), sessions: r.sessions.length, complete: r.complete });
 
-const sampleKey = (cell: string, s: Results["cells"][number]["samples"][number]) => `${cell}\u0000${s.round}\u0000${s.session}\u0000${s.segment}\u0000${s.ns}\u0000${s.nsPerDispatch}`;
+const sampleKey = (cell: string, s: RunRecord["cells"][number]["samples"][number]) => `${cell}\u0000${s.round}\u0000${s.session}\u0000${s.segment}\u0000${s.ns}\u0000${s.nsPerDispatch}`;
 
 /** Every sample of `a` is in `b` and a's sessions begin b's (by start time): b is a, measured on. */
-function continues(b: Results, a: Results): boolean {
+function continues(b: RunRecord, a: RunRecord): boolean {
   if (a.sessions.length > b.sessions.length || a.sessions.some((s, i) => s.startedAt !== b.sessions[i]!.startedAt)) return false;
   const later = new Set(b.cells.flatMap((c) => c.samples.map((s) => sampleKey(c.id, s))));
   return a.cells.every((c) => c.samples.every((s) => later.has(sampleKey(c.id, s))));
@@ -74,7 +74,7 @@ const further = (x: Extent, y: Extent) => x.samples - y.samples || x.sessions - 
  * two copies of one run differ and neither continues the other.
  */
 export function mergeDatasets(inputs: readonly Dataset[], names: readonly string[] = inputs.map((_, i) => `input ${i + 1}`)): MergeResult {
-  const runs = new Map<string, { run: Results; source: RunSource }>();
+  const runs = new Map<string, { run: RunRecord; source: RunSource }>();
   const replaced: Replacement[] = [];
   let duplicates = 0;
   inputs.forEach((d, i) =>
@@ -99,7 +99,7 @@ export function mergeDatasets(inputs: readonly Dataset[], names: readonly string
   return { dataset, duplicates, replaced, specGroups: specGroups(sorted) };
 }
 
-function conflict(a: { run: Results; source: RunSource }, b: { run: Results; source: RunSource }): LabError {
+function conflict(a: { run: RunRecord; source: RunSource }, b: { run: RunRecord; source: RunSource }): LabError {
   const r = a.run;
   return new LabError(
     "results-invalid",
@@ -108,7 +108,7 @@ function conflict(a: { run: Results; source: RunSource }, b: { run: Results; sou
   );
 }
 
-function specGroups(runs: readonly Results[]): SpecGroup[] {
+function specGroups(runs: readonly RunRecord[]): SpecGroup[] {
   const groups = new Map<string, SpecGroup>();
   for (const r of runs) {
     const g = groups.get(r.spec.hash) ?? { spec: r.spec.name, hash: r.spec.hash, runs: 0, machines: [] };

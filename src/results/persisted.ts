@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { Problem } from "../errors.js";
 import { TIERS, type Tier } from "../model/tiers.js";
-import { CONTROL, RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type Results } from "../model/results.js";
+import { CONTROL, RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type RunRecord } from "../model/results.js";
 
 /** One dispatch taking a second is no dispatch: a sample above this is damage, not data. */
 export const MAX_NS_PER_DISPATCH = 1e9;
@@ -176,7 +176,7 @@ const run = obj({
   summaries: list(summary),
   answers: list(str),
 }).superRefine((r, ctx) => {
-  for (const p of runProblems(r as unknown as Results)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+  for (const p of runProblems(r as unknown as RunRecord)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
 });
 
 const estimate = ordered({ value: finite }).nullable();
@@ -260,7 +260,7 @@ function duplicates(values: readonly string[], path: (string | number)[]): Locat
   return values.flatMap((v, i) => (values.indexOf(v) < i ? [{ path: [...path, i], message: `${JSON.stringify(v)} repeats ${jsonPath(path)}[${values.indexOf(v)}]` }] : []));
 }
 
-function sampleProblems(c: Results["cells"][number], at: (string | number)[]): Located[] {
+function sampleProblems(c: RunRecord["cells"][number], at: (string | number)[]): Located[] {
   const problems: Located[] = [];
   const seen = new Map<number, number>();
   // No check of ns / ready.dispatches: `ready` is the latest process's, and a resumed session may
@@ -281,7 +281,7 @@ function sampleProblems(c: Results["cells"][number], at: (string | number)[]): L
  * samples in count and median. An incomplete run's summaries may lag its
  * samples (they are refreshed every few seconds), never lead them.
  */
-export function runProblems(r: Results): Located[] {
+export function runProblems(r: RunRecord): Located[] {
   const { config } = r;
   const problems: Located[] = [
     ...duplicates(config.strategies, ["config", "strategies"]),
@@ -389,7 +389,7 @@ export function parseResults(file: string, data: unknown): Parsed {
     const r = datasetV1.safeParse(data);
     if (!r.success) return { ok: false, problems: located(file, issues(r.error)), fix: DAMAGED };
     // The file's own objects, not zod's copies: those list keys in schema order, and a merge of a merge must be byte-identical.
-    const { schema: _s, ...one } = data as Results & { schema: string };
+    const { schema: _s, ...one } = data as RunRecord & { schema: string };
     return { ok: true, dataset: { schema: RESULTS_SCHEMA, kind: "run", complete: one.complete, runs: [one], sweep: null } };
   }
   if (version !== RESULTS_SCHEMA) return { ok: false, problems: [{ path: file, message: `schema ${JSON.stringify(version)} is not ${RESULTS_SCHEMA} (or ${RESULTS_SCHEMA_V1})` }], fix: "use the dispatch-lab version that wrote it, or rerun" };

@@ -15,7 +15,7 @@ import type { Tier } from "../model/tiers.js";
 import { summarizeRun } from "./answers.js";
 import { SAMPLE_COLUMNS } from "./exporters/csv.js";
 import { MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
-import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type Results, type RunConfig } from "../model/results.js";
+import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
 
 interface Row {
   machine_id: string;
@@ -120,7 +120,7 @@ function cellsOf(rows: Row[]): CellRecord[] {
   return [...cells.values()];
 }
 
-function runOf(rows: Row[], path: string): Results {
+function runOf(rows: Row[], path: string): RunRecord {
   const first = rows[0]!;
   const cells = cellsOf(rows);
   const strategies = unique(cells.map((c) => c.strategy));
@@ -140,7 +140,7 @@ function runOf(rows: Row[], path: string): Results {
     cpu: 0,
     bodies: null,
   };
-  const run: Results = {
+  const run: RunRecord = {
     complete: true,
     sessions: [{ startedAt: first.run_started_at, finishedAt: null, pinning: { cpu: 0, pinned: false, note: "not recorded in samples.csv" } }],
     tool: { node: first.node_version, v8: first.v8_version },

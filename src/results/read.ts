@@ -4,7 +4,7 @@ import { LabError, type Problem } from "../errors.js";
 import { summarizeRun } from "./answers.js";
 import { parseResults } from "./persisted.js";
 import { datasetFromSamplesCsv } from "./read-csv.js";
-import type { Dataset, Results } from "../model/results.js";
+import type { Dataset, RunRecord } from "../model/results.js";
 
 /** The most a results file may hold: past it Node cannot hold the text as one string, and nothing we write comes near. */
 export const MAX_RESULTS_BYTES = 512 * 1024 * 1024;
@@ -28,7 +28,7 @@ export function readResultsText(path: string): string {
  * are recomputed from the samples (same seeds), answers with them: an old
  * file measured from one round must not read as a verdict.
  */
-function restate(run: Results): void {
+function restate(run: RunRecord): void {
   if (run.summaries.every((s) => s.inconclusive !== undefined)) return;
   summarizeRun(run);
 }

@@ -1,6 +1,6 @@
 /**
  * The handler spec: the one input every stage derives from (docs/spec.md).
- * `HandlerSpec` is what a user writes (optional fields may be absent);
+ * `SpecInput` is what a user writes (optional fields may be absent);
  * `Spec` is the validated, normalised form every later stage consumes.
  */
 
@@ -22,7 +22,7 @@ export interface HandlerInput {
 }
 
 /** The spec as written (JSON). */
-export interface HandlerSpec {
+export interface SpecInput {
   name: string;
   args?: number;
   fallback?: number | string;

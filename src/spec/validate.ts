@@ -220,7 +220,7 @@ function normalise(parsed: z.output<typeof specSchema>): Spec {
 }
 
 /**
- * Validate a parsed `HandlerSpec` (docs/spec.md) and return it normalised.
+ * Validate a parsed `SpecInput` (docs/spec.md) and return it normalised.
  * `source` (a file name or built-in name) labels problems about the whole
  * value, which have no JSON path of their own, and appears in the fix.
  * Throws LabError("spec-invalid") listing every problem found.

@@ -4,7 +4,7 @@
  * pure; lab/sweep.ts measures the planned runs.
  */
 import { nameList } from "../names.js";
-import { CONTROL, type Results, type RunConfig } from "../model/results.js";
+import { CONTROL, type RunRecord, type RunConfig } from "../model/results.js";
 import type { MeasureSettings } from "../model/settings.js";
 import type { Tier } from "../model/tiers.js";
 import type { Spec } from "../spec/types.js";
@@ -42,7 +42,7 @@ export interface SweepKindDef {
   help: string[];
   /** `load` resolves a spec argument (the composition passes loadSpec); `s`: the settings every point measures with. */
   plan(o: SweepOptions, s: MeasureSettings, load: (spec: string) => Spec): SweepPlan;
-  analyze(runs: readonly Results[], points: readonly SweepPoint[], options: SweepRecord["options"], seed: number): SweepAnalysis;
+  analyze(runs: readonly RunRecord[], points: readonly SweepPoint[], options: SweepRecord["options"], seed: number): SweepAnalysis;
 }
 
 /**

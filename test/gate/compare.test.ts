@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { compareDatasets, verdictOf } from "../../src/gate/compare.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/model/results.js";
+import { RESULTS_SCHEMA, type Dataset, type RunRecord } from "../../src/model/results.js";
 import { fakeRun } from "../sweep/fake-run.js";
 
-const dataset = (...runs: Results[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs, sweep: null });
+const dataset = (...runs: RunRecord[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs, sweep: null });
 const run = (chain: number, o: { machine?: string; spec?: string; table?: number } = {}) => {
   const r = fakeRun({ spec: o.spec ?? "synthetic:8", strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? chain : (o.table ?? 9)), control: 5 });
   if (o.machine) r.fingerprint = { ...r.fingerprint, machineId: o.machine };

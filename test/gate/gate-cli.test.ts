@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RESULTS_SCHEMA, type Results } from "../../src/model/results.js";
+import { RESULTS_SCHEMA, type RunRecord } from "../../src/model/results.js";
 import { collectFingerprint } from "../../src/run/fingerprint.js";
 import { loadSpec, specHash } from "../../src/spec/load.js";
 import { cli, spawnCli } from "../cli-harness.js";
@@ -13,7 +13,7 @@ const A = join(FIX, "results-a.json");
 const B = join(FIX, "results-b.json");
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-gate-"));
 
-function write(run: Results): string {
+function write(run: RunRecord): string {
   const file = join(tmp(), "results.json");
   writeFileSync(file, JSON.stringify({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs: [run], sweep: null }));
   return file;

@@ -5,14 +5,14 @@
 import { describe, expect, it } from "vitest";
 import type { AssertionResult } from "../../src/gate/assert.js";
 import { compareDatasets } from "../../src/gate/compare.js";
-import { decide } from "../../src/gate/gate.js";
+import { decide } from "../../src/gate/decide.js";
 import { gateJunit, gateMarkdown } from "../../src/gate/report.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/model/results.js";
+import { RESULTS_SCHEMA, type Dataset, type RunRecord } from "../../src/model/results.js";
 import { fakeRun } from "../sweep/fake-run.js";
 
 const SPEC = "nul\u0000esc\u001b[31m]]><script>alert(1)</script>&'\"";
 const WORKLOAD = "uniform\u0007]]>";
-const dataset = (r: Results): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs: [r], sweep: null });
+const dataset = (r: RunRecord): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs: [r], sweep: null });
 const run = (chain: number) => fakeRun({ spec: SPEC, strategies: ["table", "chain"], workloads: [WORKLOAD], cost: (s) => (s === "chain" ? chain : 9), control: 5 });
 const assertion: AssertionResult = {
   text: `chain <= table @ ${WORKLOAD}`,

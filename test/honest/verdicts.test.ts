@@ -6,17 +6,17 @@
 import { describe, expect, it } from "vitest";
 import { compareDatasets } from "../../src/gate/compare.js";
 import { evaluateAssertion, parseAssertion } from "../../src/gate/assert.js";
-import { decide, OUTCOME_EXIT } from "../../src/gate/gate.js";
+import { decide, OUTCOME_EXIT } from "../../src/gate/decide.js";
 import { gateJunit, gateMarkdown, gateText } from "../../src/gate/report.js";
-import { summarizeCells } from "../../src/results/analyze.js";
+import { summarizeCells } from "../../src/results/summarize.js";
 import { MIN_ROUNDS, tooFewRounds } from "../../src/stats/rounds.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/model/results.js";
+import { RESULTS_SCHEMA, type Dataset, type RunRecord } from "../../src/model/results.js";
 import { answers } from "../../src/results/answers.js";
 import { inconclusiveText, resultsTable } from "../../src/report/terminal.js";
-import { positionCurves, inconclusiveSentences } from "../../src/sweep/analyze.js";
+import { positionCurves, inconclusiveSentences } from "../../src/sweep/curves.js";
 import { fakeRun, handlers } from "../sweep/fake-run.js";
 
-const dataset = (...runs: Results[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs, sweep: null });
+const dataset = (...runs: RunRecord[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs, sweep: null });
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
 /** A run of table 9, chain 7, xen `xen` ns (control 5), over `rounds` rounds. */
@@ -107,7 +107,7 @@ describe("gate on too few rounds", () => {
   });
 
   it("a baseline run without the control says so (it is not blamed on the spec or machine)", () => {
-    const strip = (r: Results) => ({ ...r, cells: r.cells.filter((c) => c.strategy !== "direct") });
+    const strip = (r: RunRecord) => ({ ...r, cells: r.cells.filter((c) => c.strategy !== "direct") });
     const c = compareDatasets(dataset(strip(run(20))), dataset(strip(run(20))));
     expect(c.incomparable).toEqual([]);
     expect(c.skipped[0]!.reason).toMatch(/^the baseline run has no measured control direct/);

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset, Results } from "../../src/model/results.js";
+import type { Dataset, RunRecord } from "../../src/model/results.js";
 import type { LoadRecord, LoadSample } from "../../src/model/cells.js";
 import { renderHtml } from "../../src/report/html.js";
 import { NEGATIVE_NET_NOTE, summaryRow } from "../../src/report/summary.js";
@@ -15,12 +15,12 @@ import { escapeHtml } from "../../src/text/escape.js";
 
 const fixture = (name: string): Dataset => readResults(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)));
 const base = fixture("results-a.json");
-const withRun = (edit: (r: Results) => void): Dataset => {
+const withRun = (edit: (r: RunRecord) => void): Dataset => {
   const d = structuredClone(base);
   edit(d.runs[0]!);
   return d;
 };
-const cell = (r: Results, strategy: string, workload = "uniform") => r.summaries.find((s) => s.strategy === strategy && s.workload === workload)!;
+const cell = (r: RunRecord, strategy: string, workload = "uniform") => r.summaries.find((s) => s.strategy === strategy && s.workload === workload)!;
 
 describe("intervals and ratios", () => {
   const d = withRun((r) => {

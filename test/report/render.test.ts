@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset, Results } from "../../src/model/results.js";
+import type { Dataset, RunRecord } from "../../src/model/results.js";
 import { fingerprintSummary } from "../../src/model/fingerprint.js";
 import { ratioHeatmap, strategyBars } from "../../src/report/charts.js";
 import { escapeHtml, renderHtml } from "../../src/report/html.js";
@@ -14,7 +14,7 @@ const da = fixture("results-a.json");
 const db = fixture("results-b.json");
 const a = da.runs[0]!;
 const b = db.runs[0]!;
-const one = (r: Results): Dataset => ({ ...da, runs: [r] });
+const one = (r: RunRecord): Dataset => ({ ...da, runs: [r] });
 
 const count = (text: string, needle: string | RegExp): number =>
   typeof needle === "string" ? text.split(needle).length - 1 : (text.match(new RegExp(needle.source, `${needle.flags.replace("g", "")}g`)) ?? []).length;
@@ -141,7 +141,7 @@ describe("renderMarkdown", () => {
   });
 
   it("escapes pipes in cells", () => {
-    const failed: Results = structuredClone(a);
+    const failed: RunRecord = structuredClone(a);
     failed.summaries[0] = { ...failed.summaries[0]!, status: "failed", error: "trap | unreachable", gross: null, net: null, ratio: null };
     const text = renderMarkdown([one(failed)]);
     expect(text).toContain("| failed: trap \\| unreachable |");

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bencherBmf, customSmallerIsBetter, type BmfMetric, type CustomBenchmarkEntry } from "../../src/results/exporters/dashboards.js";
 import { readResults } from "../../src/results/read.js";
-import { RESULTS_SCHEMA, type CellSummary, type Dataset, type Results, type RunConfig } from "../../src/model/results.js";
+import { RESULTS_SCHEMA, type CellSummary, type Dataset, type RunRecord, type RunConfig } from "../../src/model/results.js";
 import type { Fingerprint } from "../../src/model/fingerprint.js";
 import type { Tier } from "../../src/model/tiers.js";
 import type { Summary } from "../../src/stats/summary.js";
@@ -26,7 +26,7 @@ function cell(strategy: string, gross: [number, number, number] | null, net: [nu
 }
 
 /** reference (table), a strategy (chain), the control (direct) and a failed cell (xen), per workload and tier. */
-function run(machineId: string, o: { spec?: string; workloads?: string[]; tiers?: Tier[] } = {}): Results {
+function run(machineId: string, o: { spec?: string; workloads?: string[]; tiers?: Tier[] } = {}): RunRecord {
   const workloads = o.workloads ?? ["uniform"];
   const tiers = o.tiers ?? ["turbofan"];
   const config: RunConfig = {
@@ -46,7 +46,7 @@ function run(machineId: string, o: { spec?: string; workloads?: string[]; tiers?
   };
 }
 
-const dataset = (...runs: Results[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: runs.length > 1 ? "merge" : "run", complete: true, runs, sweep: null });
+const dataset = (...runs: RunRecord[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: runs.length > 1 ? "merge" : "run", complete: true, runs, sweep: null });
 
 const gab = (d: Dataset): CustomBenchmarkEntry[] => JSON.parse(customSmallerIsBetter(d)) as CustomBenchmarkEntry[];
 const bmf = (d: Dataset): Record<string, Record<string, BmfMetric>> => JSON.parse(bencherBmf(d)) as Record<string, Record<string, BmfMetric>>;

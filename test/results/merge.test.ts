@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { machinesCsv } from "../../src/results/exporters/machines.js";
 import { mergeDatasets } from "../../src/results/merge.js";
 import { readResults } from "../../src/results/read.js";
-import type { Dataset, Results } from "../../src/model/results.js";
+import type { Dataset, RunRecord } from "../../src/model/results.js";
 import { labError as error } from "../spec/helpers.js";
 
 const fixture = (name: string) => readResults(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)));
@@ -52,9 +52,9 @@ describe("machines.csv", () => {
 function interruptedAndResumed(rounds: number): { interrupted: Dataset; resumed: Dataset } {
   const run = b.runs[0]!;
   const second = { startedAt: "2026-11-26T15:20:00.000Z", finishedAt: "2026-11-26T15:20:05.000Z", pinning: run.sessions[0]!.pinning };
-  const resumed: Results = { ...run, sessions: [...run.sessions, second] };
-  const interrupted: Results = { ...run, complete: false, cells: run.cells.map((c) => ({ ...c, samples: c.samples.filter((s) => s.round < rounds) })) };
-  const one = (r: Results): Dataset => ({ ...b, complete: r.complete, runs: [r] });
+  const resumed: RunRecord = { ...run, sessions: [...run.sessions, second] };
+  const interrupted: RunRecord = { ...run, complete: false, cells: run.cells.map((c) => ({ ...c, samples: c.samples.filter((s) => s.round < rounds) })) };
+  const one = (r: RunRecord): Dataset => ({ ...b, complete: r.complete, runs: [r] });
   return { interrupted: one(interrupted), resumed: one(resumed) };
 }
 
@@ -84,7 +84,7 @@ describe("mergeDatasets: two copies of one run", () => {
   it("refuses two copies where neither continues the other, naming both", () => {
     const { resumed } = interruptedAndResumed(2);
     const run = resumed.runs[0]!;
-    const edited: Results = { ...run, cells: run.cells.map((c, i) => (i === 0 ? { ...c, samples: c.samples.map((s) => ({ ...s, nsPerDispatch: s.nsPerDispatch * 1.01 })) } : c)) };
+    const edited: RunRecord = { ...run, cells: run.cells.map((c, i) => (i === 0 ? { ...c, samples: c.samples.map((s) => ({ ...s, nsPerDispatch: s.nsPerDispatch * 1.01 })) } : c)) };
     const e = error(() => mergeDatasets([resumed, { ...resumed, runs: [edited] }, a], ["x/", "y/", "a/"]));
     expect(e.code).toBe("results-invalid");
     expect(e.problems[0]!.path).toBe("x/ and y/");

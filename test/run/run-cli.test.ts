@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_COLUMNS, SUMMARY_COLUMNS } from "../../src/results/exporters/csv.js";
-import type { Dataset, Results } from "../../src/model/results.js";
+import type { Dataset, RunRecord } from "../../src/model/results.js";
 import { BIN, cli, spawnCli } from "../cli-harness.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-run-"));
@@ -12,7 +12,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-run-"));
 const TINY_RUN = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,xen,direct", "--workloads", "uniform,fixed:hottest", "--processes", "1", "--cpu", "0"];
 
 const readDataset = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Dataset;
-const readJson = (dir: string): Results => readDataset(dir).runs[0]!;
+const readJson = (dir: string): RunRecord => readDataset(dir).runs[0]!;
 
 describe("dispatch-lab run (end to end, tiny budget)", () => {
   it("writes results.json, samples.csv, summary.csv and prints the table and one sentence per workload", () => {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LabError } from "../../src/errors.js";
 import { specHash } from "../../src/spec/load.js";
-import type { HandlerInput, HandlerSpec, Spec } from "../../src/spec/types.js";
+import type { HandlerInput, SpecInput, Spec } from "../../src/spec/types.js";
 import { validateSpec } from "../../src/spec/validate.js";
 
 const I64_MIN = -(2n ** 63n);
@@ -25,7 +25,7 @@ function handlerArb(args: number): fc.Arbitrary<HandlerInput> {
 }
 
 /** Any valid HandlerSpec: args absent or 0..6, unique ids, names made unique by their position. */
-const specArb: fc.Arbitrary<HandlerSpec> = fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }).chain((args) =>
+const specArb: fc.Arbitrary<SpecInput> = fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }).chain((args) =>
   fc
     .record(
       {

@@ -1,6 +1,6 @@
 /** Hand-built runs with known costs, for the sweep planners and analysers. */
-import { summarizeCells } from "../../src/results/analyze.js";
-import { CONTROL, type CellRecord, type Results, type RunConfig } from "../../src/model/results.js";
+import { summarizeCells } from "../../src/results/summarize.js";
+import { CONTROL, type CellRecord, type RunRecord, type RunConfig } from "../../src/model/results.js";
 import type { Handler } from "../../src/spec/types.js";
 
 export const handlers = (n: number): Handler[] =>
@@ -14,7 +14,7 @@ const wobble = (round: number, salt: number) => Math.sin(round * 12.9898 + salt 
  * per dispatch, plus round drift shared by every cell and a little noise;
  * the control costs `control` ns.
  */
-export function fakeRun(o: { spec?: string; handlers?: Handler[]; strategies: string[]; workloads: string[]; reference?: string; rounds?: number; cost: (strategy: string, workload: string) => number; control?: number }): Results {
+export function fakeRun(o: { spec?: string; handlers?: Handler[]; strategies: string[]; workloads: string[]; reference?: string; rounds?: number; cost: (strategy: string, workload: string) => number; control?: number }): RunRecord {
   const strategies = [...o.strategies, CONTROL];
   const config: RunConfig = {
     spec: o.spec ?? "synthetic:8",

@@ -1,5 +1,5 @@
 import { ExitCode, LabError } from "../../errors.js";
-import { decide } from "../../gate/gate.js";
+import { decide } from "../../gate/decide.js";
 import { gateText } from "../../gate/report.js";
 import { defineCommand } from "../command.js";
 import { flag, percent } from "../options.js";

@@ -10,12 +10,12 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { neutraliseCsvText } from "../../text/escape.js";
-import type { Dataset, Results } from "../../model/results.js";
+import type { Dataset, RunRecord } from "../../model/results.js";
 
 type Row = Record<string, string | number | null>;
 
 /** The identifying columns every row starts with. */
-function context(r: Results): Row {
+function context(r: RunRecord): Row {
   return {
     machine_id: r.fingerprint.machineId,
     cpu_model: r.fingerprint.cpu.model,
@@ -36,7 +36,7 @@ export function samplesCsv(d: Dataset): string {
   return csv(d.runs.flatMap(sampleRows), SAMPLE_COLUMNS);
 }
 
-function sampleRows(r: Results): Row[] {
+function sampleRows(r: RunRecord): Row[] {
   const ctx = context(r);
   return r.cells.flatMap((c) =>
     c.samples.map((s) => ({ ...ctx, strategy: c.strategy, workload: c.workload, tier: c.tier, round: s.round, session: s.session, segment: s.segment, dispatches: c.ready?.dispatches ?? null, sample_ns: s.ns, ns_per_dispatch: s.nsPerDispatch })),
@@ -56,7 +56,7 @@ export function summaryCsv(d: Dataset): string {
   return csv(d.runs.flatMap(summaryRows), SUMMARY_COLUMNS);
 }
 
-function summaryRows(r: Results): Row[] {
+function summaryRows(r: RunRecord): Row[] {
   const ctx = context(r);
   return r.summaries.map((s) => ({
     ...ctx,

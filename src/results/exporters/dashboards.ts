@@ -12,13 +12,13 @@
  * index}] `. Names that collide nowhere stay bare, so a dashboard keyed by
  * name keeps its history when one machine's results are later merged in.
  */
-import type { CellSummary, Dataset, Results } from "../../model/results.js";
+import type { CellSummary, Dataset, RunRecord } from "../../model/results.js";
 
 export const NET_UNIT = "ns/dispatch";
 export const RATIO_UNIT = "x";
 
 interface Cell {
-  run: Results;
+  run: RunRecord;
   s: CellSummary;
   name: string;
 }
@@ -49,7 +49,7 @@ function cells(d: Dataset): Cell[] {
   }));
 }
 
-const baseName = (run: Results, s: CellSummary): string =>
+const baseName = (run: RunRecord, s: CellSummary): string =>
   `${run.spec.name} ${s.workload} ${s.strategy}${run.config.tiers.length > 1 ? ` (${s.tier})` : ""}`;
 
 /** 3 significant digits, but never rounding away integer digits (1212.8 -> "1213", 0.73968 -> "0.74"). */

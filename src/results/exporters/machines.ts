@@ -4,13 +4,13 @@
  * mitigation file seen on any machine (empty where a machine lacks it).
  */
 import { stringify } from "csv-stringify/sync";
-import type { Dataset, Results } from "../../model/results.js";
+import type { Dataset, RunRecord } from "../../model/results.js";
 import { neutraliseCsvText } from "../../text/escape.js";
 
 const FIXED = ["machine_id", "cpu_vendor", "cpu_model", "family", "model_number", "stepping", "microcode", "logical_cores", "physical_cores", "smt", "virtualization", "kernel_release", "os", "node_version", "v8_version", "runs", "specs"];
 
 export function machinesCsv(d: Dataset): string {
-  const byMachine = new Map<string, Results[]>();
+  const byMachine = new Map<string, RunRecord[]>();
   for (const r of d.runs) byMachine.set(r.fingerprint.machineId, [...(byMachine.get(r.fingerprint.machineId) ?? []), r]);
   const mitigations = [...new Set(d.runs.flatMap((r) => Object.keys(r.fingerprint.mitigations ?? {})))].sort();
   const rows = [...byMachine.values()].map((runs) => {

@@ -26,7 +26,7 @@
  */
 import { LabError } from "../../errors.js";
 import { seededRng, type Rng } from "../../stats/rng.js";
-import { IDENTIFIER, LIMITS, MAX_BODY_OPS, type HandlerInput, type HandlerSpec, type ParamType, type Spec } from "../types.js";
+import { IDENTIFIER, LIMITS, MAX_BODY_OPS, type HandlerInput, type SpecInput, type ParamType, type Spec } from "../types.js";
 import { validateSpec } from "../validate.js";
 
 export const SYNTHETIC_PREFIX = "synthetic:";
@@ -198,6 +198,6 @@ export function syntheticSpec(arg: string): Spec {
       body: { ...o.body },
     }),
   );
-  const spec: HandlerSpec = { name: canonicalName(o), args: o.args, fallback: -38, handlers };
+  const spec: SpecInput = { name: canonicalName(o), args: o.args, fallback: -38, handlers };
   return validateSpec(spec, arg);
 }

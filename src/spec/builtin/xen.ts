@@ -12,7 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dataPath } from "../../paths.js";
-import type { HandlerInput, HandlerSpec, ParamType, Spec } from "../types.js";
+import type { HandlerInput, SpecInput, ParamType, Spec } from "../types.js";
 import { validateSpec } from "../validate.js";
 
 /**
@@ -186,7 +186,7 @@ function xenSpec(caller: Caller): Spec {
     if (params === undefined) throw new Error(`data/xen/prototypes-do.csv: no prototype for ${name}`);
     handlers.push({ id, name, ...(cell.priority !== undefined && { priority: cell.priority }), params: parseParams(params, name) });
   }
-  const spec: HandlerSpec = { name: `xen-${caller}`, args: 5, fallback: -38, handlers };
+  const spec: SpecInput = { name: `xen-${caller}`, args: 5, fallback: -38, handlers };
   return validateSpec(spec, `xen:${caller}`);
 }
 

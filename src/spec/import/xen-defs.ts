@@ -21,7 +21,7 @@ import { readFileSync } from "node:fs";
 import { LabError, usageError, type Problem } from "../../errors.js";
 import { dataPath } from "../../paths.js";
 import { ARM_DEFINES, cTypeToParam, X86_DEFINES } from "../builtin/xen.js";
-import type { HandlerInput, HandlerSpec, ParamType, Spec } from "../types.js";
+import type { HandlerInput, SpecInput, ParamType, Spec } from "../types.js";
 import { validateSpec } from "../validate.js";
 import { preprocess, type SourceLine } from "./preprocess.js";
 
@@ -473,7 +473,7 @@ export function importXenDefsText(text: string, file: string, options: XenImport
   b.problems.push(...conflicts(b));
   if (b.problems.length > 0) throw new LabError("spec-invalid", byLine(b.problems), fix);
   const handlers = b.handlers.map(({ line: _, ...h }) => h);
-  const input: HandlerSpec = { name: `xen-defs-${caller}`, args: MAX_PARAMS, fallback: -38, handlers };
+  const input: SpecInput = { name: `xen-defs-${caller}`, args: MAX_PARAMS, fallback: -38, handlers };
   const spec = validateSpec(input, `${XEN_DEFS_PREFIX}${file}#${caller}`);
   return { spec, warnings: b.warnings, notes: notesOf(defs, defines, options, b) };
 }

@@ -4,7 +4,7 @@
  * less than 1%", measured. One run per body size, the spec's handlers all
  * given that body (`SPEC+body=alu:OPS`).
  */
-import { bodyCurves } from "../analyze.js";
+import { bodyCurves } from "../curves.js";
 import { pointConfig, type SweepKindDef } from "../kind.js";
 import type { BodyAnalysis } from "../../model/sweep.js";
 import { GENERIC_MIX, xenMixFor } from "../../workload/index.js";

@@ -4,7 +4,7 @@
  * the Zipf skew (one run on one spec: uniform = S 0, then zipf:S). The
  * interval comes from the ratio's CIs (stats/crossover.ts).
  */
-import { crossoverCurves } from "../analyze.js";
+import { crossoverCurves } from "../curves.js";
 import { atSize, DEFAULT_FAMILY, DEFAULT_SIZES, pointConfig, type PlannedPoint, type SweepKindDef } from "../kind.js";
 import type { CrossoverAnalysis } from "../../model/sweep.js";
 

@@ -5,10 +5,10 @@
  * Position = place in the spec's dispatch order (chain order: priority,
  * then id), the order the generated chains test handlers in.
  */
-import type { Results } from "../../model/results.js";
+import type { RunRecord } from "../../model/results.js";
 import { chainOrder } from "../../spec/types.js";
 import type { Spec } from "../../spec/types.js";
-import { positionCurves } from "../analyze.js";
+import { positionCurves } from "../curves.js";
 import { pointConfig, type SweepKindDef } from "../kind.js";
 import type { PositionAnalysis } from "../../model/sweep.js";
 
@@ -29,7 +29,7 @@ export const position: SweepKindDef = {
       options: { spec, strategies },
     };
   },
-  analyze(runs: readonly Results[], _points, _options, seed): PositionAnalysis {
+  analyze(runs: readonly RunRecord[], _points, _options, seed): PositionAnalysis {
     const run = runs[0]!;
     const curves = positionCurves(run, seed);
     const sentences = curves.flatMap((c) =>

@@ -3,7 +3,7 @@
  * spec of the family at that size), each with every strategy and workload;
  * the runs go in shuffled order so slow drift does not line up with N.
  */
-import { scaleCurves } from "../analyze.js";
+import { scaleCurves } from "../curves.js";
 import { atSize, DEFAULT_FAMILY, DEFAULT_SIZES, pointConfig, type SweepKindDef } from "../kind.js";
 import type { ScaleAnalysis } from "../../model/sweep.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ciOverlap, differenceOfMedians, ratioOfMedians } from "../../src/stats/compare.js";
+import { ciOverlap, differenceOfMedians, ratioOfMedians } from "../../src/stats/medians.js";
 import { seededRng } from "../../src/stats/rng.js";
 
 const FAST = { resamples: 200 };

@@ -3,12 +3,12 @@
  * with a fitted line, cost against N, the a/b ratio along N and along the
  * skew with its crossings, and the dispatch's share of the call by body size.
  */
-import { blocksOf, compareCells } from "../results/analyze.js";
+import { blocksOf, compareCells } from "../results/summarize.js";
 import { MIN_ROUNDS } from "../stats/rounds.js";
-import type { CellRecord, CellSummary, Results } from "../model/results.js";
+import type { CellRecord, CellSummary, RunRecord } from "../model/results.js";
 import type { Tier } from "../model/tiers.js";
 import { chainOrder } from "../spec/types.js";
-import { ratioOfMedians, type DifferenceOfMedians, type RatioOfMedians } from "../stats/compare.js";
+import { ratioOfMedians, type DifferenceOfMedians, type RatioOfMedians } from "../stats/medians.js";
 import { describeCrossovers, findCrossovers, type RatioPoint } from "../stats/crossover.js";
 import { bootstrapLineFit, fitWithPointCIs, type LineFitCI } from "../stats/fit.js";
 import type { Summary } from "../stats/summary.js";
@@ -23,7 +23,7 @@ import type { BodyCurve, CrossoverCurve, Estimate, PositionCurve, PositionPoint,
 const conclusive = <T extends { inconclusive: string | null }>(s: T | undefined): T | undefined => (s && !s.inconclusive ? s : undefined);
 
 /** One sentence per run with inconclusive cells: how many, and the first reason. */
-export function inconclusiveSentences(runs: readonly Results[], labels: readonly string[]): string[] {
+export function inconclusiveSentences(runs: readonly RunRecord[], labels: readonly string[]): string[] {
   return runs.flatMap((run, i) => {
     const unsure = run.summaries.filter((s) => s.inconclusive);
     if (unsure.length === 0) return [];
@@ -39,15 +39,15 @@ const find = <T extends { strategy: string; workload: string; tier: Tier }>(list
   list.find((c) => c.strategy === strategy && c.workload === workload && c.tier === tier);
 
 /** The strategies a curve is drawn for: all but the control kernel, in config order. */
-const measuredStrategies = (run: Results) => run.config.strategies.filter((s) => s !== run.config.control);
+const measuredStrategies = (run: RunRecord) => run.config.strategies.filter((s) => s !== run.config.control);
 
 /**
  * The line through (position, net) for one strategy and tier. Every cell
  * of a position sweep is sampled in every round, so the rounds all series
  * share are resampled together (blocks of consecutive rounds, as in
- * analyze.ts): the slope's CI then carries the drift every position saw.
+ * results/summarize.ts): the slope's CI then carries the drift every position saw.
  */
-function fitPositions(run: Results, strategy: string, tier: Tier, measured: { position: number; workload: string; net: Estimate }[], seed: number): LineFitCI | null {
+function fitPositions(run: RunRecord, strategy: string, tier: Tier, measured: { position: number; workload: string; net: Estimate }[], seed: number): LineFitCI | null {
   if (measured.length < 2) return null;
   const pairs = measured.map((m) => ({ x: m.position, cell: find(run.cells, strategy, m.workload, tier), control: find(run.cells, run.config.control, m.workload, tier) }));
   const rounds = sharedRounds(pairs.flatMap((p) => [p.cell, p.control]));
@@ -70,7 +70,7 @@ function sharedRounds(cells: readonly (CellRecord | undefined)[]): { round: numb
   return present[0]!.samples.filter((s) => sets.every((set) => set.has(s.round))).map((s) => ({ round: s.round, segment: s.segment })).sort((a, b) => a.round - b.round);
 }
 
-export function positionCurves(run: Results, seed: number): PositionCurve[] {
+export function positionCurves(run: RunRecord, seed: number): PositionCurve[] {
   const order = chainOrder(run.spec.handlers);
   return run.config.tiers.flatMap((tier) =>
     measuredStrategies(run).map((strategy, i): PositionCurve => {
@@ -82,8 +82,8 @@ export function positionCurves(run: Results, seed: number): PositionCurve[] {
 }
 
 /** Runs with their point, in x order (the order they ran in is shuffled). */
-const byX = (runs: readonly Results[], points: readonly SweepPoint[], variable: SweepPoint["variable"]) =>
-  runs.map((run, i) => ({ run, x: points[i]?.x ?? null, variable: points[i]?.variable })).filter((p): p is { run: Results; x: number; variable: SweepPoint["variable"] } => p.variable === variable && p.x !== null).sort((a, b) => a.x - b.x);
+const byX = (runs: readonly RunRecord[], points: readonly SweepPoint[], variable: SweepPoint["variable"]) =>
+  runs.map((run, i) => ({ run, x: points[i]?.x ?? null, variable: points[i]?.variable })).filter((p): p is { run: RunRecord; x: number; variable: SweepPoint["variable"] } => p.variable === variable && p.x !== null).sort((a, b) => a.x - b.x);
 
 /** One curve per key, points appended in the order given. */
 function group<K, P>(items: readonly { key: string; meta: K; point: P }[]): { meta: K; points: P[] }[] {
@@ -98,7 +98,7 @@ function group<K, P>(items: readonly { key: string; meta: K; point: P }[]): { me
 
 const curveKey = (s: CellSummary) => `${s.strategy}\u0000${s.workload}\u0000${s.tier}`;
 
-export function scaleCurves(runs: readonly Results[], points: readonly SweepPoint[], _seed: number): ScaleCurve[] {
+export function scaleCurves(runs: readonly RunRecord[], points: readonly SweepPoint[], _seed: number): ScaleCurve[] {
   const items = byX(runs, points, "n").flatMap(({ run, x }) =>
     run.summaries
       .filter((s) => s.strategy !== run.config.control && !s.inconclusive)
@@ -122,7 +122,7 @@ function crossoverCurve(variable: CrossoverCurve["variable"], held: string, tier
   return { variable, axis, held, tier, result, sentence };
 }
 
-export function crossoverCurves(runs: readonly Results[], points: readonly SweepPoint[], a: string, _seed: number): CrossoverCurve[] {
+export function crossoverCurves(runs: readonly RunRecord[], points: readonly SweepPoint[], a: string, _seed: number): CrossoverCurve[] {
   const sized = byX(runs, points, "n");
   const first = sized[0]?.run ?? runs[0];
   if (!first) return [];
@@ -150,7 +150,7 @@ function shareOfCall(cell: CellRecord | undefined, control: CellRecord | undefin
   return { value: 1 - 1 / r.ratio, ciLow: 1 - 1 / r.ciLow, ciHigh: 1 - 1 / r.ciHigh };
 }
 
-export function bodyCurves(runs: readonly Results[], points: readonly SweepPoint[], seed: number): BodyCurve[] {
+export function bodyCurves(runs: readonly RunRecord[], points: readonly SweepPoint[], seed: number): BodyCurve[] {
   const items = byX(runs, points, "ops").flatMap(({ run, x }, i) =>
     run.summaries
       .filter((s) => s.strategy !== run.config.control && !s.inconclusive)

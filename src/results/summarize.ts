@@ -5,7 +5,7 @@
  * each other are paired by round when they share enough rounds, so drift
  * that slowed a whole round cancels out.
  */
-import { differenceOfMedians, ratioOfMedians, type CompareOptions } from "../stats/compare.js";
+import { differenceOfMedians, ratioOfMedians, type CompareOptions } from "../stats/medians.js";
 import { tooFewRounds } from "../stats/rounds.js";
 import { summarize } from "../stats/summary.js";
 import type { Sample } from "../model/cells.js";

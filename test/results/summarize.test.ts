@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignByRound, summarizeCells, timeBlocks } from "../../src/results/analyze.js";
+import { alignByRound, summarizeCells, timeBlocks } from "../../src/results/summarize.js";
 import type { CellRecord, RunConfig } from "../../src/model/results.js";
 import { answers } from "../../src/results/answers.js";
 

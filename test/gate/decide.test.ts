@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { AssertionResult } from "../../src/gate/assert.js";
 import { compareDatasets } from "../../src/gate/compare.js";
-import { decide, OUTCOME_EXIT } from "../../src/gate/gate.js";
+import { decide, OUTCOME_EXIT } from "../../src/gate/decide.js";
 import { gateJunit, gateMarkdown, gateText } from "../../src/gate/report.js";
-import { RESULTS_SCHEMA, type Dataset, type Results } from "../../src/model/results.js";
+import { RESULTS_SCHEMA, type Dataset, type RunRecord } from "../../src/model/results.js";
 import { fakeRun } from "../sweep/fake-run.js";
 
-const dataset = (r: Results): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs: [r], sweep: null });
+const dataset = (r: RunRecord): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs: [r], sweep: null });
 const run = (chain: number) => fakeRun({ strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? chain : 9), control: 5 });
 const assertion = (verdict: AssertionResult["verdict"]): AssertionResult => ({
   text: "chain <= table @ uniform",
