@@ -35,7 +35,7 @@ export function mem(seed: i64, n: i32): i64 {
   let x = seed;
   for (let i = 0; i < n; i++) {
     const line = (<u32>x ^ <u32>(x >>> 32)) & (LINES - 1);
-    const loaded = load<i64>(BUFFER + (<usize>line << 6));
+    const loaded = load<i64>(BUFFER + ((<usize>line) << 6));
     x = (x + loaded) * MUL + <i64>i;
   }
   return x;

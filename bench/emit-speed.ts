@@ -29,7 +29,7 @@ async function child(spec: string): Promise<void> {
   const result = await emit({ spec, strategies: STRATEGIES });
   const t2 = performance.now();
   const sample: Sample = { spec, loadMs: t1 - t0, emitMs: t2 - t1, modules: result.modules.length, maxRssMB: process.resourceUsage().maxRSS / 1024 };
-  process.stdout.write(JSON.stringify(sample) + "\n");
+  process.stdout.write(`${JSON.stringify(sample)}\n`);
 }
 
 function measure(spec: string): Sample {
@@ -63,7 +63,7 @@ function main(): number {
     const range = `${Math.min(...samples.map((s) => s.emitMs)).toFixed(0)}..${Math.max(...samples.map((s) => s.emitMs)).toFixed(0)}`;
     console.log(
       `${t.spec.padEnd(16)} emit median ${emit.toFixed(0)} ms (${range}, ${t.runs} runs)  load ${load.toFixed(0)} ms  max RSS ${rss.toFixed(0)} MB` +
-        `  target: emit < ${t.emitMs === Infinity ? "-" : t.emitMs + " ms"}, RSS < ${t.rssMB} MB  ${ok ? "PASS" : "FAIL"}`,
+        `  target: emit < ${t.emitMs === Infinity ? "-" : `${t.emitMs} ms`}, RSS < ${t.rssMB} MB  ${ok ? "PASS" : "FAIL"}`,
     );
   }
   return failed ? 1 : 0;

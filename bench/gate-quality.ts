@@ -44,7 +44,14 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 async function measure(i: number): Promise<Dataset> {
   const out = join(dir, `run${i}`);
   if (from) return readResults(join(out, "results.json"));
-  const { dataset } = await run({ spec: "xen:pv64", strategies: "table,chain,xen,direct", workloads: "xen:pv-guest-build,uniform", timeBudgetS: BUDGET_S, out, ...(cpu !== undefined ? { cpu } : {}) });
+  const { dataset } = await run({
+    spec: "xen:pv64",
+    strategies: "table,chain,xen,direct",
+    workloads: "xen:pv-guest-build,uniform",
+    timeBudgetS: BUDGET_S,
+    out,
+    ...(cpu !== undefined ? { cpu } : {}),
+  });
   return dataset;
 }
 
@@ -91,7 +98,9 @@ for (let i = 0; i < RUNS; i++) {
   if (!from) process.stderr.write(`run ${i + 1}/${RUNS}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 const pairings = RUNS - 1;
-console.log(`${pairings} pairings of ${RUNS} consecutive runs (${BUDGET_S} s each, xen:pv64, table/chain/xen/direct x xen:pv-guest-build/uniform: 6 cells, 4 on the reference basis), threshold ${pct(THRESHOLD)}`);
+console.log(
+  `${pairings} pairings of ${RUNS} consecutive runs (${BUDGET_S} s each, xen:pv64, table/chain/xen/direct x xen:pv-guest-build/uniform: 6 cells, 4 on the reference basis), threshold ${pct(THRESHOLD)}`,
+);
 
 for (const v of VARIANTS) {
   // 1. A/A
@@ -101,8 +110,12 @@ for (const v of VARIANTS) {
   const cells = aa.flatMap((c) => c.cells);
   const noise = cells.map((c) => c.detectable).sort((a, b) => a - b);
   console.log(`\n## ${v.name}`);
-  console.log(`A/A: gate said regression in ${count("regression")}/${pairings} pairings (${pct(count("regression") / pairings)}; target <= 5%), inconclusive ${count("inconclusive")}, pass ${count("pass")}`);
-  console.log(`  cells: ${cells.length}; regressed ${cells.filter((c) => c.verdict === "regressed").length}, improved ${cells.filter((c) => c.verdict === "improved").length}, inconclusive ${cells.filter((c) => c.verdict === "inconclusive").length}, unchanged ${cells.filter((c) => c.verdict === "unchanged").length}; noise (relative CI half-width) median ${pct(noise[noise.length >> 1]!)}, p90 ${pct(noise[Math.floor(0.9 * noise.length)]!)}`);
+  console.log(
+    `A/A: gate said regression in ${count("regression")}/${pairings} pairings (${pct(count("regression") / pairings)}; target <= 5%), inconclusive ${count("inconclusive")}, pass ${count("pass")}`,
+  );
+  console.log(
+    `  cells: ${cells.length}; regressed ${cells.filter((c) => c.verdict === "regressed").length}, improved ${cells.filter((c) => c.verdict === "improved").length}, inconclusive ${cells.filter((c) => c.verdict === "inconclusive").length}, unchanged ${cells.filter((c) => c.verdict === "unchanged").length}; noise (relative CI half-width) median ${pct(noise[noise.length >> 1]!)}, p90 ${pct(noise[Math.floor(0.9 * noise.length)]!)}`,
+  );
   // 2. Detection
   let smallest: number | undefined;
   for (const s of SLOWDOWNS) {

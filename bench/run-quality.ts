@@ -76,14 +76,20 @@ function overheadAndPrecision(results: RunRecord[]): void {
 async function resolution(): Promise<number | undefined> {
   console.log("\n## 3. Resolution: chain+pad:K vs chain (xen:pv-guest-build)");
   const ks = [1, 2, 4, 8, 16, 32];
-  const r = await measure({ strategies: ["table", "chain", "direct", ...ks.map((k) => `chain+pad:${k}`)].join(","), workloads: "xen:pv-guest-build", timeBudgetS: quick ? 30 : 60 });
+  const r = await measure({
+    strategies: ["table", "chain", "direct", ...ks.map((k) => `chain+pad:${k}`)].join(","),
+    workloads: "xen:pv-guest-build",
+    timeBudgetS: quick ? 30 : 60,
+  });
   const base = find(r, "chain", "xen:pv-guest-build").net!;
   let smallest: number | undefined;
   for (const k of ks) {
     const p = find(r, `chain+pad:${k}`, "xen:pv-guest-build").net!;
     const separated = !ciOverlap([base.ciLow, base.ciHigh], [p.ciLow, p.ciHigh]);
     if (separated && smallest === undefined) smallest = k;
-    console.log(`K=${String(k).padEnd(3)} net ${f(p.diff, 3)} [${f(p.ciLow, 3)}, ${f(p.ciHigh, 3)}] vs chain ${f(base.diff, 3)} [${f(base.ciLow, 3)}, ${f(base.ciHigh, 3)}]  +${f(p.diff - base.diff, 3)} ns  ${separated ? "SEPARATED" : "overlaps"}`);
+    console.log(
+      `K=${String(k).padEnd(3)} net ${f(p.diff, 3)} [${f(p.ciLow, 3)}, ${f(p.ciHigh, 3)}] vs chain ${f(base.diff, 3)} [${f(base.ciLow, 3)}, ${f(base.ciHigh, 3)}]  +${f(p.diff - base.diff, 3)} ns  ${separated ? "SEPARATED" : "overlaps"}`,
+    );
   }
   console.log(`smallest K separated: ${smallest ?? "none"}`);
   return smallest;
@@ -97,7 +103,12 @@ async function nullTest(k: number): Promise<void> {
   const nets: number[] = [];
   const widths: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const r = await measure({ strategies: `table,chain,direct,chain+nullpad:${k},chain+pad:0`, workloads: "xen:pv-guest-build", timeBudgetS: quick ? 15 : 25, seed: i + 1 });
+    const r = await measure({
+      strategies: `table,chain,direct,chain+nullpad:${k},chain+pad:0`,
+      workloads: "xen:pv-guest-build",
+      timeBudgetS: quick ? 15 : 25,
+      seed: i + 1,
+    });
     const base = find(r, "chain", "xen:pv-guest-build").net!;
     const nul = find(r, `chain+nullpad:${k}`, "xen:pv-guest-build").net!;
     const twin = find(r, "chain+pad:0", "xen:pv-guest-build").net!;
@@ -107,13 +118,17 @@ async function nullTest(k: number): Promise<void> {
     twinSep += sepT ? 1 : 0;
     nets.push(base.diff);
     widths.push(half(base));
-    console.log(`run ${i + 1}: chain ${f(base.diff, 3)} ±${f(half(base), 3)}  nullpad ${f(nul.diff, 3)} ±${f(half(nul), 3)} ${sepN ? "SEPARATED" : "ok"}  twin ${f(twin.diff, 3)} ±${f(half(twin), 3)} ${sepT ? "SEPARATED" : "ok"}`);
+    console.log(
+      `run ${i + 1}: chain ${f(base.diff, 3)} ±${f(half(base), 3)}  nullpad ${f(nul.diff, 3)} ±${f(half(nul), 3)} ${sepN ? "SEPARATED" : "ok"}  twin ${f(twin.diff, 3)} ±${f(half(twin), 3)} ${sepT ? "SEPARATED" : "ok"}`,
+    );
   }
   console.log(`false separations: nullpad ${nullSep}/${reps}, twin ${twinSep}/${reps} (target 0)`);
   const mean = nets.reduce((a, b) => a + b, 0) / nets.length;
   const sd = Math.sqrt(nets.reduce((a, b) => a + (b - mean) ** 2, 0) / (nets.length - 1));
   const w = widths.reduce((a, b) => a + b, 0) / widths.length;
-  console.log(`\n## 5. Spread vs interval: chain net across runs sd ${f(sd, 3)} ns (95% spread ±${f(1.96 * sd, 3)}) vs mean CI half-width ±${f(w, 3)}: ratio ${f((1.96 * sd) / w, 2)} (target <= ~2)`);
+  console.log(
+    `\n## 5. Spread vs interval: chain net across runs sd ${f(sd, 3)} ns (95% spread ±${f(1.96 * sd, 3)}) vs mean CI half-width ±${f(w, 3)}: ratio ${f((1.96 * sd) / w, 2)} (target <= ~2)`,
+  );
 }
 
 console.log(`dispatch-lab run quality; results under ${dir}${quick ? " (quick)" : ""}`);

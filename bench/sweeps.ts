@@ -30,7 +30,9 @@ function sweep(kind: SweepKind): { seconds: number; parentMB: number | undefined
   const args = [BIN, "sweep", kind, "--out", out, ...(cpu ? ["--cpu", cpu] : [])];
   const timed = existsSync(TIME);
   const started = Date.now();
-  const r = timed ? spawnSync(TIME, ["-f", "maxrss_kb=%M", process.execPath, ...args], { encoding: "utf8", env: { ...process.env, CI: "true" } }) : spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, CI: "true" } });
+  const r = timed
+    ? spawnSync(TIME, ["-f", "maxrss_kb=%M", process.execPath, ...args], { encoding: "utf8", env: { ...process.env, CI: "true" } })
+    : spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, CI: "true" } });
   const seconds = (Date.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`sweep ${kind} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const rss = /maxrss_kb=(\d+)/.exec(r.stderr)?.[1];

@@ -19,7 +19,14 @@ export const EXIT_CODES = [
     brief: "ok",
     meaning: "success",
     every: true,
-    commands: { run: "every cell was measured", sweep: "every cell was measured", compare: "compared", gate: "pass", check: "every strategy dispatches identically", lint: "clean, or only notes and warnings" },
+    commands: {
+      run: "every cell was measured",
+      sweep: "every cell was measured",
+      compare: "compared",
+      gate: "pass",
+      check: "every strategy dispatches identically",
+      lint: "clean, or only notes and warnings",
+    },
   },
   {
     code: 1,
@@ -68,7 +75,8 @@ export const EXIT_CODES = [
     code: 130,
     name: "interrupted",
     brief: "a run or sweep interrupted (results kept: run --resume)",
-    meaning: "interrupted (Ctrl-C, at any moment, including while it starts or emits its modules): it stopped after the current sample and kept the results; run --resume continues",
+    meaning:
+      "interrupted (Ctrl-C, at any moment, including while it starts or emits its modules): it stopped after the current sample and kept the results; run --resume continues",
     commands: { run: "interrupted (the results so far are kept: --resume continues)", sweep: "interrupted (the points so far are kept)" },
   },
 ] as const satisfies readonly ExitCodeEntry[];

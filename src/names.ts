@@ -15,8 +15,10 @@ export interface ListOption {
  */
 export function nameList(list: string | readonly string[], o: ListOption): string[] {
   const names = (typeof list === "string" ? list.split(",") : list).map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new LabError("usage", [{ path: o.option, message: `no ${o.what} named` }], `name at least one ${o.what}, e.g. ${o.option} ${o.example}`);
+  if (names.length === 0)
+    throw new LabError("usage", [{ path: o.option, message: `no ${o.what} named` }], `name at least one ${o.what}, e.g. ${o.option} ${o.example}`);
   const twice = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
-  if (twice.length) throw new LabError("usage", [{ path: o.option, message: `${twice.map((n) => `"${n}"`).join(", ")} given twice` }], `name each ${o.what} once`);
+  if (twice.length)
+    throw new LabError("usage", [{ path: o.option, message: `${twice.map((n) => `"${n}"`).join(", ")} given twice` }], `name each ${o.what} once`);
   return names;
 }

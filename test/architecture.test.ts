@@ -15,8 +15,7 @@ function files(dir: string): string[] {
   });
 }
 
-const imports = (file: string): string[] =>
-  [...readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1]!);
+const imports = (file: string): string[] => [...readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1]!);
 
 const all = files(SRC).map((f) => ({ file: relative(SRC, f), imports: imports(f) }));
 
@@ -26,7 +25,25 @@ const all = files(SRC).map((f) => ({ file: relative(SRC, f), imports: imports(f)
  * io.ts, paths.ts, names.ts and suggest.ts; src/lab.ts, the library entry,
  * comes last.
  */
-const ORDER = ["text", "stats", "(root)", "spec", "model", "workload", "emit", "lint", "check", "run", "results", "sweep", "gate", "report", "lab", "cli", "(entry)"];
+const ORDER = [
+  "text",
+  "stats",
+  "(root)",
+  "spec",
+  "model",
+  "workload",
+  "emit",
+  "lint",
+  "check",
+  "run",
+  "results",
+  "sweep",
+  "gate",
+  "report",
+  "lab",
+  "cli",
+  "(entry)",
+];
 
 const layerOf = (file: string): string => {
   const [first, ...rest] = file.split("/");
@@ -73,25 +90,37 @@ describe("architecture", () => {
 
   it("strategies build plans, never modules", () => {
     for (const f of all.filter((x) => x.file.startsWith("emit/strategies/"))) {
-      expect(f.imports.filter((i) => /binaryen|wasm-reader|audit|emit\.js/.test(i)), f.file).toEqual([]);
+      expect(
+        f.imports.filter((i) => /binaryen|wasm-reader|audit|emit\.js/.test(i)),
+        f.file,
+      ).toEqual([]);
     }
   });
 
   it("run takes emitted modules as data: it never imports emit", () => {
     for (const f of all.filter((x) => /^(run|results|report|workload)\//.test(x.file))) {
-      expect(f.imports.filter((i) => /binaryen|\/emit\/(emit|binaryen|bodies)\.js|lab/.test(i)), f.file).toEqual([]);
+      expect(
+        f.imports.filter((i) => /binaryen|\/emit\/(emit|binaryen|bodies)\.js|lab/.test(i)),
+        f.file,
+      ).toEqual([]);
     }
   });
 
   it("sweep plans and analyses are pure: no processes, no modules, no files", () => {
     for (const f of all.filter((x) => x.file.startsWith("sweep/"))) {
-      expect(f.imports.filter((i) => /\/(emit|check|cli|report|lab)\/|lab\.js|node:|\/run\/(runner|child|cell-process|pin|fingerprint)/.test(i)), f.file).toEqual([]);
+      expect(
+        f.imports.filter((i) => /\/(emit|check|cli|report|lab)\/|lab\.js|node:|\/run\/(runner|child|cell-process|pin|fingerprint)/.test(i)),
+        f.file,
+      ).toEqual([]);
     }
   });
 
   it("check runs modules as data: it never emits", () => {
     for (const f of all.filter((x) => x.file.startsWith("check/"))) {
-      expect(f.imports.filter((i) => /binaryen|emit\.js|bodies\.js/.test(i)), f.file).toEqual([]);
+      expect(
+        f.imports.filter((i) => /binaryen|emit\.js|bodies\.js/.test(i)),
+        f.file,
+      ).toEqual([]);
     }
   });
 });

@@ -29,7 +29,10 @@ export const BIN = join(import.meta.dirname, "..", "dist", "src", "cli", "main.j
 /** Sets `env` (undefined unsets); returns what puts the old values back. */
 function withEnv(env: Env): () => void {
   const saved = Object.keys(env).map((name) => [name, process.env[name]] as const);
-  const set = (name: string, value: string | undefined) => (value === undefined ? delete process.env[name] : (process.env[name] = value));
+  const set = (name: string, value: string | undefined) => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
   for (const [name, value] of Object.entries(env)) set(name, value);
   return () => saved.forEach(([name, value]) => set(name, value));
 }
@@ -37,26 +40,30 @@ function withEnv(env: Env): () => void {
 /** Sends what `stream` is written to into `lines`; returns what undoes it. */
 function capture(stream: NodeJS.WriteStream, lines: string[]): () => void {
   const write = stream.write;
-  stream.write = ((chunk: string | Uint8Array) => lines.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8")) > 0) as typeof stream.write;
-  return () => void (stream.write = write);
+  stream.write = ((chunk: string | Uint8Array) =>
+    lines.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8")) > 0) as typeof stream.write;
+  return () => {
+    stream.write = write;
+  };
 }
 
 /** `dispatch-lab ...argv` in-process. */
 export async function cli(argv: string[], env: Env = {}): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const line = (to: string[]) => (text: string) => void to.push(escapeTerminalOutput(text) + "\n");
+  const line = (to: string[]) => (text: string) => void to.push(`${escapeTerminalOutput(text)}\n`);
   const exitCode = process.exitCode;
   const sigint = process.listenerCount("SIGINT");
   const undo = [withEnv(env), capture(process.stdout, out), capture(process.stderr, err)];
+  let code: number;
   try {
-    const code = await main(argv, { out: line(out), err: line(err) });
-    return { code, out: out.join(""), err: err.join("") };
+    code = await main(argv, { out: line(out), err: line(err) });
   } finally {
     undo.reverse().forEach((f) => f());
     process.exitCode = exitCode;
-    if (process.listenerCount("SIGINT") !== sigint) throw new Error(`dispatch-lab ${argv.join(" ")} left a SIGINT listener behind`);
   }
+  if (process.listenerCount("SIGINT") !== sigint) throw new Error(`dispatch-lab ${argv.join(" ")} left a SIGINT listener behind`);
+  return { code, out: out.join(""), err: err.join("") };
 }
 
 /** `dispatch-lab ...argv` as a user runs it: the built bin in a process of its own. */

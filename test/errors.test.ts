@@ -4,7 +4,11 @@ import { formatProblem, LabError, MAX_PRINTED_PROBLEMS } from "../src/errors.js"
 
 describe("LabError", () => {
   it("shows control characters of paths, messages and fixes as escapes; a message keeps its lines", () => {
-    const e = new LabError("io", [{ path: "trace:evil\u001b]0;owned\u0007.txt", message: "line 1: bad\u001b[2J\nline 2: \u009bworse" }], "remove \u001b[8mthis");
+    const e = new LabError(
+      "io",
+      [{ path: "trace:evil\u001b]0;owned\u0007.txt", message: "line 1: bad\u001b[2J\nline 2: \u009bworse" }],
+      "remove \u001b[8mthis",
+    );
     expect(e.message).toBe("trace:evil\\x1b]0;owned\\x07.txt: line 1: bad\\x1b[2J\nline 2: \\x9bworse");
     expect(e.fix).toBe("remove \\x1b[8mthis");
     expect(formatProblem({ path: "a\nb", message: "m" })).toBe("a\\x0ab: m");

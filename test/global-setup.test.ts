@@ -31,6 +31,8 @@ describe("the suite's build check", () => {
   });
 
   it("includes the body library", () => {
-    expect(staleOutputs(tree({ "src/a.ts": 100, "dist/src/a.js": 200, "assembly/bodies.ts": 300, "build/bodies.wasm": 200 }))).toEqual(["build/bodies.wasm (from assembly/bodies.ts)"]);
+    expect(staleOutputs(tree({ "src/a.ts": 100, "dist/src/a.js": 200, "assembly/bodies.ts": 300, "build/bodies.wasm": 200 }))).toEqual([
+      "build/bodies.wasm (from assembly/bodies.ts)",
+    ]);
   });
 });

@@ -35,16 +35,23 @@ const mtime = (path: string): number | undefined => {
 
 /** Sources whose build output is missing or older than they are. */
 export function staleOutputs(root = ROOT): string[] {
-  const pairs: [string, string][] = filesUnder(join(root, "src"), ".ts").map((f) => [join(root, "src", f), join(root, "dist", "src", f.replace(/\.ts$/, ".js"))]);
+  const pairs: [string, string][] = filesUnder(join(root, "src"), ".ts").map((f) => [
+    join(root, "src", f),
+    join(root, "dist", "src", f.replace(/\.ts$/, ".js")),
+  ]);
   pairs.push([join(root, "assembly", "bodies.ts"), join(root, "build", "bodies.wasm")]);
-  return pairs.filter(([source, output]) => (mtime(output) ?? -Infinity) < mtime(source)!).map(([source, output]) => `${relative(root, output)} (from ${relative(root, source)})`);
+  return pairs
+    .filter(([source, output]) => (mtime(output) ?? -Infinity) < mtime(source)!)
+    .map(([source, output]) => `${relative(root, output)} (from ${relative(root, source)})`);
 }
 
 export default function setup(): () => void {
   const stale = staleOutputs();
   if (stale.length) {
     const list = stale.slice(0, 5).join(", ") + (stale.length > 5 ? `, and ${stale.length - 5} more` : "");
-    throw new Error(`the build is older than its sources: ${list}. Tests fork dist/ and load build/bodies.wasm: run \`npm run build\` (npm test does) or \`npx tsc -p tsconfig.json\` first.`);
+    throw new Error(
+      `the build is older than its sources: ${list}. Tests fork dist/ and load build/bodies.wasm: run \`npm run build\` (npm test does) or \`npx tsc -p tsconfig.json\` first.`,
+    );
   }
   const saved = { TMPDIR: process.env["TMPDIR"], GITHUB_STEP_SUMMARY: process.env["GITHUB_STEP_SUMMARY"] };
   const root = mkdtempSync(join(tmpdir(), "dispatch-lab-test-"));

@@ -42,7 +42,12 @@ export interface Io {
 /** The command line split into option values and positionals, or a usage error naming the command. */
 export function parseCommandArgs(cmd: Command, argv: string[]) {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...parseArgsOptions(cmd.options), help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: cmd.synopsis !== undefined });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...parseArgsOptions(cmd.options), help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: cmd.synopsis !== undefined,
+    });
     return { values: values as Record<string, RawValue>, positionals };
   } catch (e) {
     throw new LabError("usage", [{ path: cmd.name, message: (e as Error).message.replace(/\. To specify.*$/s, "") }], `see: dispatch-lab ${cmd.name} --help`);

@@ -21,8 +21,25 @@ const row = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
 
 function commandSection(cmd: Command): string {
   const args = (cmd.arguments ?? []).map(([name, text]) => row([`\`${name}\``, cell(text), ""]));
-  const options = Object.entries(cmd.options).map(([name, def]) => row([`\`${optionLabel(name, def)}\``, cell(def.help), def.shownDefault === undefined ? "" : `\`${def.shownDefault}\``]));
-  return [`### ${cmd.name}`, "", escapeMarkdown(cmd.summary), "", "```", usageLine(cmd), "```", "", row(["argument or option", "meaning", "default"]), row(["---", "---", "---"]), ...args, ...options, "", escapeMarkdown(commandExits(cmd.name))].join("\n");
+  const options = Object.entries(cmd.options).map(([name, def]) =>
+    row([`\`${optionLabel(name, def)}\``, cell(def.help), def.shownDefault === undefined ? "" : `\`${def.shownDefault}\``]),
+  );
+  return [
+    `### ${cmd.name}`,
+    "",
+    escapeMarkdown(cmd.summary),
+    "",
+    "```",
+    usageLine(cmd),
+    "```",
+    "",
+    row(["argument or option", "meaning", "default"]),
+    row(["---", "---", "---"]),
+    ...args,
+    ...options,
+    "",
+    escapeMarkdown(commandExits(cmd.name)),
+  ].join("\n");
 }
 
 /** Every command's usage, options and exit codes, in registry order. */
@@ -36,4 +53,8 @@ function exitSource(e: ExitCodeEntry): string {
 
 /** The exit-code table. */
 export const exitReference = (): string =>
-  [row(["code", "name", "meaning", "from"]), row(["---", "---", "---", "---"]), ...(EXIT_CODES as readonly ExitCodeEntry[]).map((e) => row([String(e.code), `\`${e.name}\``, escapeMarkdown(e.meaning), exitSource(e)]))].join("\n");
+  [
+    row(["code", "name", "meaning", "from"]),
+    row(["---", "---", "---", "---"]),
+    ...(EXIT_CODES as readonly ExitCodeEntry[]).map((e) => row([String(e.code), `\`${e.name}\``, escapeMarkdown(e.meaning), exitSource(e)])),
+  ].join("\n");

@@ -12,11 +12,12 @@ function meaningFor(entry: ExitCodeEntry, name: string): string | undefined {
 
 /** One command's exit codes, as the last sentence of its --help. */
 export const commandExits = (name: string): string =>
-  `Exit codes: ${(EXIT_CODES as readonly ExitCodeEntry[]).flatMap((e) => {
-    const meaning = meaningFor(e, name);
-    return meaning === undefined ? [] : [`${e.code} ${meaning}`];
-  }).join(", ")}.`;
+  `Exit codes: ${(EXIT_CODES as readonly ExitCodeEntry[])
+    .flatMap((e) => {
+      const meaning = meaningFor(e, name);
+      return meaning === undefined ? [] : [`${e.code} ${meaning}`];
+    })
+    .join(", ")}.`;
 
 /** Every exit code in a sentence, for the main help. */
 export const allExits = (): string => `Exit codes: ${EXIT_CODES.map((e) => `${e.code} ${e.brief}`).join(", ")}.`;
-

@@ -49,9 +49,7 @@ export function wrap(text: string, width = WIDTH): string[] {
 function describedList(rows: readonly (readonly [string, string])[]): string {
   const column = Math.max(MIN_COLUMN, ...rows.map(([label]) => label.length + 4));
   const indent = " ".repeat(column);
-  return rows
-    .flatMap(([label, text]) => wrap(text, WIDTH - column).map((line, i) => (i === 0 ? `  ${label}`.padEnd(column) : indent) + line))
-    .join("\n");
+  return rows.flatMap(([label, text]) => wrap(text, WIDTH - column).map((line, i) => (i === 0 ? `  ${label}`.padEnd(column) : indent) + line)).join("\n");
 }
 
 /** The whole --help of one command: summary, usage, arguments, options, notes, exit codes. */

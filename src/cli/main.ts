@@ -18,7 +18,7 @@ import { allExits } from "./exits.js";
 import { commandHelp, wrap } from "./help.js";
 
 // Output quotes untrusted names (specs, workloads, trace files): no control sequence of theirs reaches the tty.
-const stdio: Io = { out: (t) => process.stdout.write(escapeTerminalOutput(t) + "\n"), err: (t) => process.stderr.write(escapeTerminalOutput(t) + "\n") };
+const stdio: Io = { out: (t) => process.stdout.write(`${escapeTerminalOutput(t)}\n`), err: (t) => process.stderr.write(`${escapeTerminalOutput(t)}\n`) };
 
 function mainHelp(): string {
   const cmds = table(Object.values(commands).map((c) => [`  ${c.name}`, c.summary]));
@@ -48,7 +48,12 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
   try {
     const cmd = Object.hasOwn(commands, name) ? commands[name] : undefined; // not `toString` from the prototype
-    if (!cmd) throw new LabError("usage", [{ path: name, message: "unknown command" }], `${didYouMean([nearest(name, Object.keys(commands))])}commands: ${Object.keys(commands).join(", ")}`);
+    if (!cmd)
+      throw new LabError(
+        "usage",
+        [{ path: name, message: "unknown command" }],
+        `${didYouMean([nearest(name, Object.keys(commands))])}commands: ${Object.keys(commands).join(", ")}`,
+      );
     const { values, positionals } = parseCommandArgs(cmd, rest);
     if (values["help"]) {
       io.out(commandHelp(cmd));

@@ -45,7 +45,9 @@ export function parseValues<O extends OptionTable>(table: O, raw: Readonly<Recor
 
 /** The table as parseArgs options. */
 export function parseArgsOptions(table: OptionTable): NonNullable<ParseArgsConfig["options"]> {
-  return Object.fromEntries(Object.entries(table).map(([name, def]) => [name, def.kind === "flag" ? { type: "boolean" } : { type: "string", multiple: def.kind === "repeatable" }]));
+  return Object.fromEntries(
+    Object.entries(table).map(([name, def]) => [name, def.kind === "flag" ? { type: "boolean" } : { type: "string", multiple: def.kind === "repeatable" }]),
+  );
 }
 
 const usageError = (flag: string, message: string, fix?: string) => new LabError("usage", [{ path: flag, message }], fix);
@@ -61,7 +63,11 @@ interface Described {
 export const flag = (help: string): OptionDef<boolean> => ({ kind: "flag", help, parse: (raw) => raw === true });
 
 /** A value given any number of times, in the order given. */
-export const repeatable = (d: Described): OptionDef<string[]> => ({ kind: "repeatable", ...d, parse: (raw) => (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []) });
+export const repeatable = (d: Described): OptionDef<string[]> => ({
+  kind: "repeatable",
+  ...d,
+  parse: (raw) => (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []),
+});
 
 /** A string, absent unless given. */
 export function text(d: Described): OptionDef<string | undefined>;
@@ -84,7 +90,11 @@ export function text(d: Described & { requiredFix?: string }): OptionDef<string 
 export const list = (d: Described): OptionDef<string[] | undefined> => ({
   kind: "value",
   ...d,
-  parse: (raw) => (raw as string | undefined)?.split(",").map((t) => t.trim()).filter(Boolean),
+  parse: (raw) =>
+    (raw as string | undefined)
+      ?.split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
 });
 
 interface IntRange {
@@ -130,7 +140,9 @@ export const percent = (d: Described & { fallback: number }): OptionDef<number> 
 
 /** One of a few words; the first is the default unless `fallback` says none (absent unless given). */
 export function choice<const C extends readonly [string, ...string[]]>(d: Omit<Described, "usageValue"> & { choices: C }): OptionDef<C[number]>;
-export function choice<const C extends readonly [string, ...string[]]>(d: Omit<Described, "usageValue"> & { choices: C; fallback: "none" }): OptionDef<C[number] | undefined>;
+export function choice<const C extends readonly [string, ...string[]]>(
+  d: Omit<Described, "usageValue"> & { choices: C; fallback: "none" },
+): OptionDef<C[number] | undefined>;
 export function choice(d: Omit<Described, "usageValue"> & { choices: readonly [string, ...string[]]; fallback?: "none" }): OptionDef<string | undefined> {
   const { choices, fallback, ...shown } = d;
   const initial = fallback === "none" ? undefined : choices[0];
@@ -155,13 +167,19 @@ export const numberList = (d: Described & { check: (n: number) => boolean; what:
     ...shown,
     parse: (raw, name) => {
       if (raw === undefined) return undefined;
-      const items = String(raw).split(",").map((t) => t.trim());
+      const items = String(raw)
+        .split(",")
+        .map((t) => t.trim());
       const bad = items.filter((t) => !/^[0-9]+(\.[0-9]+)?$/.test(t) || !check(Number(t)));
-      if (bad.length || items.length === 0) throw usageError(name, `${bad.map((b) => JSON.stringify(b)).join(", ") || "(empty)"}: not ${what}`, `e.g. ${name} ${example}`);
+      if (bad.length || items.length === 0)
+        throw usageError(name, `${bad.map((b) => JSON.stringify(b)).join(", ") || "(empty)"}: not ${what}`, `e.g. ${name} ${example}`);
       return [...new Set(items.map(Number))];
     },
   };
 };
 
 /** The same option, its parsed value checked or reshaped further (a usage error names the option). */
-export const refine = <T, U>(def: OptionDef<T>, then: (value: T, flag: string, raw: RawValue) => U): OptionDef<U> => ({ ...def, parse: (raw, name) => then(def.parse(raw, name), name, raw) });
+export const refine = <T, U>(def: OptionDef<T>, then: (value: T, flag: string, raw: RawValue) => U): OptionDef<U> => ({
+  ...def,
+  parse: (raw, name) => then(def.parse(raw, name), name, raw),
+});

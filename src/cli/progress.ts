@@ -10,12 +10,17 @@ import { escapeTerminal } from "../text/escape.js";
 const interactive = () => !!process.stderr.isTTY && !process.env["CI"];
 
 export function runProgress(): SweepProgress & { stop(): void } {
-  return interactive() ? barProgress() : lineProgress((t) => process.stderr.write(escapeTerminal(t) + "\n"));
+  return interactive() ? barProgress() : lineProgress((t) => process.stderr.write(`${escapeTerminal(t)}\n`));
 }
 
 function barProgress(): SweepProgress & { stop(): void } {
   const bar = new cliProgress.SingleBar(
-    { format: "{phase} [{bar}] {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}", hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    {
+      format: "{phase} [{bar}] {value}/{total} | {duration_formatted} elapsed | ETA {eta_formatted}",
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    },
     cliProgress.Presets.shades_classic,
   );
   let phase = "";
@@ -51,7 +56,7 @@ export function lineProgress(write: (line: string) => void, now = () => Date.now
     if (done === last) return;
     last = done;
     const elapsed = (now() - started) / 1000;
-    const eta = ((now() - phaseStart) / done) * (total - done) / 1000;
+    const eta = (((now() - phaseStart) / done) * (total - done)) / 1000;
     write(`[dispatch-lab] ${what} ${done}/${total}, ${elapsed.toFixed(0)} s elapsed, ETA ${eta.toFixed(0)} s`);
   };
   return {

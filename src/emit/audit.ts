@@ -91,6 +91,8 @@ export function auditModule(bytes: Uint8Array, strategy: Strategy, plan: Plan, s
 
 /** One line for terminals: `call_indirect 1, br_table 0, ...` with the non-zero key opcodes. */
 export function auditLine(audit: ModuleAudit): string {
-  const parts = Object.entries(audit.dispatch).filter(([, n]) => n > 0).map(([op, n]) => `${op} ${n}`);
+  const parts = Object.entries(audit.dispatch)
+    .filter(([, n]) => n > 0)
+    .map(([op, n]) => `${op} ${n}`);
   return parts.join(", ") || "(no key opcodes)";
 }

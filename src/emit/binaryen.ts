@@ -44,7 +44,9 @@ export interface LibraryInfo {
 }
 
 const typeNames = (t: number): string[] =>
-  binaryen.expandType(t).map((x) => (x === binaryen.i32 ? "i32" : x === binaryen.i64 ? "i64" : x === binaryen.f32 ? "f32" : x === binaryen.f64 ? "f64" : "ref"));
+  binaryen
+    .expandType(t)
+    .map((x) => (x === binaryen.i32 ? "i32" : x === binaryen.i64 ? "i64" : x === binaryen.f32 ? "f32" : x === binaryen.f64 ? "f64" : "ref"));
 
 /** Read a compiled body library: what it exports, what it imports. */
 export function describeLibrary(bytes: Uint8Array): LibraryInfo {
@@ -113,7 +115,8 @@ export function link(input: LinkInput): Linked {
     ctx.addHarness(input.pad);
     ctx.finish();
     for (const [name, data] of Object.entries(input.customSections)) mod.addCustomSection(name, data);
-    if (!mod.validate()) throw new LabError("emit-invalid", `binaryen rejected the module emitted for spec ${input.spec.name} (see the validation messages above)`);
+    if (!mod.validate())
+      throw new LabError("emit-invalid", `binaryen rejected the module emitted for spec ${input.spec.name} (see the validation messages above)`);
     const bytes = mod.emitBinary();
     return input.withText ? { bytes, text: mod.emitText() } : { bytes };
   } finally {
@@ -207,8 +210,7 @@ class Lowering {
     const m = this.mod;
     const shifted = m.i64.shl(m.i64.const(1n), m.i64.extend_u(this.op())); // i64.shl takes the count mod 64
     if (mode === "unguarded") return [m.local.set(this.maskLocal, shifted)];
-    if (mode === "guarded")
-      return [m.local.set(this.maskLocal, m.select(m.i32.gt_u(this.op(), m.i32.const(63)), m.i64.const(0n), shifted))];
+    if (mode === "guarded") return [m.local.set(this.maskLocal, m.select(m.i32.gt_u(this.op(), m.i32.const(63)), m.i64.const(0n), shifted))];
     return [m.local.set(this.maskLocal, shifted), m.local.set(this.wordLocal, m.i32.shr_u(this.op(), m.i32.const(6)))];
   }
 
@@ -238,7 +240,11 @@ class Lowering {
       case "fallback":
         return m.return(m.i64.const(this.spec.fallback));
       case "chain":
-        return m.block(null, [...node.arms.map((a) => m.if(this.test(a.test, mode), this.lower(a.then, mode))), this.lower(node.otherwise, mode)], binaryen.unreachable);
+        return m.block(
+          null,
+          [...node.arms.map((a) => m.if(this.test(a.test, mode), this.lower(a.then, mode))), this.lower(node.otherwise, mode)],
+          binaryen.unreachable,
+        );
       case "table":
         return this.lowerTable(node.entries);
       case "switch":
@@ -248,7 +254,9 @@ class Lowering {
 
   private directCall(id: number): number {
     const h = this.byId.get(id)!;
-    const args = this.args().map((a, i) => (h.params[i] === "i32" ? this.mod.i32.wrap(a) : a)).slice(0, h.params.length);
+    const args = this.args()
+      .map((a, i) => (h.params[i] === "i32" ? this.mod.i32.wrap(a) : a))
+      .slice(0, h.params.length);
     return this.mod.call(implName(h), args, binaryen.i64);
   }
 
@@ -306,7 +314,8 @@ class Lowering {
     // The pad adds a zero held in a local (read once from a mutable global, so no engine can fold
     // it): K register adds per dispatch, no memory access.
     const zero = () => m.local.get(ZERO, I64);
-    const op = pad?.where === "op" ? m.i32.wrap(this.padded(m.i64.extend_u(m.i32.load(0, 4, m.local.get(P, I32))), pad.k, zero)) : m.i32.load(0, 4, m.local.get(P, I32));
+    const op =
+      pad?.where === "op" ? m.i32.wrap(this.padded(m.i64.extend_u(m.i32.load(0, 4, m.local.get(P, I32))), pad.k, zero)) : m.i32.load(0, 4, m.local.get(P, I32));
     const dispatch = pad?.where === "result" ? this.padded(m.call("dispatch", [op, ...args], I64), pad.k, zero) : m.call("dispatch", [op, ...args], I64);
     const inner = m.loop(
       "item",
@@ -329,12 +338,16 @@ class Lowering {
       ]),
     );
     if (pad) m.addGlobal("pad.zero", I64, true, m.i64.const(0n));
-    const body = m.block(null, [
-      ...(pad ? [m.local.set(ZERO, m.global.get("pad.zero", I64))] : []),
-      m.local.set(END, m.i32.add(m.local.get(BASE, I32), m.i32.shl(m.local.get(COUNT, I32), m.i32.const(2)))),
-      m.block("reps_done", [outer]),
-      m.local.get(ACC, I64),
-    ], I64);
+    const body = m.block(
+      null,
+      [
+        ...(pad ? [m.local.set(ZERO, m.global.get("pad.zero", I64))] : []),
+        m.local.set(END, m.i32.add(m.local.get(BASE, I32), m.i32.shl(m.local.get(COUNT, I32), m.i32.const(2)))),
+        m.block("reps_done", [outer]),
+        m.local.get(ACC, I64),
+      ],
+      I64,
+    );
     m.addFunction("run", binaryen.createType([I32, I32, I32]), I64, [I32, I32, I64, I64, ...(pad ? [I64] : [])], body);
     m.addFunctionExport("run", "run");
   }

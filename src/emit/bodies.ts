@@ -81,7 +81,8 @@ async function compileAssemblyScript(files: string[]): Promise<Uint8Array> {
 export async function loadBodyLibrary(bodiesFile?: string): Promise<BodyLibrary> {
   if (!bodiesFile) return inspect(await builtinBytes(), [BUILTIN_SOURCE]);
   const file = resolve(bodiesFile);
-  if (!existsSync(file)) throw new LabError("io", [{ path: bodiesFile, message: "no such file" }], "--bodies takes an AssemblyScript (.ts) file of body functions");
+  if (!existsSync(file))
+    throw new LabError("io", [{ path: bodiesFile, message: "no such file" }], "--bodies takes an AssemblyScript (.ts) file of body functions");
   return inspect(await compileAssemblyScript([BUILTIN_SOURCE, file]), [BUILTIN_SOURCE, file]);
 }
 
@@ -95,7 +96,10 @@ function inspect(bytes: Uint8Array, sources: string[]): BodyLibrary {
   for (const b of info.bodies) {
     if (b.kind === "noop") problems.push({ path: where, message: `"noop" is reserved (the handler with no body)` });
     else if (b.params.join(",") !== "i64,i32" || b.results.join(",") !== "i64")
-      problems.push({ path: where, message: `export "${b.kind}" is (${b.params.join(", ")}) -> ${b.results.join(", ") || "void"}; a body must be (seed: i64, n: i32) -> i64` });
+      problems.push({
+        path: where,
+        message: `export "${b.kind}" is (${b.params.join(", ")}) -> ${b.results.join(", ") || "void"}; a body must be (seed: i64, n: i32) -> i64`,
+      });
   }
   if (problems.length) throw new LabError("bodies-invalid", problems, "export only body functions: `export function KIND(seed: i64, n: i32): i64`");
   return { bytes, kinds: ["noop", ...info.bodies.map((b) => b.kind)], sources };
@@ -106,7 +110,10 @@ export function checkBodyKinds(spec: Spec, library: BodyLibrary): void {
   const problems: Problem[] = [];
   spec.handlers.forEach((h, i) => {
     if (!library.kinds.includes(h.body.kind))
-      problems.push({ path: `handlers[${i}].body.kind`, message: `"${h.body.kind}" is not provided by any body library (available: ${library.kinds.join(", ")})` });
+      problems.push({
+        path: `handlers[${i}].body.kind`,
+        message: `"${h.body.kind}" is not provided by any body library (available: ${library.kinds.join(", ")})`,
+      });
   });
   if (problems.length) throw new LabError("spec-invalid", problems, "use a built-in kind, or pass --bodies FILE with an AssemblyScript file exporting it");
 }

@@ -7,7 +7,7 @@ import { LabError } from "../errors.js";
 import { specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 import { auditModule } from "./audit.js";
-import { type ModuleAudit } from "../model/cells.js";
+import type { ModuleAudit } from "../model/cells.js";
 import { link } from "./binaryen.js";
 import { checkBodyKinds, type BodyLibrary } from "./bodies.js";
 import type { Strategy } from "./strategy.js";
@@ -49,7 +49,15 @@ export function emitStrategy(spec: Spec, strategy: Strategy, options: EmitOption
       "the emitted module is not the strategy it claims: this is a dispatch-lab bug, please report it with the spec",
     );
   }
-  return { strategy: strategy.name, control: !!strategy.control, hazard: !!strategy.hazard, bytes, ...(text !== undefined ? { text } : {}), audit, specHash: hash };
+  return {
+    strategy: strategy.name,
+    control: !!strategy.control,
+    hazard: !!strategy.hazard,
+    bytes,
+    ...(text !== undefined ? { text } : {}),
+    audit,
+    specHash: hash,
+  };
 }
 
 export function emitModules(spec: Spec, strategies: readonly Strategy[], options: EmitOptions): EmittedModule[] {

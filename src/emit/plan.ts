@@ -79,8 +79,7 @@ export function planShape(plan: Plan): PlanShape {
     else if (n.kind === "switch") {
       shape.brTable++;
       shape.directCalls += new Set(n.entries.filter((e) => e !== null)).size; // one direct call per case
-    }
-    else if (n.kind === "chain")
+    } else if (n.kind === "chain")
       for (const { test } of n.arms) {
         if (test.kind === "eq") shape.eqTests++;
         else if (test.kind === "ltU") shape.ltTests++;

@@ -246,62 +246,128 @@ const hex = (n: number): string => n.toString(16).padStart(2, "0");
 
 const I_CMP = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
 const F_CMP = ["eq", "ne", "lt", "gt", "le", "ge"];
-const I_ARITH = [
-  "clz", "ctz", "popcnt", "add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u",
-  "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr",
-];
+const I_ARITH = ["clz", "ctz", "popcnt", "add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
 const F_ARITH = ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt", "add", "sub", "mul", "div", "min", "max", "copysign"];
 /** 0xA7..0xBF conversions, then 0xC0..0xC4 sign extension (spec order). */
 const CONVERSIONS = [
   "i32.wrap_i64",
-  "i32.trunc_f32_s", "i32.trunc_f32_u", "i32.trunc_f64_s", "i32.trunc_f64_u",
-  "i64.extend_i32_s", "i64.extend_i32_u",
-  "i64.trunc_f32_s", "i64.trunc_f32_u", "i64.trunc_f64_s", "i64.trunc_f64_u",
-  "f32.convert_i32_s", "f32.convert_i32_u", "f32.convert_i64_s", "f32.convert_i64_u", "f32.demote_f64",
-  "f64.convert_i32_s", "f64.convert_i32_u", "f64.convert_i64_s", "f64.convert_i64_u", "f64.promote_f32",
-  "i32.reinterpret_f32", "i64.reinterpret_f64", "f32.reinterpret_i32", "f64.reinterpret_i64",
-  "i32.extend8_s", "i32.extend16_s", "i64.extend8_s", "i64.extend16_s", "i64.extend32_s",
+  "i32.trunc_f32_s",
+  "i32.trunc_f32_u",
+  "i32.trunc_f64_s",
+  "i32.trunc_f64_u",
+  "i64.extend_i32_s",
+  "i64.extend_i32_u",
+  "i64.trunc_f32_s",
+  "i64.trunc_f32_u",
+  "i64.trunc_f64_s",
+  "i64.trunc_f64_u",
+  "f32.convert_i32_s",
+  "f32.convert_i32_u",
+  "f32.convert_i64_s",
+  "f32.convert_i64_u",
+  "f32.demote_f64",
+  "f64.convert_i32_s",
+  "f64.convert_i32_u",
+  "f64.convert_i64_s",
+  "f64.convert_i64_u",
+  "f64.promote_f32",
+  "i32.reinterpret_f32",
+  "i64.reinterpret_f64",
+  "f32.reinterpret_i32",
+  "f64.reinterpret_i64",
+  "i32.extend8_s",
+  "i32.extend16_s",
+  "i64.extend8_s",
+  "i64.extend16_s",
+  "i64.extend32_s",
 ];
 const prefixed = (type: string, ops: string[]): string[] => ops.map((op) => `${type}.${op}`);
 
 /** Names of the immediate-free numeric opcodes 0x45..0xC4, in opcode order. */
 const NUMERIC: string[] = [
-  "i32.eqz", ...prefixed("i32", I_CMP),
-  "i64.eqz", ...prefixed("i64", I_CMP),
-  ...prefixed("f32", F_CMP), ...prefixed("f64", F_CMP),
-  ...prefixed("i32", I_ARITH), ...prefixed("i64", I_ARITH),
-  ...prefixed("f32", F_ARITH), ...prefixed("f64", F_ARITH),
+  "i32.eqz",
+  ...prefixed("i32", I_CMP),
+  "i64.eqz",
+  ...prefixed("i64", I_CMP),
+  ...prefixed("f32", F_CMP),
+  ...prefixed("f64", F_CMP),
+  ...prefixed("i32", I_ARITH),
+  ...prefixed("i64", I_ARITH),
+  ...prefixed("f32", F_ARITH),
+  ...prefixed("f64", F_ARITH),
   ...CONVERSIONS,
 ];
 
 /** Loads and stores 0x28..0x3E; all take a memarg. */
 const MEMORY_ACCESS = [
-  "i32.load", "i64.load", "f32.load", "f64.load",
-  "i32.load8_s", "i32.load8_u", "i32.load16_s", "i32.load16_u",
-  "i64.load8_s", "i64.load8_u", "i64.load16_s", "i64.load16_u", "i64.load32_s", "i64.load32_u",
-  "i32.store", "i64.store", "f32.store", "f64.store",
-  "i32.store8", "i32.store16", "i64.store8", "i64.store16", "i64.store32",
+  "i32.load",
+  "i64.load",
+  "f32.load",
+  "f64.load",
+  "i32.load8_s",
+  "i32.load8_u",
+  "i32.load16_s",
+  "i32.load16_u",
+  "i64.load8_s",
+  "i64.load8_u",
+  "i64.load16_s",
+  "i64.load16_u",
+  "i64.load32_s",
+  "i64.load32_u",
+  "i32.store",
+  "i64.store",
+  "f32.store",
+  "f64.store",
+  "i32.store8",
+  "i32.store16",
+  "i64.store8",
+  "i64.store16",
+  "i64.store32",
 ];
 
 /** Single-byte opcodes other than the two generated ranges above. */
 const SINGLE: [number, string, Imm][] = [
-  [0x00, "unreachable", "none"], [0x01, "nop", "none"],
-  [0x02, "block", "block"], [0x03, "loop", "block"], [0x04, "if", "block"],
-  [0x05, "else", "none"], [0x0b, "end", "none"],
-  [0x0c, "br", "idx"], [0x0d, "br_if", "idx"], [0x0e, "br_table", "br_table"], [0x0f, "return", "none"],
-  [0x10, "call", "idx"], [0x11, "call_indirect", "idx2"],
-  [0x12, "return_call", "idx"], [0x13, "return_call_indirect", "idx2"],
-  [0x14, "call_ref", "idx"], [0x15, "return_call_ref", "idx"],
-  [0x1a, "drop", "none"], [0x1b, "select", "none"], [0x1c, "select", "select_t"],
-  [0x20, "local.get", "idx"], [0x21, "local.set", "idx"], [0x22, "local.tee", "idx"],
-  [0x23, "global.get", "idx"], [0x24, "global.set", "idx"],
-  [0x25, "table.get", "idx"], [0x26, "table.set", "idx"],
+  [0x00, "unreachable", "none"],
+  [0x01, "nop", "none"],
+  [0x02, "block", "block"],
+  [0x03, "loop", "block"],
+  [0x04, "if", "block"],
+  [0x05, "else", "none"],
+  [0x0b, "end", "none"],
+  [0x0c, "br", "idx"],
+  [0x0d, "br_if", "idx"],
+  [0x0e, "br_table", "br_table"],
+  [0x0f, "return", "none"],
+  [0x10, "call", "idx"],
+  [0x11, "call_indirect", "idx2"],
+  [0x12, "return_call", "idx"],
+  [0x13, "return_call_indirect", "idx2"],
+  [0x14, "call_ref", "idx"],
+  [0x15, "return_call_ref", "idx"],
+  [0x1a, "drop", "none"],
+  [0x1b, "select", "none"],
+  [0x1c, "select", "select_t"],
+  [0x20, "local.get", "idx"],
+  [0x21, "local.set", "idx"],
+  [0x22, "local.tee", "idx"],
+  [0x23, "global.get", "idx"],
+  [0x24, "global.set", "idx"],
+  [0x25, "table.get", "idx"],
+  [0x26, "table.set", "idx"],
   // memory.size/grow: MVP wrote a reserved 0x00 byte; multi-memory reads it as a u32 memory index.
-  [0x3f, "memory.size", "idx"], [0x40, "memory.grow", "idx"],
-  [0x41, "i32.const", "i32"], [0x42, "i64.const", "i64"], [0x43, "f32.const", "f32"], [0x44, "f64.const", "f64"],
-  [0xd0, "ref.null", "heaptype"], [0xd1, "ref.is_null", "none"], [0xd2, "ref.func", "idx"],
-  [0xd3, "ref.eq", "none"], [0xd4, "ref.as_non_null", "none"],
-  [0xd5, "br_on_null", "idx"], [0xd6, "br_on_non_null", "idx"],
+  [0x3f, "memory.size", "idx"],
+  [0x40, "memory.grow", "idx"],
+  [0x41, "i32.const", "i32"],
+  [0x42, "i64.const", "i64"],
+  [0x43, "f32.const", "f32"],
+  [0x44, "f64.const", "f64"],
+  [0xd0, "ref.null", "heaptype"],
+  [0xd1, "ref.is_null", "none"],
+  [0xd2, "ref.func", "idx"],
+  [0xd3, "ref.eq", "none"],
+  [0xd4, "ref.as_non_null", "none"],
+  [0xd5, "br_on_null", "idx"],
+  [0xd6, "br_on_non_null", "idx"],
 ];
 
 /** 0xFC prefix: a u32 sub-opcode follows. */
@@ -322,7 +388,7 @@ FC_OPS.push(
   { name: "table.fill", imm: "idx" }, // 17
 );
 
-const PREFIX_NAMES: Record<number, string> = { 0xfb: "GC", 0xfd: "SIMD", 0xfe: "threads" };
+const PREFIX_NAMES: Record<number, string> = { 251: "GC", 253: "SIMD", 254: "threads" };
 
 function buildSingleByteTable(): (OpInfo | undefined)[] {
   const table: (OpInfo | undefined)[] = new Array(256).fill(undefined);
@@ -471,8 +537,20 @@ interface ModuleInfo {
 }
 
 const SECTION = {
-  custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6,
-  export: 7, start: 8, element: 9, code: 10, data: 11, datacount: 12, tag: 13,
+  custom: 0,
+  type: 1,
+  import: 2,
+  function: 3,
+  table: 4,
+  memory: 5,
+  global: 6,
+  export: 7,
+  start: 8,
+  element: 9,
+  code: 10,
+  data: 11,
+  datacount: 12,
+  tag: 13,
 } as const;
 
 const EXPORT_KINDS: ExportKind[] = ["func", "table", "memory", "global", "tag"];

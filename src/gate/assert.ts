@@ -50,8 +50,7 @@ const PARSE_FIX =
   `write ${ASSERT_GRAMMAR}: OP one of <= < >= >, FACTOR a positive decimal (default 1), WORKLOAD a name or * (every workload), ` +
   `TIER one of ${TIER_NAMES.join(", ")} (default: the run's first); e.g. --assert "xen <= 1.05 * table @ xen:pv-guest-build"`;
 
-const assertError = (text: string, message: string, fix: string) =>
-  new LabError("usage", [{ path: "--assert", message: `"${text}": ${message}` }], fix);
+const assertError = (text: string, message: string, fix: string) => new LabError("usage", [{ path: "--assert", message: `"${text}": ${message}` }], fix);
 
 /** Parse one `--assert` expression; every mistake is a LabError "usage" at path --assert naming the faulty part. */
 export function parseAssertion(text: string): Assertion {
@@ -117,10 +116,13 @@ function parseWhere(where: string, fail: Fail): { workload: string; tier: string
 export function verdictOf(op: Op, factor: number, ci: { ciLow: number; ciHigh: number }): Verdict {
   const { ciLow: lo, ciHigh: hi } = ci;
   const [pass, fail] =
-    op === "<=" ? [hi <= factor, lo > factor]
-    : op === "<" ? [hi < factor, lo >= factor]
-    : op === ">=" ? [lo >= factor, hi < factor]
-    : [lo > factor, hi <= factor];
+    op === "<="
+      ? [hi <= factor, lo > factor]
+      : op === "<"
+        ? [hi < factor, lo >= factor]
+        : op === ">="
+          ? [lo >= factor, hi < factor]
+          : [lo > factor, hi <= factor];
   return pass ? "pass" : fail ? "fail" : "inconclusive";
 }
 
@@ -150,7 +152,20 @@ export function evaluateAssertion(a: Assertion, d: Dataset, seed?: number): Asse
     const where = a.tier === undefined ? workload : `${workload} / ${tier}`;
     const interval = few ? "" : ` [${fmt(ratio.ciLow)}, ${fmt(ratio.ciHigh)}]`; // from too few rounds an interval is not one
     const message = `${a.lhs} ${a.op} ${scaled}${a.rhs} @ ${where}: ${fmt(ratio.value)}x${interval}: ${verdict}${few ? ` (${few})` : ""}`;
-    return { text: a.text, lhs: a.lhs, op: a.op, factor: a.factor, rhs: a.rhs, workload, tier, ratio, verdict, message, run: i, machineId: run.fingerprint.machineId };
+    return {
+      text: a.text,
+      lhs: a.lhs,
+      op: a.op,
+      factor: a.factor,
+      rhs: a.rhs,
+      workload,
+      tier,
+      ratio,
+      verdict,
+      message,
+      run: i,
+      machineId: run.fingerprint.machineId,
+    };
   });
 }
 
@@ -165,8 +180,14 @@ function checkNames(a: Assertion, d: Dataset): void {
   const problems = uniq([a.lhs, a.rhs])
     .filter((s) => !strategies.includes(s))
     .map((s) => `unknown strategy "${s}": ${guess(s, strategies)}the results measured ${strategies.join(", ")}`);
-  if (a.workload !== "*" && !workloads.includes(a.workload)) problems.push(`unknown workload "${a.workload}": ${guess(a.workload, workloads)}the results measured ${workloads.join(", ")}`);
-  if (problems.length) throw new LabError("usage", problems.map((m) => ({ path: "--assert", message: `"${a.text}": ${m}` })), EVAL_FIX);
+  if (a.workload !== "*" && !workloads.includes(a.workload))
+    problems.push(`unknown workload "${a.workload}": ${guess(a.workload, workloads)}the results measured ${workloads.join(", ")}`);
+  if (problems.length)
+    throw new LabError(
+      "usage",
+      problems.map((m) => ({ path: "--assert", message: `"${a.text}": ${m}` })),
+      EVAL_FIX,
+    );
 }
 
 /** The (workload, tier) pairs of one run the assertion covers: none when the run lacks them. */
@@ -190,6 +211,7 @@ function measuredCell(a: Assertion, run: RunRecord, i: number, strategy: string,
   const where = `${strategy} on ${workload} / ${tier} (run ${i}, machine ${run.fingerprint.machineId})`;
   if (!cell) throw assertError(a.text, `${where} was not measured`, EVAL_FIX);
   if (cell.samples.length > 0) return cell;
-  const why = cell.status === "failed" ? `it failed: ${cell.error ?? "no error recorded"}` : "it was not measured yet (an interrupted run: `run --resume` completes it)";
+  const why =
+    cell.status === "failed" ? `it failed: ${cell.error ?? "no error recorded"}` : "it was not measured yet (an interrupted run: `run --resume` completes it)";
   throw assertError(a.text, `${where} has no samples: ${why}`, "fix or rerun that cell, or assert on cells that were measured");
 }

@@ -94,7 +94,8 @@ function series(run: RunRecord, cell: CellRecord, metric: Metric, side: string):
   const role = metric === "ratio-to-reference" ? "reference" : "control";
   const against = metric === "ratio-to-reference" ? run.config.reference : run.config.control;
   const other = run.cells.find((c) => c.strategy === against && c.workload === cell.workload && c.tier === cell.tier && c.samples.length > 0);
-  if (!other) return `the ${side} run has no measured ${role} ${against} for this workload and tier (runs made before the control was always measured lack it): rerun it`;
+  if (!other)
+    return `the ${side} run has no measured ${role} ${against} for this workload and tier (runs made before the control was always measured lack it): rerun it`;
   const [mine, theirs, shared] = alignByRound(cell.samples, other.samples);
   const few = tooFewRounds(shared.length, `shared with the ${role} ${against}`);
   if (few) return `${few} in the ${side} run: measure longer (--time-budget) or with --samples`;
@@ -116,7 +117,12 @@ export function verdictOf(relative: Estimate, p: number, o: Pick<CompareOptions,
   return "inconclusive";
 }
 
-function compareCell(base: { run: RunRecord; cell: CellRecord }, current: { run: RunRecord; cell: CellRecord }, o: CompareOptions, seed: number): CellChange | string {
+function compareCell(
+  base: { run: RunRecord; cell: CellRecord },
+  current: { run: RunRecord; cell: CellRecord },
+  o: CompareOptions,
+  seed: number,
+): CellChange | string {
   const metric = metricOf(base.run, current.run, o);
   const b = series(base.run, base.cell, metric, "baseline");
   const c = series(current.run, current.cell, metric, "current");
@@ -147,8 +153,10 @@ function compareCell(base: { run: RunRecord; cell: CellRecord }, current: { run:
   };
 }
 
-const cellKey = (run: RunRecord, c: CellRecord, withMachine: boolean) => `${run.spec.name} ${c.strategy} @ ${c.workload} / ${c.tier}${withMachine ? ` on ${run.fingerprint.machineId.slice(0, 8)}` : ""}`;
-const matchKey = (run: RunRecord, c: CellRecord, withMachine: boolean) => `${run.spec.hash}\u0000${c.strategy}\u0000${c.workload}\u0000${c.tier}${withMachine ? `\u0000${run.fingerprint.machineId}` : ""}`;
+const cellKey = (run: RunRecord, c: CellRecord, withMachine: boolean) =>
+  `${run.spec.name} ${c.strategy} @ ${c.workload} / ${c.tier}${withMachine ? ` on ${run.fingerprint.machineId.slice(0, 8)}` : ""}`;
+const matchKey = (run: RunRecord, c: CellRecord, withMachine: boolean) =>
+  `${run.spec.hash}\u0000${c.strategy}\u0000${c.workload}\u0000${c.tier}${withMachine ? `\u0000${run.fingerprint.machineId}` : ""}`;
 
 /** The measured cells of every run that are compared (not the control; not the reference on that basis), keyed for matching. */
 function measured(d: Dataset, o: CompareOptions): Map<string, { run: RunRecord; cell: CellRecord; label: string }> {
@@ -173,7 +181,9 @@ function mismatch(base: Dataset, current: Dataset, o: CompareOptions): string[] 
   const machines = (d: Dataset) => new Set(d.runs.map((r) => r.fingerprint.machineId));
   const [bm, cm] = [machines(base), machines(current)];
   if (!o.crossMachine && ![...cm].some((m) => bm.has(m)))
-    return [`machine mismatch: base ran on ${[...bm].join(", ")}, current on ${[...cm].join(", ")}: absolute ns are never compared across machines (--cross-machine compares the within-run ratios to the control instead)`];
+    return [
+      `machine mismatch: base ran on ${[...bm].join(", ")}, current on ${[...cm].join(", ")}: absolute ns are never compared across machines (--cross-machine compares the within-run ratios to the control instead)`,
+    ];
   return ["no cell was measured on both sides"];
 }
 

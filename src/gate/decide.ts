@@ -30,7 +30,9 @@ export interface GateResult {
  */
 export function decide(comparison: Comparison | null, assertions: AssertionResult[], o: { requireAll?: boolean } = {}): GateResult {
   const cells = comparison?.cells ?? [];
-  const missing = o.requireAll ? (comparison?.unmatched.base ?? []).map((c) => `missing: ${c} (in the baseline, not measured in the current results; --require-all)`) : [];
+  const missing = o.requireAll
+    ? (comparison?.unmatched.base ?? []).map((c) => `missing: ${c} (in the baseline, not measured in the current results; --require-all)`)
+    : [];
   const regressed = [
     ...cells.filter((c) => c.verdict === "regressed").map((c) => `regressed: ${c.spec} ${c.strategy} @ ${c.workload}`),
     ...assertions.filter((a) => a.verdict === "fail").map((a) => `failed: ${a.message}`),
@@ -41,7 +43,15 @@ export function decide(comparison: Comparison | null, assertions: AssertionResul
     ...(comparison?.skipped ?? []).map((s) => `inconclusive: ${s.cell}: ${s.reason}`),
     ...assertions.filter((a) => a.verdict === "inconclusive").map((a) => `inconclusive: ${a.message}`),
   ];
-  const outcome: Outcome = regressed.length ? "regression" : missing.length ? "incomplete" : incomparable.length ? "incomparable" : inconclusive.length ? "inconclusive" : "pass";
+  const outcome: Outcome = regressed.length
+    ? "regression"
+    : missing.length
+      ? "incomplete"
+      : incomparable.length
+        ? "incomparable"
+        : inconclusive.length
+          ? "inconclusive"
+          : "pass";
   const reasons = { regression: [...regressed, ...missing], incomplete: missing, incomparable, inconclusive, pass: [] }[outcome];
   return { comparison, assertions, outcome, reasons };
 }

@@ -77,8 +77,16 @@ export function gateMarkdown(g: GateResult): string {
   const out = [`### dispatch-lab ${headline(g)}`, ""];
   for (const r of [...g.reasons, ...notGated(g)]) out.push(`- ${escapeMarkdown(r)}`);
   if (g.reasons.length || notGated(g).length) out.push("");
-  if (g.comparison?.cells.length) out.push(markdownTable(CHANGE_HEADER, g.comparison.cells.map(changeRow), new Set([4, 5, 6, 7, 8])), "", `_${metricNote(g)}_`, "");
-  if (g.assertions.length) out.push(markdownTable(["assertion", "verdict"], g.assertions.map((a) => [a.message, a.verdict])), "");
+  if (g.comparison?.cells.length)
+    out.push(markdownTable(CHANGE_HEADER, g.comparison.cells.map(changeRow), new Set([4, 5, 6, 7, 8])), "", `_${metricNote(g)}_`, "");
+  if (g.assertions.length)
+    out.push(
+      markdownTable(
+        ["assertion", "verdict"],
+        g.assertions.map((a) => [a.message, a.verdict]),
+      ),
+      "",
+    );
   return out.join("\n");
 }
 
@@ -93,23 +101,39 @@ interface Case {
 }
 
 function cases(g: GateResult): Case[] {
-  const cells = (g.comparison?.cells ?? []).map((c): Case => ({
-    classname: `${c.spec}.${c.workload}`,
-    name: `${c.strategy} (${c.tier})`,
-    status: c.verdict === "regressed" ? "fail" : c.verdict === "inconclusive" ? "skip" : "pass",
-    message: `${c.verdict}: ${pct(c.relative.value)} [${pct(c.relative.ciLow)}, ${pct(c.relative.ciHigh)}], p ${pValue(c.p)}`,
-  }));
-  const asserts = g.assertions.map((a): Case => ({ classname: "assertions", name: `${a.text.split("@")[0]!.trim()} @ ${a.workload} / ${a.tier}`, status: a.verdict === "fail" ? "fail" : a.verdict === "inconclusive" ? "skip" : "pass", message: a.message }));
+  const cells = (g.comparison?.cells ?? []).map(
+    (c): Case => ({
+      classname: `${c.spec}.${c.workload}`,
+      name: `${c.strategy} (${c.tier})`,
+      status: c.verdict === "regressed" ? "fail" : c.verdict === "inconclusive" ? "skip" : "pass",
+      message: `${c.verdict}: ${pct(c.relative.value)} [${pct(c.relative.ciLow)}, ${pct(c.relative.ciHigh)}], p ${pValue(c.p)}`,
+    }),
+  );
+  const asserts = g.assertions.map(
+    (a): Case => ({
+      classname: "assertions",
+      name: `${a.text.split("@")[0]!.trim()} @ ${a.workload} / ${a.tier}`,
+      status: a.verdict === "fail" ? "fail" : a.verdict === "inconclusive" ? "skip" : "pass",
+      message: a.message,
+    }),
+  );
   const incomparable = (g.comparison?.incomparable ?? []).map((m): Case => ({ classname: "baseline", name: "comparable", status: "fail", message: m }));
   const skipped = (g.comparison?.skipped ?? []).map((k): Case => ({ classname: "not-compared", name: k.cell, status: "skip", message: k.reason }));
-  const missing = g.reasons.filter((r) => r.startsWith("missing: ")).map((m): Case => ({ classname: "baseline", name: m.slice(9).split(" (")[0]!, status: "fail", message: m }));
+  const missing = g.reasons
+    .filter((r) => r.startsWith("missing: "))
+    .map((m): Case => ({ classname: "baseline", name: m.slice(9).split(" (")[0]!, status: "fail", message: m }));
   return [...cells, ...skipped, ...asserts, ...incomparable, ...missing];
 }
 
 export function gateJunit(g: GateResult): string {
   const all = cases(g);
   const body = all.map((c) => {
-    const inner = c.status === "fail" ? `<failure message="${xml(c.message)}"/>` : c.status === "skip" ? `<skipped message="${xml(c.message)}"/>` : `<system-out>${xml(c.message)}</system-out>`;
+    const inner =
+      c.status === "fail"
+        ? `<failure message="${xml(c.message)}"/>`
+        : c.status === "skip"
+          ? `<skipped message="${xml(c.message)}"/>`
+          : `<system-out>${xml(c.message)}</system-out>`;
     return `    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}">${inner}</testcase>`;
   });
   const failures = all.filter((c) => c.status === "fail").length;

@@ -23,7 +23,10 @@ export interface EmitJob {
   bodies: string | null;
 }
 
-export type EmitReply = { ok: true; modules: WorkerModule[][] } | { ok: false; error: { code: LabError["code"]; problems: Problem[]; fix: string | undefined } } | { ok: false; crash: string };
+export type EmitReply =
+  | { ok: true; modules: WorkerModule[][] }
+  | { ok: false; error: { code: LabError["code"]; problems: Problem[]; fix: string | undefined } }
+  | { ok: false; crash: string };
 
 /** The compiled worker entry (the CLI and tests run from dist/). */
 const WORKER = join(packageRoot, "dist", "src", "lab", "emit-worker.js");

@@ -53,15 +53,29 @@ export interface GateOutcome extends GateResult {
 }
 
 export async function gate(req: GateRequest): Promise<GateOutcome> {
-  if (!req.baseline && !req.asserts?.length) throw new LabError("usage", [{ path: "gate", message: "nothing to gate on: no --baseline and no --assert" }], "pass --baseline RESULTS, or one or more --assert EXPR");
+  if (!req.baseline && !req.asserts?.length)
+    throw new LabError(
+      "usage",
+      [{ path: "gate", message: "nothing to gate on: no --baseline and no --assert" }],
+      "pass --baseline RESULTS, or one or more --assert EXPR",
+    );
   const assertions = (req.asserts ?? []).map(parseAssertion); // syntax errors before any work
   const current = load(req.current);
-  const options: Partial<CompareOptions> = { threshold: req.maxRegression ?? 0.05, basis: req.basis ?? "control", crossMachine: !!req.crossMachine, seed: req.seed ?? 1 };
+  const options: Partial<CompareOptions> = {
+    threshold: req.maxRegression ?? 0.05,
+    basis: req.basis ?? "control",
+    crossMachine: !!req.crossMachine,
+    seed: req.seed ?? 1,
+  };
   const base = req.baseline ? load(req.baseline) : undefined;
   let comparison = base ? compareDatasets(base, current, options) : null;
   let confirmed: string[] = [];
   if (base && comparison && req.confirm) ({ comparison, confirmed } = await confirmSuspects(base, current, comparison, options, req));
-  const result = decide(comparison, assertions.flatMap((a) => evaluateAssertion(a, current, req.seed)), { requireAll: !!req.requireAll });
+  const result = decide(
+    comparison,
+    assertions.flatMap((a) => evaluateAssertion(a, current, req.seed)),
+    { requireAll: !!req.requireAll },
+  );
   return { ...result, exitCode: OUTCOME_EXIT[result.outcome], confirmed };
 }
 
@@ -72,7 +86,13 @@ const suspect = (c: CellChange) => c.verdict === "regressed" || c.verdict === "i
  * with the reference and the control, from the stored config (its spec must
  * load here and hash the same). The new run's verdicts replace the suspects'.
  */
-async function confirmSuspects(base: Dataset, current: Dataset, comparison: Comparison, options: Partial<CompareOptions>, req: GateRequest): Promise<{ comparison: Comparison; confirmed: string[] }> {
+async function confirmSuspects(
+  base: Dataset,
+  current: Dataset,
+  comparison: Comparison,
+  options: Partial<CompareOptions>,
+  req: GateRequest,
+): Promise<{ comparison: Comparison; confirmed: string[] }> {
   const suspects = comparison.cells.filter(suspect);
   if (suspects.length === 0) return { comparison, confirmed: [] };
   const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-confirm-"));
@@ -95,7 +115,11 @@ async function confirmSuspects(base: Dataset, current: Dataset, comparison: Comp
 async function remeasure(r: RunRecord, cells: CellChange[], out: string, req: GateRequest): Promise<RunRecord> {
   const spec = loadSpec(r.config.spec);
   if (specHash(spec) !== r.spec.hash)
-    throw new LabError("results-invalid", [{ path: r.config.spec, message: "the spec loads here with another hash than the current results' (it changed since they were measured)" }], "run --confirm where the results were made, or without --confirm");
+    throw new LabError(
+      "results-invalid",
+      [{ path: r.config.spec, message: "the spec loads here with another hash than the current results' (it changed since they were measured)" }],
+      "run --confirm where the results were made, or without --confirm",
+    );
   const strategies = [...new Set([...cells.map((c) => c.strategy), r.config.reference, r.config.control])];
   const workloads = [...new Set(cells.map((c) => c.workload))];
   const tiers = [...new Set(cells.map((c) => c.tier))];

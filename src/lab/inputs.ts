@@ -24,11 +24,16 @@ function sha256Of(path: string): string {
   try {
     return createHash("sha256").update(readFileSync(path)).digest("hex");
   } catch (e) {
-    throw new LabError("io", [{ path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], "a run's --bodies and trace files must stay where they were when it began");
+    throw new LabError(
+      "io",
+      [{ path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }],
+      "a run's --bodies and trace files must stay where they were when it began",
+    );
   }
 }
 
-export const hashInputs = (config: Pick<RunConfig, "bodies" | "workloads">): Record<string, string> => Object.fromEntries(inputFiles(config).map((f) => [f, sha256Of(f)]));
+export const hashInputs = (config: Pick<RunConfig, "bodies" | "workloads">): Record<string, string> =>
+  Object.fromEntries(inputFiles(config).map((f) => [f, sha256Of(f)]));
 
 /** The recorded files whose content is not what it was. */
 export function changedInputs(recorded: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): string[] {

@@ -47,7 +47,9 @@ export interface OutFolder {
 export function parseLockOwner(text: string): LockOwner | null {
   try {
     const o = JSON.parse(text) as Partial<LockOwner>;
-    return Number.isInteger(o.pid) && typeof o.host === "string" && typeof o.startedAt === "string" ? { pid: o.pid!, host: o.host, startedAt: o.startedAt, procStart: o.procStart ?? null } : null;
+    return Number.isInteger(o.pid) && typeof o.host === "string" && typeof o.startedAt === "string"
+      ? { pid: o.pid!, host: o.host, startedAt: o.startedAt, procStart: o.procStart ?? null }
+      : null;
   } catch {
     return null;
   }
@@ -103,7 +105,8 @@ const ageMs = (path: string): number => {
   }
 };
 
-const ioError = (path: string, e: unknown) => new LabError("io", [{ path, message: `cannot write: ${(e as Error).message}` }], "check that the output folder is writable and not a file");
+const ioError = (path: string, e: unknown) =>
+  new LabError("io", [{ path, message: `cannot write: ${(e as Error).message}` }], "check that the output folder is writable and not a file");
 
 /**
  * Move a stale lock aside, but only the one that was read: if another
@@ -134,7 +137,7 @@ function lock(dir: string, owner: LockOwner, note: (line: string) => void): void
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      writeFileSync(path, JSON.stringify(owner) + "\n", { flag: "wx" });
+      writeFileSync(path, `${JSON.stringify(owner)}\n`, { flag: "wx" });
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw ioError(path, e);
@@ -144,9 +147,16 @@ function lock(dir: string, owner: LockOwner, note: (line: string) => void): void
     const held = parseLockOwner(seen);
     if (held ? !isStale(held, owner.host, pidState(held.pid)) : ageMs(path) < UNWRITTEN_LOCK_MS) {
       const who = held ? `dispatch-lab pid ${held.pid} on ${held.host}, since ${held.startedAt}` : "another dispatch-lab, starting now";
-      throw new LabError("usage", [{ path: dir, message: `another run is writing this folder (${who})` }], `wait for it to end, or use another --out; if that process is gone, delete ${path}`);
+      throw new LabError(
+        "usage",
+        [{ path: dir, message: `another run is writing this folder (${who})` }],
+        `wait for it to end, or use another --out; if that process is gone, delete ${path}`,
+      );
     }
-    if (removeStale(path, seen)) note(`[dispatch-lab] took over the lock of ${held ? `pid ${held.pid} (since ${held.startedAt}), which is no longer running` : "a run that never wrote its lock file"}: ${path}`);
+    if (removeStale(path, seen))
+      note(
+        `[dispatch-lab] took over the lock of ${held ? `pid ${held.pid} (since ${held.startedAt}), which is no longer running` : "a run that never wrote its lock file"}: ${path}`,
+      );
   }
   throw new LabError("usage", [{ path: dir, message: "other runs keep taking this folder's lock" }], "use another --out");
 }
@@ -158,8 +168,13 @@ export const runFilesIn = (dir: string): string[] => RUN_FILES.filter((f) => exi
 function refusal(dir: string, claim: Claim, resumable: boolean): LabError | undefined {
   const held = runFilesIn(dir);
   if (claim === "new" && held.length > 0)
-    return new LabError("usage", [{ path: dir, message: `already holds a run (${held.join(", ")})` }], `${resumable ? "continue an interrupted run with --resume, " : ""}replace this one with --force (its files are deleted), or choose another --out`);
-  if (claim === "resume" && !held.includes("results.json")) return new LabError("usage", [{ path: "--resume", message: `no run in ${dir}: start one with dispatch-lab run --out ${dir}` }]);
+    return new LabError(
+      "usage",
+      [{ path: dir, message: `already holds a run (${held.join(", ")})` }],
+      `${resumable ? "continue an interrupted run with --resume, " : ""}replace this one with --force (its files are deleted), or choose another --out`,
+    );
+  if (claim === "resume" && !held.includes("results.json"))
+    return new LabError("usage", [{ path: "--resume", message: `no run in ${dir}: start one with dispatch-lab run --out ${dir}` }]);
   return undefined;
 }
 

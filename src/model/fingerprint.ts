@@ -74,7 +74,11 @@ export function fingerprintSummary(fp: Fingerprint): string {
 }
 
 function identityDetail(cpu: Cpu): string {
-  const ids = [["family", cpu.family], ["model", cpu.modelNumber], ["stepping", cpu.stepping]]
+  const ids = [
+    ["family", cpu.family],
+    ["model", cpu.modelNumber],
+    ["stepping", cpu.stepping],
+  ]
     .filter(([, v]) => v !== null)
     .map(([k, v]) => `${k} ${v}`)
     .join(" ");

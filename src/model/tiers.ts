@@ -24,6 +24,10 @@ export function parseTiers(list: string | undefined): Tier[] {
   const names = nameList(list ?? "turbofan", { option: "--tiers", what: "tier", example: "turbofan,liftoff" });
   const bad = names.filter((n) => !Object.hasOwn(TIERS, n));
   if (bad.length)
-    throw new LabError("usage", [{ path: "--tiers", message: `unknown tier ${bad.map((b) => `"${b}"`).join(", ")}` }], `${didYouMean(bad.map((b) => nearest(b, Object.keys(TIERS))))}tiers: ${Object.keys(TIERS).join(", ")}`);
+    throw new LabError(
+      "usage",
+      [{ path: "--tiers", message: `unknown tier ${bad.map((b) => `"${b}"`).join(", ")}` }],
+      `${didYouMean(bad.map((b) => nearest(b, Object.keys(TIERS))))}tiers: ${Object.keys(TIERS).join(", ")}`,
+    );
   return names as Tier[];
 }

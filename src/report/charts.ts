@@ -55,8 +55,7 @@ export function finish(el: Element, doc: Document, kind: string, label: string, 
   return svgMarkup(svg);
 }
 
-const tierLabel = (results: RunRecord, workload: string, tier: Tier): string =>
-  results.config.tiers.length > 1 ? `${workload} (${tier})` : workload;
+const tierLabel = (results: RunRecord, workload: string, tier: Tier): string => (results.config.tiers.length > 1 ? `${workload} (${tier})` : workload);
 
 interface BarDatum {
   strategy: string;
@@ -106,7 +105,12 @@ export function strategyBars(results: RunRecord, workload: string, tier: Tier = 
     style: { fontSize: "12px" },
     color: { type: "identity" },
     marks: [
-      Plot.barX(data, { y: "strategy", x: "median", fill: "fill", title: (d: BarDatum) => `${d.strategy}: ${d.label} ns${d.note ? "" : ` [${d.ciLow.toFixed(2)}, ${d.ciHigh.toFixed(2)}]`}${d.note}` }),
+      Plot.barX(data, {
+        y: "strategy",
+        x: "median",
+        fill: "fill",
+        title: (d: BarDatum) => `${d.strategy}: ${d.label} ns${d.note ? "" : ` [${d.ciLow.toFixed(2)}, ${d.ciHigh.toFixed(2)}]`}${d.note}`,
+      }),
       Plot.ruleY(data, { y: "strategy", x1: "ciLow", x2: "ciHigh", stroke: "currentColor", strokeWidth: 1.5 }),
       Plot.tickX(data, { y: "strategy", x: "ciLow", stroke: "currentColor", inset: 8 }),
       Plot.tickX(data, { y: "strategy", x: "ciHigh", stroke: "currentColor", inset: 8 }),
@@ -179,8 +183,14 @@ export function ratioHeatmap(resultsList: readonly RunRecord[], workload?: strin
     marks: [
       Plot.cell(data, { x: "strategy", y: "machine", fill: "ratio", inset: 1, title: (d: HeatDatum) => `${d.machine}, ${d.strategy}: ${d.label}` }),
       // Constant fills (two marks), so the labels stay out of the colour scale.
-      Plot.text(data.filter((d) => d.ink === "white"), { x: "strategy", y: "machine", text: "label", fill: "white" }),
-      Plot.text(data.filter((d) => d.ink === "black"), { x: "strategy", y: "machine", text: "label", fill: "black" }),
+      Plot.text(
+        data.filter((d) => d.ink === "white"),
+        { x: "strategy", y: "machine", text: "label", fill: "white" },
+      ),
+      Plot.text(
+        data.filter((d) => d.ink === "black"),
+        { x: "strategy", y: "machine", text: "label", fill: "black" },
+      ),
     ],
   }) as unknown as Element;
   return finish(el, doc, "heatmap", label, width, height);

@@ -44,11 +44,20 @@ details { margin: .5rem 0; }
 const kvValue = (v: unknown): string => {
   if (v === null || v === undefined) return "unknown";
   if (Array.isArray(v)) return v.join(" ") || "(none)";
-  if (typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}: ${String(x)}`).join("; ") || "(none)";
+  if (typeof v === "object")
+    return (
+      Object.entries(v)
+        .map(([k, x]) => `${k}: ${String(x)}`)
+        .join("; ") || "(none)"
+    );
   return String(v);
 };
 
-const kv = (rows: Array<[string, unknown]>): string => table(["field", "value"], rows.map(([k, v]) => [k, kvValue(v)]));
+const kv = (rows: Array<[string, unknown]>): string =>
+  table(
+    ["field", "value"],
+    rows.map(([k, v]) => [k, kvValue(v)]),
+  );
 
 const rowClass = (s: CellSummary): string => (s.status === "failed" ? "failed" : s.inconclusive ? "inconclusive" : "");
 
@@ -69,7 +78,9 @@ function fingerprintHtml(r: RunRecord): string {
   const fp = r.fingerprint;
   const { cpu } = fp;
   const mitigations = Object.entries(fp.mitigations);
-  const pinning = r.sessions.map((s, i) => `session ${i}: cpu ${s.pinning.cpu}, ${s.pinning.pinned ? "pinned" : "not pinned"}${s.pinning.note ? ` (${s.pinning.note})` : ""}`);
+  const pinning = r.sessions.map(
+    (s, i) => `session ${i}: cpu ${s.pinning.cpu}, ${s.pinning.pinned ? "pinned" : "not pinned"}${s.pinning.note ? ` (${s.pinning.note})` : ""}`,
+  );
   return [
     `<p>${escapeHtml(fingerprintSummary(fp))}</p>`,
     `<h3>CPU</h3>`,
@@ -115,7 +126,10 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
     for (const workload of config.workloads) {
       const svg = strategyBars(r, workload, tier);
       const name = config.tiers.length > 1 ? `${workload} (${tier})` : workload;
-      if (svg) charts.push(`<figure>${svg}<figcaption>${escapeHtml(name)}: gross ns per dispatch, median with 95% CI; ${escapeHtml(config.control)} is the control kernel (muted).</figcaption></figure>`);
+      if (svg)
+        charts.push(
+          `<figure>${svg}<figcaption>${escapeHtml(name)}: gross ns per dispatch, median with 95% CI; ${escapeHtml(config.control)} is the control kernel (muted).</figcaption></figure>`,
+        );
     }
   return [
     `<section class="input" data-input="${index}">`,
@@ -141,7 +155,10 @@ function heatmapsHtml(list: readonly RunRecord[]): string {
   for (const tier of first.config.tiers)
     for (const workload of first.config.workloads) {
       const svg = ratioHeatmap(list, workload, tier);
-      if (svg) out.push(`<figure>${svg}<figcaption>${escapeHtml(workload)}: gross ratio to the reference per machine; blue faster, red slower, white equal.</figcaption></figure>`);
+      if (svg)
+        out.push(
+          `<figure>${svg}<figcaption>${escapeHtml(workload)}: gross ratio to the reference per machine; blue faster, red slower, white equal.</figcaption></figure>`,
+        );
     }
   return out.length ? `<section class="machines"><h2>Across machines</h2>\n${out.join("\n")}</section>` : "";
 }

@@ -39,7 +39,9 @@ function runMarkdown(r: RunRecord, title: string): string[] {
 /** Plain runs: their tables; sweeps: their curves' tables (the per-point tables are in the CSVs). */
 export function renderMarkdown(datasets: Dataset[]): string {
   const runs = datasets.flatMap((d) => (d.sweep ? [] : d.runs));
-  const out = runs.flatMap((r, i) => runMarkdown(r, runs.length > 1 ? `Input ${i + 1}: ${r.fingerprint.cpu.model ?? "unknown CPU"}` : `dispatch-lab: ${r.spec.name}`));
+  const out = runs.flatMap((r, i) =>
+    runMarkdown(r, runs.length > 1 ? `Input ${i + 1}: ${r.fingerprint.cpu.model ?? "unknown CPU"}` : `dispatch-lab: ${r.spec.name}`),
+  );
   for (const d of datasets.filter((x) => x.sweep)) {
     out.push(sweepSectionMarkdown(d.sweep!), "", ...machineMarkdown(d.runs[0]!, sweepLoadWarnings(d)), "");
   }

@@ -189,7 +189,16 @@ const dodge = (i: number, k: number): number => (k > 1 ? (i - (k - 1) / 2) * (0.
 
 function positionDots(c: PositionCurve, offset: number): Dot[] {
   return c.points.flatMap((p) =>
-    p.net ? [dot(c.strategy, p.position + offset, p.net, `${c.strategy}, position ${p.position} (${p.handler}): ${withCi(p.net.value, p.net.ciLow, p.net.ciHigh)} ns`)] : [],
+    p.net
+      ? [
+          dot(
+            c.strategy,
+            p.position + offset,
+            p.net,
+            `${c.strategy}, position ${p.position} (${p.handler}): ${withCi(p.net.value, p.net.ciLow, p.net.ciHigh)} ns`,
+          ),
+        ]
+      : [],
   );
 }
 
@@ -226,7 +235,10 @@ export function positionChart(a: PositionAnalysis, tier?: Tier): string | null {
 
 /** Net ns per dispatch against N (log2 axis) for one workload and tier: a line, a CI band and dots per strategy. */
 export function scaleChart(a: ScaleAnalysis, workload: string, tier?: Tier): string | null {
-  const t = pickTier(a.curves.filter((c) => c.workload === workload), tier);
+  const t = pickTier(
+    a.curves.filter((c) => c.workload === workload),
+    tier,
+  );
   const curves = a.curves.filter((c) => c.workload === workload && c.tier === t);
   const dots = curves.flatMap((c) =>
     c.points.flatMap((p) => (p.net ? [dot(c.strategy, p.n, p.net, `${c.strategy}, N = ${p.n}: ${withCi(p.net.value, p.net.ciLow, p.net.ciHigh)} ns`)] : [])),
@@ -304,8 +316,27 @@ export function crossoverChart(c: CrossoverCurve, names: { a: string; b: string 
     style: { fontSize: "12px" },
     x:
       c.variable === "n"
-        ? { type: "log", base: 2, inset: X_INSET, domain: [x0, x1], ticks: xs, tickFormat: fmtX, label: `${c.axis}, log scale`, labelAnchor: "center", labelArrow: "none" }
-        : { type: "linear", inset: X_INSET, domain: [x0, x1], ticks: xs.length <= 12 ? xs : 8, tickFormat: fmtX, label: c.axis, labelAnchor: "center", labelArrow: "none" },
+        ? {
+            type: "log",
+            base: 2,
+            inset: X_INSET,
+            domain: [x0, x1],
+            ticks: xs,
+            tickFormat: fmtX,
+            label: `${c.axis}, log scale`,
+            labelAnchor: "center",
+            labelArrow: "none",
+          }
+        : {
+            type: "linear",
+            inset: X_INSET,
+            domain: [x0, x1],
+            ticks: xs.length <= 12 ? xs : 8,
+            tickFormat: fmtX,
+            label: c.axis,
+            labelAnchor: "center",
+            labelArrow: "none",
+          },
     y: { type: "log", domain: [yLo, yHi] },
     marks: [
       // An explicit axis: on a log scale Plot filters even a custom tickFormat's labels, `text` is kept as is.
@@ -316,8 +347,14 @@ export function crossoverChart(c: CrossoverCurve, names: { a: string; b: string 
       Plot.ruleY([1], { stroke: "currentColor", strokeOpacity: 0.7 }),
       Plot.line(pts, { x: "x", y: "ratio", stroke: "currentColor", strokeWidth: 1.5 }),
       Plot.ruleX(pts, { x: "x", y1: "ciLow", y2: "ciHigh", stroke: "currentColor", strokeWidth: 1.5 }),
-      Plot.dot(pts.filter((p) => p.winner !== "tie"), { x: "x", y: "ratio", fill: "currentColor", r: 3.5, title: dotTitle }),
-      Plot.dot(pts.filter((p) => p.winner === "tie"), { x: "x", y: "ratio", fill: "none", stroke: "currentColor", r: 3.5, title: dotTitle }),
+      Plot.dot(
+        pts.filter((p) => p.winner !== "tie"),
+        { x: "x", y: "ratio", fill: "currentColor", r: 3.5, title: dotTitle },
+      ),
+      Plot.dot(
+        pts.filter((p) => p.winner === "tie"),
+        { x: "x", y: "ratio", fill: "none", stroke: "currentColor", r: 3.5, title: dotTitle },
+      ),
     ],
   }) as unknown as Element;
   return finish(el, doc, "crossover", label, WIDTH, height);
@@ -327,11 +364,24 @@ export function crossoverChart(c: CrossoverCurve, names: { a: string; b: string 
 
 /** The dispatch's share of the whole call (%) against alu ops per body, on a symlog axis because 0 ops is measured; dashed rule at 1%. */
 export function bodyChart(a: BodyAnalysis, workload: string, tier?: Tier): string | null {
-  const t = pickTier(a.curves.filter((c) => c.workload === workload), tier);
+  const t = pickTier(
+    a.curves.filter((c) => c.workload === workload),
+    tier,
+  );
   const curves = a.curves.filter((c) => c.workload === workload && c.tier === t);
   const dots = curves.flatMap((c) =>
     c.points.flatMap((p) =>
-      p.share ? [dot(c.strategy, p.ops, p.share, `${c.strategy}, ${p.ops} ops: ${withCi(p.share.value * 100, p.share.ciLow * 100, p.share.ciHigh * 100)} % of the call`, 100)] : [],
+      p.share
+        ? [
+            dot(
+              c.strategy,
+              p.ops,
+              p.share,
+              `${c.strategy}, ${p.ops} ops: ${withCi(p.share.value * 100, p.share.ciLow * 100, p.share.ciHigh * 100)} % of the call`,
+              100,
+            ),
+          ]
+        : [],
     ),
   );
   if (dots.length === 0) return null;

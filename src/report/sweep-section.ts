@@ -112,7 +112,15 @@ export function bodyTable(a: BodyAnalysis): TextTable {
     caption: `Per body size: gross ns per call of the control kernel, the dispatch's share of the call, the change vs ${a.reference}`,
     header: ["workload", "strategy", "tier", "alu ops", "call ns [95% CI]", "share % [95% CI]", `vs ${a.reference} % [95% CI]`],
     rows: a.curves.flatMap((c) =>
-      c.points.map((p) => [c.workload, c.strategy, c.tier, String(p.ops), estimateCell(p.callNs), estimateCell(p.share, 2, 100), estimateCell(p.vsReference, 2, 100)]),
+      c.points.map((p) => [
+        c.workload,
+        c.strategy,
+        c.tier,
+        String(p.ops),
+        estimateCell(p.callNs),
+        estimateCell(p.share, 2, 100),
+        estimateCell(p.vsReference, 2, 100),
+      ]),
     ),
     numeric: range(3, 6),
   };

@@ -12,7 +12,8 @@ import { textTable } from "../text/text-table.js";
 
 const fmt = (x: number) => x.toFixed(2);
 /** An inconclusive cell's interval is not one (from 1 round, a point): its value is shown without it. */
-const interval = (value: number, lo: number, hi: number, unsure: boolean, unit = "") => (unsure ? `${fmt(value)}${unit} (no interval)` : `${fmt(value)}${unit} [${fmt(lo)}, ${fmt(hi)}]`);
+const interval = (value: number, lo: number, hi: number, unsure: boolean, unit = "") =>
+  unsure ? `${fmt(value)}${unit} (no interval)` : `${fmt(value)}${unit} [${fmt(lo)}, ${fmt(hi)}]`;
 
 /** [net ns, whole-call ratio, note] of one cell; the control shows its gross ns. */
 function cellColumns(s: CellSummary, control: string, reference: string): [string, string, string] {
@@ -57,7 +58,9 @@ function legend(r: RunRecord): string[] {
 export function inconclusiveText(r: RunRecord): string[] {
   const unsure = r.summaries.filter((s) => s.inconclusive);
   if (unsure.length === 0) return [];
-  return [`${pc.yellow("inconclusive")}: ${unsure.length} of ${r.summaries.length} cells (${unsure[0]!.inconclusive}): no verdict is drawn from them; give the run more --time-budget (or --samples 6 or more)`];
+  return [
+    `${pc.yellow("inconclusive")}: ${unsure.length} of ${r.summaries.length} cells (${unsure[0]!.inconclusive}): no verdict is drawn from them; give the run more --time-budget (or --samples 6 or more)`,
+  ];
 }
 
 export function failuresText(r: RunRecord): string[] {

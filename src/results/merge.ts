@@ -56,7 +56,8 @@ export interface MergeResult {
 
 const extent = (r: RunRecord): Extent => ({ samples: r.cells.reduce((n, c) => n + c.samples.length, 0), sessions: r.sessions.length, complete: r.complete });
 
-const sampleKey = (cell: string, s: RunRecord["cells"][number]["samples"][number]) => `${cell}\u0000${s.round}\u0000${s.session}\u0000${s.segment}\u0000${s.ns}\u0000${s.nsPerDispatch}`;
+const sampleKey = (cell: string, s: RunRecord["cells"][number]["samples"][number]) =>
+  `${cell}\u0000${s.round}\u0000${s.session}\u0000${s.segment}\u0000${s.ns}\u0000${s.nsPerDispatch}`;
 
 /** Every sample of `a` is in `b` and a's sessions begin b's (by start time): b is a, measured on. */
 function continues(b: RunRecord, a: RunRecord): boolean {
@@ -89,12 +90,25 @@ export function mergeDatasets(inputs: readonly Dataset[], names: readonly string
       if (!continues(kept.run, dropped.run)) throw conflict(held, { run, source });
       if (order === 0) duplicates++;
       else {
-        replaced.push({ machineId: run.fingerprint.machineId, spec: run.spec.name, startedAt: run.sessions[0]?.startedAt ?? "", kept: { ...kept.source, ...extent(kept.run) }, dropped: { ...dropped.source, ...extent(dropped.run) } });
+        replaced.push({
+          machineId: run.fingerprint.machineId,
+          spec: run.spec.name,
+          startedAt: run.sessions[0]?.startedAt ?? "",
+          kept: { ...kept.source, ...extent(kept.run) },
+          dropped: { ...dropped.source, ...extent(dropped.run) },
+        });
         runs.set(runKey(run), kept);
       }
     }),
   );
-  const sorted = [...runs.values()].map((v) => v.run).sort((a, b) => a.spec.hash.localeCompare(b.spec.hash) || a.fingerprint.machineId.localeCompare(b.fingerprint.machineId) || (a.sessions[0]?.startedAt ?? "").localeCompare(b.sessions[0]?.startedAt ?? ""));
+  const sorted = [...runs.values()]
+    .map((v) => v.run)
+    .sort(
+      (a, b) =>
+        a.spec.hash.localeCompare(b.spec.hash) ||
+        a.fingerprint.machineId.localeCompare(b.fingerprint.machineId) ||
+        (a.sessions[0]?.startedAt ?? "").localeCompare(b.sessions[0]?.startedAt ?? ""),
+    );
   const dataset: Dataset = { schema: RESULTS_SCHEMA, kind: "merge", complete: sorted.every((r) => r.complete), runs: sorted, sweep: null };
   return { dataset, duplicates, replaced, specGroups: specGroups(sorted) };
 }
@@ -103,7 +117,12 @@ function conflict(a: { run: RunRecord; source: RunSource }, b: { run: RunRecord;
   const r = a.run;
   return new LabError(
     "results-invalid",
-    [{ path: `${a.source.label} and ${b.source.label}`, message: `hold one run (machine ${r.fingerprint.machineId}, spec ${r.spec.name}, started ${r.sessions[0]?.startedAt ?? "?"}) in two copies that differ, and neither continues the other (a resumed run holds every sample and session of the interrupted copy)` }],
+    [
+      {
+        path: `${a.source.label} and ${b.source.label}`,
+        message: `hold one run (machine ${r.fingerprint.machineId}, spec ${r.spec.name}, started ${r.sessions[0]?.startedAt ?? "?"}) in two copies that differ, and neither continues the other (a resumed run holds every sample and session of the interrupted copy)`,
+      },
+    ],
     "merge only the copy you trust, or rerun that measurement",
   );
 }

@@ -26,7 +26,11 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** `runs[0].cells[3].samples[7].nsPerDispatch`: the path style every Problem uses. */
 export function jsonPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : IDENTIFIER.test(String(key)) ? `${i === 0 ? "" : "."}${String(key)}` : `[${JSON.stringify(String(key))}]`)).join("");
+  return path
+    .map((key, i) =>
+      typeof key === "number" ? `[${key}]` : IDENTIFIER.test(String(key)) ? `${i === 0 ? "" : "."}${String(key)}` : `[${JSON.stringify(String(key))}]`,
+    )
+    .join("");
 }
 
 /** A value as a message quotes it: `string "7"`, `null`, `an array`, `number 1e+308`. */
@@ -38,7 +42,8 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-const said = (expected: string) => (iss: { input?: unknown }) => (iss.input === undefined ? "missing (required)" : `expected ${expected}, got ${describe(iss.input)}`);
+const said = (expected: string) => (iss: { input?: unknown }) =>
+  iss.input === undefined ? "missing (required)" : `expected ${expected}, got ${describe(iss.input)}`;
 
 /** 1e9, not 1000000000. */
 export const short = (n: number) => (n >= 1e6 ? n.toExponential().replace("+", "") : String(n));
@@ -70,7 +75,10 @@ const status = choice(["pending", "ok", "failed"]);
 
 /** An interval: finite ends, low <= high. */
 function ordered<S extends z.core.$ZodLooseShape>(shape: S) {
-  return obj({ ...shape, ciLow: finite, ciHigh: finite }).refine((v) => (v as { ciLow: number }).ciLow <= (v as { ciHigh: number }).ciHigh, { error: "ciLow is above ciHigh", path: ["ciLow"] });
+  return obj({ ...shape, ciLow: finite, ciHigh: finite }).refine((v) => (v as { ciLow: number }).ciLow <= (v as { ciHigh: number }).ciHigh, {
+    error: "ciLow is above ciHigh",
+    path: ["ciLow"],
+  });
 }
 
 const sample = obj({
@@ -135,7 +143,17 @@ const summary = obj({
 
 const fingerprint = obj({
   machineId: name,
-  cpu: obj({ vendor: nullableStr, model: nullableStr, family: nullableStr, modelNumber: nullableStr, stepping: nullableStr, microcode: nullableStr, logicalCores: count, physicalCores: count.nullable(), smt: nullableStr }),
+  cpu: obj({
+    vendor: nullableStr,
+    model: nullableStr,
+    family: nullableStr,
+    modelNumber: nullableStr,
+    stepping: nullableStr,
+    microcode: nullableStr,
+    logicalCores: count,
+    physicalCores: count.nullable(),
+    smt: nullableStr,
+  }),
   mitigations: record(str),
   kernel: obj({ release: str, version: str }),
   os: obj({ platform: str, arch: str, hostname: str, totalMemoryBytes: nonNegative }),
@@ -180,7 +198,16 @@ const run = obj({
 });
 
 const estimate = ordered({ value: finite }).nullable();
-const lineFit = obj({ slope: finite, intercept: finite, r2: finite, residualSd: nonNegative, n: count, slopeCI: z.tuple([finite, finite]), interceptCI: z.tuple([finite, finite]), paired: bool });
+const lineFit = obj({
+  slope: finite,
+  intercept: finite,
+  r2: finite,
+  residualSd: nonNegative,
+  n: count,
+  slopeCI: z.tuple([finite, finite]),
+  interceptCI: z.tuple([finite, finite]),
+  paired: bool,
+});
 const winner = choice(["a", "b", "tie"]);
 const side = choice(["a", "b"]);
 const curves = <S extends z.core.$ZodLooseShape>(shape: S) => list(obj(shape));
@@ -188,8 +215,23 @@ const curves = <S extends z.core.$ZodLooseShape>(shape: S) => list(obj(shape));
 const analysis = z.discriminatedUnion(
   "kind",
   [
-    obj({ kind: z.literal("position"), spec: str, sentences: list(str), curves: curves({ strategy: name, tier, fit: lineFit.nullable(), points: list(obj({ position: positiveInt, handler: str, id: count, net: estimate })) }) }),
-    obj({ kind: z.literal("scale"), reference: name, sentences: list(str), curves: curves({ strategy: name, workload: name, tier, points: list(obj({ n: positiveInt, spec: str, net: estimate, gross: estimate, ratio: estimate })) }) }),
+    obj({
+      kind: z.literal("position"),
+      spec: str,
+      sentences: list(str),
+      curves: curves({ strategy: name, tier, fit: lineFit.nullable(), points: list(obj({ position: positiveInt, handler: str, id: count, net: estimate })) }),
+    }),
+    obj({
+      kind: z.literal("scale"),
+      reference: name,
+      sentences: list(str),
+      curves: curves({
+        strategy: name,
+        workload: name,
+        tier,
+        points: list(obj({ n: positiveInt, spec: str, net: estimate, gross: estimate, ratio: estimate })),
+      }),
+    }),
     obj({
       kind: z.literal("crossover"),
       a: name,
@@ -208,7 +250,12 @@ const analysis = z.discriminatedUnion(
         }),
       }),
     }),
-    obj({ kind: z.literal("body"), reference: name, sentences: list(str), curves: curves({ strategy: name, workload: name, tier, points: list(obj({ ops: count, callNs: estimate, share: estimate, vsReference: estimate })) }) }),
+    obj({
+      kind: z.literal("body"),
+      reference: name,
+      sentences: list(str),
+      curves: curves({ strategy: name, workload: name, tier, points: list(obj({ ops: count, callNs: estimate, share: estimate, vsReference: estimate })) }),
+    }),
   ],
   { error: said("a position, scale, crossover or body analysis") },
 );
@@ -257,7 +304,9 @@ const close = (a: number, b: number) => Math.abs(a - b) <= RATIO_TOLERANCE * Mat
 
 /** Each list holds a name once. */
 function duplicates(values: readonly string[], path: (string | number)[]): Located[] {
-  return values.flatMap((v, i) => (values.indexOf(v) < i ? [{ path: [...path, i], message: `${JSON.stringify(v)} repeats ${jsonPath(path)}[${values.indexOf(v)}]` }] : []));
+  return values.flatMap((v, i) =>
+    values.indexOf(v) < i ? [{ path: [...path, i], message: `${JSON.stringify(v)} repeats ${jsonPath(path)}[${values.indexOf(v)}]` }] : [],
+  );
 }
 
 function sampleProblems(c: RunRecord["cells"][number], at: (string | number)[]): Located[] {
@@ -267,7 +316,8 @@ function sampleProblems(c: RunRecord["cells"][number], at: (string | number)[]):
   // time another batch size than the samples before it (the bounds above still hold every sample).
   c.samples.forEach((s, k) => {
     const first = seen.get(s.round);
-    if (first !== undefined) problems.push({ path: [...at, "samples", k, "round"], message: `round ${s.round} repeats samples[${first}]: a cell has one sample per round` });
+    if (first !== undefined)
+      problems.push({ path: [...at, "samples", k, "round"], message: `round ${s.round} repeats samples[${first}]: a cell has one sample per round` });
     seen.set(s.round, first ?? k);
   });
   return problems;
@@ -287,18 +337,36 @@ export function runProblems(r: RunRecord): Located[] {
     ...duplicates(config.strategies, ["config", "strategies"]),
     ...duplicates(config.workloads, ["config", "workloads"]),
     ...duplicates(config.tiers, ["config", "tiers"]),
-    ...duplicates(r.cells.map((c) => c.id), ["cells"]).map((p) => ({ ...p, path: [...p.path, "id"] })),
+    ...duplicates(
+      r.cells.map((c) => c.id),
+      ["cells"],
+    ).map((p) => ({ ...p, path: [...p.path, "id"] })),
   ];
-  if (!config.strategies.includes(config.reference)) problems.push({ path: ["config", "reference"], message: `${JSON.stringify(config.reference)} is not among config.strategies` });
+  if (!config.strategies.includes(config.reference))
+    problems.push({ path: ["config", "reference"], message: `${JSON.stringify(config.reference)} is not among config.strategies` });
   // The control is the direct kernel; an older run may not have measured it, but no run names another.
-  if (config.control !== CONTROL && !config.strategies.includes(config.control)) problems.push({ path: ["config", "control"], message: `${JSON.stringify(config.control)} is not the control kernel ${CONTROL} nor among config.strategies` });
+  if (config.control !== CONTROL && !config.strategies.includes(config.control))
+    problems.push({
+      path: ["config", "control"],
+      message: `${JSON.stringify(config.control)} is not the control kernel ${CONTROL} nor among config.strategies`,
+    });
   const byId = new Map(r.cells.map((c) => [c.id, c]));
   const byTriple = new Map<string, number>();
   r.cells.forEach((c, i) => {
-    const lists = [["strategy", config.strategies], ["workload", config.workloads], ["tier", config.tiers]] as const;
-    for (const [field, allowed] of lists) if (!(allowed as readonly string[]).includes(c[field])) problems.push({ path: ["cells", i, field], message: `${JSON.stringify(c[field])} is not among config.${field === "strategy" ? "strategies" : `${field}s`}` });
+    const lists = [
+      ["strategy", config.strategies],
+      ["workload", config.workloads],
+      ["tier", config.tiers],
+    ] as const;
+    for (const [field, allowed] of lists)
+      if (!(allowed as readonly string[]).includes(c[field]))
+        problems.push({
+          path: ["cells", i, field],
+          message: `${JSON.stringify(c[field])} is not among config.${field === "strategy" ? "strategies" : `${field}s`}`,
+        });
     const first = byTriple.get(triple(c));
-    if (first !== undefined && r.cells[first]!.id !== c.id) problems.push({ path: ["cells", i], message: `measures the same strategy, workload and tier as cells[${first}]` });
+    if (first !== undefined && r.cells[first]!.id !== c.id)
+      problems.push({ path: ["cells", i], message: `measures the same strategy, workload and tier as cells[${first}]` });
     byTriple.set(triple(c), first ?? i);
     problems.push(...sampleProblems(c, ["cells", i]));
   });
@@ -310,11 +378,18 @@ export function runProblems(r: RunRecord): Located[] {
     if (summarised.has(s.id)) problems.push({ path: ["summaries", i, "id"], message: `${JSON.stringify(s.id)} repeats summaries[${summarised.get(s.id)}]` });
     summarised.set(s.id, i);
     const n = s.gross?.n ?? 0;
-    if (n > c.samples.length || (r.complete && n !== c.samples.length)) problems.push({ path: ["summaries", i, "gross", "n"], message: `${n} samples, but its cell has ${c.samples.length}` });
+    if (n > c.samples.length || (r.complete && n !== c.samples.length))
+      problems.push({ path: ["summaries", i, "gross", "n"], message: `${n} samples, but its cell has ${c.samples.length}` });
     else if (r.complete && s.gross && !close(s.gross.median, median(c.samples.map((x) => x.nsPerDispatch))))
-      problems.push({ path: ["summaries", i, "gross", "median"], message: `${s.gross.median} is not the median of its cell's samples (${median(c.samples.map((x) => x.nsPerDispatch))})` });
+      problems.push({
+        path: ["summaries", i, "gross", "median"],
+        message: `${s.gross.median} is not the median of its cell's samples (${median(c.samples.map((x) => x.nsPerDispatch))})`,
+      });
   });
-  if (r.complete) r.cells.forEach((c, i) => summarised.has(c.id) || problems.push({ path: ["cells", i], message: `a complete run has no summary of cell ${JSON.stringify(c.id)}` }));
+  if (r.complete)
+    r.cells.forEach(
+      (c, i) => summarised.has(c.id) || problems.push({ path: ["cells", i], message: `a complete run has no summary of cell ${JSON.stringify(c.id)}` }),
+    );
   return problems;
 }
 
@@ -325,10 +400,13 @@ export function datasetProblems(d: Dataset): Located[] {
   if (d.kind !== "sweep") return d.sweep ? [...problems, { path: ["sweep"], message: `a ${d.kind} has no sweep record (only kind "sweep" does)` }] : problems;
   const s = d.sweep;
   if (!s) return [...problems, { path: ["sweep"], message: "missing: a sweep records its points (kind, options, points, order, analysis)" }];
-  if (s.points.length !== d.runs.length) problems.push({ path: ["sweep", "points"], message: `${s.points.length} points for ${d.runs.length} runs: points[i] describes runs[i]` });
+  if (s.points.length !== d.runs.length)
+    problems.push({ path: ["sweep", "points"], message: `${s.points.length} points for ${d.runs.length} runs: points[i] describes runs[i]` });
   const sorted = [...s.order].sort((a, b) => a - b);
-  if (sorted.length !== s.points.length || sorted.some((v, i) => v !== i)) problems.push({ path: ["sweep", "order"], message: `not an order of the ${s.points.length} points (each index 0..${s.points.length - 1} once)` });
-  if (s.analysis && s.analysis.kind !== s.kind) problems.push({ path: ["sweep", "analysis", "kind"], message: `${JSON.stringify(s.analysis.kind)} analysis in a ${s.kind} sweep` });
+  if (sorted.length !== s.points.length || sorted.some((v, i) => v !== i))
+    problems.push({ path: ["sweep", "order"], message: `not an order of the ${s.points.length} points (each index 0..${s.points.length - 1} once)` });
+  if (s.analysis && s.analysis.kind !== s.kind)
+    problems.push({ path: ["sweep", "analysis", "kind"], message: `${JSON.stringify(s.analysis.kind)} analysis in a ${s.kind} sweep` });
   if (d.complete && !s.analysis) problems.push({ path: ["sweep", "analysis"], message: "null, but the sweep is complete: it is analysed at its end" });
   return problems;
 }
@@ -370,7 +448,9 @@ const MAX_PROBLEMS = 5;
 /** `file: runs[0].cells[3]` problems, the first few, and how many more. */
 function located(file: string, list: readonly Located[]): Problem[] {
   const shown = list.slice(0, MAX_PROBLEMS).map((p) => ({ path: p.path.length ? `${file}: ${jsonPath(p.path)}` : file, message: p.message }));
-  return list.length > MAX_PROBLEMS ? [...shown, { path: file, message: `and ${list.length - MAX_PROBLEMS} more problem${list.length - MAX_PROBLEMS === 1 ? "" : "s"}` }] : shown;
+  return list.length > MAX_PROBLEMS
+    ? [...shown, { path: file, message: `and ${list.length - MAX_PROBLEMS} more problem${list.length - MAX_PROBLEMS === 1 ? "" : "s"}` }]
+    : shown;
 }
 
 const DAMAGED = "the file is damaged or was edited: use the copy that run, sweep or merge wrote, or rerun into a new --out folder";
@@ -392,9 +472,15 @@ export function parseResults(file: string, data: unknown): Parsed {
     const { schema: _s, ...one } = data as RunRecord & { schema: string };
     return { ok: true, dataset: { schema: RESULTS_SCHEMA, kind: "run", complete: one.complete, runs: [one], sweep: null } };
   }
-  if (version !== RESULTS_SCHEMA) return { ok: false, problems: [{ path: file, message: `schema ${JSON.stringify(version)} is not ${RESULTS_SCHEMA} (or ${RESULTS_SCHEMA_V1})` }], fix: "use the dispatch-lab version that wrote it, or rerun" };
+  if (version !== RESULTS_SCHEMA)
+    return {
+      ok: false,
+      problems: [{ path: file, message: `schema ${JSON.stringify(version)} is not ${RESULTS_SCHEMA} (or ${RESULTS_SCHEMA_V1})` }],
+      fix: "use the dispatch-lab version that wrote it, or rerun",
+    };
   const r = datasetV2.safeParse(data);
   return r.success ? { ok: true, dataset: data as Dataset } : { ok: false, problems: located(file, issues(r.error)), fix: DAMAGED };
 }
 
-const issues = (e: z.ZodError): Located[] => e.issues.map((i) => ({ path: i.path.filter((k): k is string | number => typeof k !== "symbol"), message: i.message }));
+const issues = (e: z.ZodError): Located[] =>
+  e.issues.map((i) => ({ path: i.path.filter((k): k is string | number => typeof k !== "symbol"), message: i.message }));

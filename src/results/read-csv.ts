@@ -53,7 +53,8 @@ function numberProblem(column: keyof typeof NUMERIC, text: string): string | nul
   const { lo, loOpen, hi, int } = NUMERIC[column];
   const n = Number(text);
   if (text.trim() === "" || !Number.isFinite(n)) return `${column} "${text}" is not a number`;
-  if ((loOpen ? n <= lo : n < lo) || n > hi) return `${column} ${text} is ${hi === Number.MAX_SAFE_INTEGER ? `not ${loOpen ? ">" : ">="} ${lo}` : `outside ${loOpen ? "(" : "["}${lo}, ${short(hi)}]`}`;
+  if ((loOpen ? n <= lo : n < lo) || n > hi)
+    return `${column} ${text} is ${hi === Number.MAX_SAFE_INTEGER ? `not ${loOpen ? ">" : ">="} ${lo}` : `outside ${loOpen ? "(" : "["}${lo}, ${short(hi)}]`}`;
   return int && !Number.isInteger(n) ? `${column} ${text} is not an integer` : null;
 }
 
@@ -77,12 +78,21 @@ function repeatedRound(rows: readonly Record<string, string>[], path: string): v
   rows.forEach((r, i) => {
     const key = [r["machine_id"], r["spec_hash"], r["run_started_at"], r["strategy"], r["workload"], r["tier"], Number(r["round"])].join("\u0000");
     const first = seen.get(key);
-    if (first !== undefined) throw invalid(`${path}: row ${i + 1}`, `round ${r["round"]} of ${r["strategy"]} @ ${r["workload"]} repeats row ${first + 1} (the same file concatenated twice?)`);
+    if (first !== undefined)
+      throw invalid(
+        `${path}: row ${i + 1}`,
+        `round ${r["round"]} of ${r["strategy"]} @ ${r["workload"]} repeats row ${first + 1} (the same file concatenated twice?)`,
+      );
     seen.set(key, i);
   });
 }
 
-const invalid = (where: string, message: string) => new LabError("results-invalid", [{ path: where, message }], "pass a samples.csv that dispatch-lab wrote (docs/results.md lists its columns), or the results.json beside it");
+const invalid = (where: string, message: string) =>
+  new LabError(
+    "results-invalid",
+    [{ path: where, message }],
+    "pass a samples.csv that dispatch-lab wrote (docs/results.md lists its columns), or the results.json beside it",
+  );
 
 function parseRows(path: string, text: string): Row[] {
   let rows: Record<string, string>[];
@@ -113,7 +123,13 @@ function cellsOf(rows: Row[]): CellRecord[] {
   for (const r of rows) {
     const id = `${r.strategy}|${r.workload}|${r.tier}`;
     const cell = cells.get(id) ?? { id, strategy: r.strategy, workload: r.workload, tier: r.tier as Tier, flags: [], status: "ok", samples: [], seconds: 0 };
-    cell.samples.push({ round: Number(r.round), session: Number(r.session), segment: Number(r.segment), ns: Number(r.sample_ns), nsPerDispatch: Number(r.ns_per_dispatch) });
+    cell.samples.push({
+      round: Number(r.round),
+      session: Number(r.session),
+      segment: Number(r.segment),
+      ns: Number(r.sample_ns),
+      nsPerDispatch: Number(r.ns_per_dispatch),
+    });
     cell.seconds += Number(r.sample_ns) / 1e9;
     cells.set(id, cell);
   }
@@ -161,7 +177,17 @@ function runOf(rows: Row[], path: string): RunRecord {
 function reconstructedFingerprint(r: Row, path: string): Fingerprint {
   return {
     machineId: r.machine_id,
-    cpu: { vendor: null, model: r.cpu_model || null, family: null, modelNumber: null, stepping: null, microcode: null, logicalCores: 0, physicalCores: null, smt: null },
+    cpu: {
+      vendor: null,
+      model: r.cpu_model || null,
+      family: null,
+      modelNumber: null,
+      stepping: null,
+      microcode: null,
+      logicalCores: 0,
+      physicalCores: null,
+      smt: null,
+    },
     mitigations: {},
     kernel: { release: "", version: "" },
     os: { platform: "", arch: "", hostname: "", totalMemoryBytes: 0 },

@@ -9,13 +9,19 @@ import type { Dataset, RunRecord } from "../model/results.js";
 /** The most a results file may hold: past it Node cannot hold the text as one string, and nothing we write comes near. */
 export const MAX_RESULTS_BYTES = 512 * 1024 * 1024;
 
-const invalid = (problems: Problem[] | string, path: string, fix?: string) => new LabError("results-invalid", typeof problems === "string" ? [{ path, message: problems }] : problems, fix);
+const invalid = (problems: Problem[] | string, path: string, fix?: string) =>
+  new LabError("results-invalid", typeof problems === "string" ? [{ path, message: problems }] : problems, fix);
 
 /** A results file's text, or a LabError naming it; its size is checked before it is read. */
 export function readResultsText(path: string): string {
   try {
     const bytes = statSync(path).size;
-    if (bytes > MAX_RESULTS_BYTES) throw invalid(`${(bytes / 2 ** 20).toFixed(0)} MiB, more than the ${MAX_RESULTS_BYTES / 2 ** 20} MiB a results file may have`, path, "split the inputs: merge or report fewer machines at a time");
+    if (bytes > MAX_RESULTS_BYTES)
+      throw invalid(
+        `${(bytes / 2 ** 20).toFixed(0)} MiB, more than the ${MAX_RESULTS_BYTES / 2 ** 20} MiB a results file may have`,
+        path,
+        "split the inputs: merge or report fewer machines at a time",
+      );
     return readFileSync(path, "utf8");
   } catch (e) {
     if (e instanceof LabError) throw e;
@@ -46,7 +52,11 @@ export function readResults(path: string): Dataset {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw invalid(`not valid JSON (${(e as Error).message})`, path, "the file is damaged: use the copy that run, sweep or merge wrote, or rerun into a new --out folder");
+    throw invalid(
+      `not valid JSON (${(e as Error).message})`,
+      path,
+      "the file is damaged: use the copy that run, sweep or merge wrote, or rerun into a new --out folder",
+    );
   }
   const parsed = parseResults(path, data);
   if (!parsed.ok) throw invalid(parsed.problems, path, parsed.fix);

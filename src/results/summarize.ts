@@ -75,7 +75,8 @@ export function compareCells<T>(a: CellRecord, b: CellRecord, fn: (x: number[], 
 
 /** The first of: too few samples of its own, too few rounds shared with the control, with the reference. */
 function inconclusiveReason(cell: CellRecord, control: CellRecord | undefined, reference: CellRecord | undefined, config: RunConfig): string | null {
-  const shared = (other: CellRecord | undefined, role: string) => (other && other !== cell ? tooFewRounds(sharedRoundCount(cell.samples, other.samples), `shared with the ${role}`) : null);
+  const shared = (other: CellRecord | undefined, role: string) =>
+    other && other !== cell ? tooFewRounds(sharedRoundCount(cell.samples, other.samples), `shared with the ${role}`) : null;
   return tooFewRounds(cell.samples.length) ?? shared(control, `control ${config.control}`) ?? shared(reference, `reference ${config.reference}`);
 }
 

@@ -4,13 +4,13 @@
  * each cell, then one sample per request. A crash, a trap or a timeout
  * rejects with a reason; the runner records it as the cell's failure.
  */
-import { type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { packageRoot } from "../paths.js";
 import { defaultGuard, launch } from "./launcher.js";
-import { type OrphanGuard } from "../model/cells.js";
+import type { OrphanGuard } from "../model/cells.js";
 import { pin } from "./pin.js";
-import { type Pinning } from "../model/cells.js";
+import type { Pinning } from "../model/cells.js";
 import { WASM_MAX_PAGES, type FromChild, type InitMessage, type Ready, type SampleReply, type SampleRequest } from "./protocol.js";
 
 /** The compiled child entry; tests and the CLI both run it from dist/ (npm test builds first). */

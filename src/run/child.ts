@@ -58,7 +58,10 @@ const CEILING = WASM_MAX_PAGES * 65536;
  */
 function checkMemory(l: Placed): void {
   const now = l.memory.buffer.byteLength;
-  if (now !== l.bytes) throw new Refused(`its wasm memory grew from ${size(l.bytes)} to ${size(now)} while running (the ceiling is ${size(CEILING)}): a body must not allocate or grow memory`);
+  if (now !== l.bytes)
+    throw new Refused(
+      `its wasm memory grew from ${size(l.bytes)} to ${size(now)} while running (the ceiling is ${size(CEILING)}): a body must not allocate or grow memory`,
+    );
 }
 
 /** Run `fn` on a placed cell; growth of its memory fails the cell, also when it ends in a trap (a refused memory.grow). */

@@ -112,7 +112,7 @@ function identityOf(get: (key: string) => string | null): Identity {
 }
 
 /** MIDR implementer codes (Linux arch/arm64/include/asm/cputype.h); unknown ones stay as their hex. */
-const ARM_IMPLEMENTERS: Record<number, string> = { 0x41: "ARM", 0x51: "Qualcomm", 0x61: "Apple", 0xc0: "Ampere" };
+const ARM_IMPLEMENTERS: Record<number, string> = { 65: "ARM", 81: "Qualcomm", 97: "Apple", 192: "Ampere" };
 
 function armVendor(implementer: string): string {
   const code = Number.parseInt(implementer, 16);

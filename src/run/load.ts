@@ -61,7 +61,10 @@ export function parseTaskStat(text: string): TaskStat | null {
   const open = text.indexOf("(");
   const close = text.lastIndexOf(")");
   if (open < 0 || close < open) return null;
-  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const pid = Number(text.slice(0, open));
   const ppid = Number(rest[1]);
   const starttime = Number(rest[19]);
@@ -92,7 +95,9 @@ export function judgeLoad(cpu: number, cpus: number, before: LoadSample, during:
   const crowded = all.filter((s) => s.others > 0);
   if (crowded.length / all.length > OTHERS_BUSY) {
     const names = [...new Set(crowded.flatMap((s) => s.named))].slice(0, NAMED);
-    warnings.push(`other processes were runnable on CPU ${cpu}, the measuring CPU, in ${crowded.length} of ${all.length} load samples (above ${pct(OTHERS_BUSY)}): ${names.join(", ")}`);
+    warnings.push(
+      `other processes were runnable on CPU ${cpu}, the measuring CPU, in ${crowded.length} of ${all.length} load samples (above ${pct(OTHERS_BUSY)}): ${names.join(", ")}`,
+    );
   }
   const loads = all.flatMap((s) => (s.loadavg ? [s.loadavg[0]] : []));
   const load = loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : null;

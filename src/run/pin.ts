@@ -15,7 +15,8 @@ export const defaultCpu = (): number => availableParallelism() - 1;
 
 export function checkCpu(cpu: number): void {
   const n = availableParallelism();
-  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= n) throw new LabError("usage", [{ path: "--cpu", message: `${cpu} is not a CPU of this machine (0..${n - 1})` }]);
+  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= n)
+    throw new LabError("usage", [{ path: "--cpu", message: `${cpu} is not a CPU of this machine (0..${n - 1})` }]);
 }
 
 /** The CPUs a process may run on, as /proc prints them ("1", "0-3"), or undefined off Linux. */

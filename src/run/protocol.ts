@@ -1,10 +1,3 @@
-/**
- * Messages between the runner (parent) and a child process, sent over the
- * IPC channel with `serialization: "advanced"` (structured clone), so module
- * bytes and the stream travel as typed arrays. A child hosts one cell (run)
- * or several (a sweep's cells of one strategy): every request names its cell.
- */
-import type { OrphanGuard } from "../model/cells.js";
 import type { CellReady } from "../model/cells.js";
 
 /**

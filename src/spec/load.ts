@@ -54,7 +54,8 @@ const BODY_MODIFIER = /\+body=([^+]*)$/;
 
 function withBody(spec: Spec, text: string, arg: string): Spec {
   const body = readBody(text);
-  if (typeof body === "string") throw new LabError("spec-invalid", [{ path: arg, message: body }], "write SPEC+body=KIND or SPEC+body=KIND:OPS, e.g. xen:pv64+body=alu:100");
+  if (typeof body === "string")
+    throw new LabError("spec-invalid", [{ path: arg, message: body }], "write SPEC+body=KIND or SPEC+body=KIND:OPS, e.g. xen:pv64+body=alu:100");
   return { ...spec, name: `${spec.name}+body=${body.kind}:${body.ops}`, handlers: spec.handlers.map((h) => ({ ...h, body })) };
 }
 

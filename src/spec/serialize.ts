@@ -6,7 +6,8 @@ import type { SpecInput, Spec } from "./types.js";
  * decimal string. validateSpec(specToJson(s)) gives s back.
  */
 export function specToJson(spec: Spec): SpecInput {
-  const fallback = spec.fallback >= BigInt(Number.MIN_SAFE_INTEGER) && spec.fallback <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(spec.fallback) : spec.fallback.toString();
+  const fallback =
+    spec.fallback >= BigInt(Number.MIN_SAFE_INTEGER) && spec.fallback <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(spec.fallback) : spec.fallback.toString();
   return {
     name: spec.name,
     args: spec.args,

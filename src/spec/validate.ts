@@ -10,15 +10,7 @@ import { z } from "zod";
 import { LabError, type Problem } from "../errors.js";
 import { nearest } from "../suggest.js";
 import { controlIndex, visibleControls } from "../text/escape.js";
-import {
-  IDENTIFIER,
-  LIMITS,
-  MAX_BODY_OPS,
-  SPEC_DEFAULTS,
-  type Handler,
-  type ParamType,
-  type Spec,
-} from "./types.js";
+import { IDENTIFIER, LIMITS, MAX_BODY_OPS, SPEC_DEFAULTS, type Handler, type ParamType, type Spec } from "./types.js";
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
@@ -227,10 +219,7 @@ function normalise(parsed: z.output<typeof specSchema>): Spec {
  */
 export function validateSpec(input: unknown, source?: string): Spec {
   const result = specSchema.safeParse(input, { error: errorMap });
-  const problems = [
-    ...(result.success ? [] : result.error.issues.flatMap((iss) => issueToProblems(iss, source ?? "spec"))),
-    ...crossProblems(input),
-  ];
+  const problems = [...(result.success ? [] : result.error.issues.flatMap((iss) => issueToProblems(iss, source ?? "spec"))), ...crossProblems(input)];
   if (!result.success || problems.length > 0) {
     throw new LabError("spec-invalid", problems, source ? `${FIX} (in ${source})` : FIX);
   }

@@ -87,11 +87,7 @@ const drawIndex = (rng: Rng, n: number): number => rng.int(0, n - 1);
  * allocation per resample): it may reorder it in place (e.g. sort it) but must
  * not keep a reference to it.
  */
-export function bootstrapCI(
-  samples: readonly number[],
-  statistic: (xs: number[]) => number,
-  opts: BootstrapOptions = {},
-): [number, number] {
+export function bootstrapCI(samples: readonly number[], statistic: (xs: number[]) => number, opts: BootstrapOptions = {}): [number, number] {
   assertSamples(samples);
   const { seed, resamples, confidence } = bootstrapSettings(opts);
   const rng = seededRng(seed);

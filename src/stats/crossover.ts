@@ -129,10 +129,7 @@ export function findCrossovers(points: readonly RatioPoint[], scale: "log" | "li
  * "no crossover for N in 4..1024: table is faster throughout". Numbers get `decimals` places, trailing zeros dropped;
  * by default 0 (N rounded to a whole count) when every x is an integer, else 2 (a skew S like 0.87).
  */
-export function describeCrossovers(
-  result: CrossoverResult,
-  names: { a: string; b: string; variable: string; decimals?: number },
-): string {
+export function describeCrossovers(result: CrossoverResult, names: { a: string; b: string; variable: string; decimals?: number }): string {
   const xs = result.points.map((p) => p.x);
   const v = names.variable;
   if (xs.length === 0) return `no data for ${v}`;

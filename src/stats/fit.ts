@@ -122,17 +122,24 @@ export function bootstrapLineFit(
 ): LineFitCI {
   const groups = roundGroups(series);
   const xs = series.map((s) => s.x);
-  const fit = olsFit(xs, series.map((s) => median(s.cell) - median(s.control)));
+  const fit = olsFit(
+    xs,
+    series.map((s) => median(s.cell) - median(s.control)),
+  );
   const { resamples, confidence } = bootstrapSettings(opts);
   const ys = new Array<number>(series.length).fill(0);
   const intercepts = new Float64Array(resamples);
   let r = 0;
-  const slopeCI = pairedBootstrapMediansCI(groups, (medians) => {
-    for (let k = 0; k < ys.length; k++) ys[k] = medians[2 * k]! - medians[2 * k + 1]!;
-    const line = lineFit(xs, ys);
-    intercepts[r++] = line.intercept;
-    return line.slope;
-  }, opts);
+  const slopeCI = pairedBootstrapMediansCI(
+    groups,
+    (medians) => {
+      for (let k = 0; k < ys.length; k++) ys[k] = medians[2 * k]! - medians[2 * k + 1]!;
+      const line = lineFit(xs, ys);
+      intercepts[r++] = line.intercept;
+      return line.slope;
+    },
+    opts,
+  );
   // the side channel relies on one combine call per resample: fail loudly should that ever change
   if (r !== resamples) throw new Error(`bootstrapLineFit: expected ${resamples} refits, got ${r}`);
   return { ...fit, slopeCI, interceptCI: percentileInterval(intercepts, confidence), paired: true };
@@ -157,10 +164,7 @@ function assertPointCIs(points: readonly { x: number; y: number; ciLow: number; 
  * bootstrap that redraws each y from a normal with sd = (ciHigh - ciLow) / (2 * 1.96), seeded. The point estimate is
  * the unweighted OLS fit of the y values. opts.blocks does not apply (there are no rounds) and is ignored.
  */
-export function fitWithPointCIs(
-  points: readonly { x: number; y: number; ciLow: number; ciHigh: number }[],
-  opts: BootstrapOptions = {},
-): LineFitCI {
+export function fitWithPointCIs(points: readonly { x: number; y: number; ciLow: number; ciHigh: number }[], opts: BootstrapOptions = {}): LineFitCI {
   assertPointCIs(points);
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);

@@ -9,12 +9,7 @@
  * A "net" cost (cell minus its control cell) is just differenceOfMedians(cell, control).
  */
 import { median } from "simple-statistics";
-import {
-  assertSamples,
-  independentBootstrapMediansCI,
-  pairedBootstrapMediansCI,
-  type BootstrapOptions,
-} from "./bootstrap.js";
+import { assertSamples, independentBootstrapMediansCI, pairedBootstrapMediansCI, type BootstrapOptions } from "./bootstrap.js";
 
 export interface CompareOptions extends BootstrapOptions {
   /** Pair by round when the lengths match (default true); false forces independent resampling. */
@@ -75,11 +70,7 @@ export function ratioOfMedians(a: readonly number[], b: readonly number[], opts:
 }
 
 /** median(a) - median(b) with a bootstrap percentile CI. */
-export function differenceOfMedians(
-  a: readonly number[],
-  b: readonly number[],
-  opts: CompareOptions = {},
-): DifferenceOfMedians {
+export function differenceOfMedians(a: readonly number[], b: readonly number[], opts: CompareOptions = {}): DifferenceOfMedians {
   const { value, ...rest } = compareMedians(a, b, (ma, mb) => ma - mb, opts);
   return { diff: value, ...rest };
 }

@@ -150,7 +150,7 @@ function erfc(x: number): number {
   }
   let f = x;
   for (let k = 300; k >= 1; k--) f = x + k / 2 / f;
-  return (TWO_OVER_SQRT_PI / 2) * Math.exp(-x * x) / f;
+  return ((TWO_OVER_SQRT_PI / 2) * Math.exp(-x * x)) / f;
 }
 
 /** P(Z > z) for a standard normal Z and z >= 0: erfc(z / sqrt 2) / 2. */

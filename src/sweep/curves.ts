@@ -27,7 +27,9 @@ export function inconclusiveSentences(runs: readonly RunRecord[], labels: readon
   return runs.flatMap((run, i) => {
     const unsure = run.summaries.filter((s) => s.inconclusive);
     if (unsure.length === 0) return [];
-    return [`${labels[i] ?? run.spec.name}: ${unsure.length} of ${run.summaries.length} cells inconclusive (${unsure[0]!.inconclusive}): left out of the curves; give the sweep more --time-budget.`];
+    return [
+      `${labels[i] ?? run.spec.name}: ${unsure.length} of ${run.summaries.length} cells inconclusive (${unsure[0]!.inconclusive}): left out of the curves; give the sweep more --time-budget.`,
+    ];
   });
 }
 
@@ -35,8 +37,12 @@ export const fromDifference = (d: DifferenceOfMedians | null): Estimate | null =
 export const fromRatio = (r: RatioOfMedians | null): Estimate | null => (r ? { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh } : null);
 export const fromSummary = (s: Summary | null): Estimate | null => (s ? { value: s.median, ciLow: s.ciLow, ciHigh: s.ciHigh } : null);
 
-const find = <T extends { strategy: string; workload: string; tier: Tier }>(list: readonly T[], strategy: string, workload: string, tier: Tier): T | undefined =>
-  list.find((c) => c.strategy === strategy && c.workload === workload && c.tier === tier);
+const find = <T extends { strategy: string; workload: string; tier: Tier }>(
+  list: readonly T[],
+  strategy: string,
+  workload: string,
+  tier: Tier,
+): T | undefined => list.find((c) => c.strategy === strategy && c.workload === workload && c.tier === tier);
 
 /** The strategies a curve is drawn for: all but the control kernel, in config order. */
 const measuredStrategies = (run: RunRecord) => run.config.strategies.filter((s) => s !== run.config.control);
@@ -47,9 +53,19 @@ const measuredStrategies = (run: RunRecord) => run.config.strategies.filter((s) 
  * share are resampled together (blocks of consecutive rounds, as in
  * results/summarize.ts): the slope's CI then carries the drift every position saw.
  */
-function fitPositions(run: RunRecord, strategy: string, tier: Tier, measured: { position: number; workload: string; net: Estimate }[], seed: number): LineFitCI | null {
+function fitPositions(
+  run: RunRecord,
+  strategy: string,
+  tier: Tier,
+  measured: { position: number; workload: string; net: Estimate }[],
+  seed: number,
+): LineFitCI | null {
   if (measured.length < 2) return null;
-  const pairs = measured.map((m) => ({ x: m.position, cell: find(run.cells, strategy, m.workload, tier), control: find(run.cells, run.config.control, m.workload, tier) }));
+  const pairs = measured.map((m) => ({
+    x: m.position,
+    cell: find(run.cells, strategy, m.workload, tier),
+    control: find(run.cells, run.config.control, m.workload, tier),
+  }));
   const rounds = sharedRounds(pairs.flatMap((p) => [p.cell, p.control]));
   if (rounds.length >= MIN_ROUNDS && pairs.every((p) => p.cell && p.control)) {
     const at = (c: CellRecord) => new Map(c.samples.map((s) => [s.round, s.nsPerDispatch]));
@@ -59,7 +75,10 @@ function fitPositions(run: RunRecord, strategy: string, tier: Tier, measured: { 
     });
     return bootstrapLineFit(series, { seed, ...blocksOf(rounds) });
   }
-  return fitWithPointCIs(measured.map((m) => ({ x: m.position, y: m.net.value, ciLow: m.net.ciLow, ciHigh: m.net.ciHigh })), { seed });
+  return fitWithPointCIs(
+    measured.map((m) => ({ x: m.position, y: m.net.value, ciLow: m.net.ciLow, ciHigh: m.net.ciHigh })),
+    { seed },
+  );
 }
 
 /** The rounds (with their segment) in which every given cell has a sample, in round order. */
@@ -67,14 +86,22 @@ function sharedRounds(cells: readonly (CellRecord | undefined)[]): { round: numb
   const present = cells.filter((c): c is CellRecord => !!c);
   if (present.length === 0) return [];
   const sets = present.map((c) => new Set(c.samples.map((s) => s.round)));
-  return present[0]!.samples.filter((s) => sets.every((set) => set.has(s.round))).map((s) => ({ round: s.round, segment: s.segment })).sort((a, b) => a.round - b.round);
+  return present[0]!.samples
+    .filter((s) => sets.every((set) => set.has(s.round)))
+    .map((s) => ({ round: s.round, segment: s.segment }))
+    .sort((a, b) => a.round - b.round);
 }
 
 export function positionCurves(run: RunRecord, seed: number): PositionCurve[] {
   const order = chainOrder(run.spec.handlers);
   return run.config.tiers.flatMap((tier) =>
     measuredStrategies(run).map((strategy, i): PositionCurve => {
-      const points: PositionPoint[] = order.map((h, k) => ({ position: k + 1, handler: h.name, id: h.id, net: fromDifference(conclusive(find(run.summaries, strategy, `fixed:${h.id}`, tier))?.net ?? null) }));
+      const points: PositionPoint[] = order.map((h, k) => ({
+        position: k + 1,
+        handler: h.name,
+        id: h.id,
+        net: fromDifference(conclusive(find(run.summaries, strategy, `fixed:${h.id}`, tier))?.net ?? null),
+      }));
       const measured = points.flatMap((p) => (p.net ? [{ position: p.position, workload: `fixed:${p.id}`, net: p.net }] : []));
       return { strategy, tier, points, fit: fitPositions(run, strategy, tier, measured, seed * 31 + i) };
     }),
@@ -83,7 +110,10 @@ export function positionCurves(run: RunRecord, seed: number): PositionCurve[] {
 
 /** Runs with their point, in x order (the order they ran in is shuffled). */
 const byX = (runs: readonly RunRecord[], points: readonly SweepPoint[], variable: SweepPoint["variable"]) =>
-  runs.map((run, i) => ({ run, x: points[i]?.x ?? null, variable: points[i]?.variable })).filter((p): p is { run: RunRecord; x: number; variable: SweepPoint["variable"] } => p.variable === variable && p.x !== null).sort((a, b) => a.x - b.x);
+  runs
+    .map((run, i) => ({ run, x: points[i]?.x ?? null, variable: points[i]?.variable }))
+    .filter((p): p is { run: RunRecord; x: number; variable: SweepPoint["variable"] } => p.variable === variable && p.x !== null)
+    .sort((a, b) => a.x - b.x);
 
 /** One curve per key, points appended in the order given. */
 function group<K, P>(items: readonly { key: string; meta: K; point: P }[]): { meta: K; points: P[] }[] {
@@ -102,7 +132,11 @@ export function scaleCurves(runs: readonly RunRecord[], points: readonly SweepPo
   const items = byX(runs, points, "n").flatMap(({ run, x }) =>
     run.summaries
       .filter((s) => s.strategy !== run.config.control && !s.inconclusive)
-      .map((s) => ({ key: curveKey(s), meta: { strategy: s.strategy, workload: s.workload, tier: s.tier }, point: { n: x, spec: run.spec.name, net: fromDifference(s.net), gross: fromSummary(s.gross), ratio: fromRatio(s.ratio) } })),
+      .map((s) => ({
+        key: curveKey(s),
+        meta: { strategy: s.strategy, workload: s.workload, tier: s.tier },
+        point: { n: x, spec: run.spec.name, net: fromDifference(s.net), gross: fromSummary(s.gross), ratio: fromRatio(s.ratio) },
+      })),
   );
   return group(items).map(({ meta, points: ps }) => ({ ...meta, points: ps }));
 }
@@ -128,7 +162,16 @@ export function crossoverCurves(runs: readonly RunRecord[], points: readonly Swe
   if (!first) return [];
   const b = first.config.reference;
   const alongN = first.config.tiers.flatMap((tier) =>
-    first.config.workloads.map((w) => crossoverCurve("n", w, tier, sized.flatMap(({ run, x }) => ratioPoint(x, find(run.summaries, a, w, tier))), a, b)),
+    first.config.workloads.map((w) =>
+      crossoverCurve(
+        "n",
+        w,
+        tier,
+        sized.flatMap(({ run, x }) => ratioPoint(x, find(run.summaries, a, w, tier))),
+        a,
+        b,
+      ),
+    ),
   );
   const skewRun = runs.find((_, i) => points[i]?.variable === "zipf");
   const alongSkew = skewRun

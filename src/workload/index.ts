@@ -55,7 +55,8 @@ export const GENERIC_MIX = "zipf:1.1";
 export const defaultWorkloads = (spec: Pick<Spec, "handlers">): string[] => [xenMixFor(spec) ?? GENERIC_MIX, ...BASELINE_WORKLOADS];
 
 /** `a,b,c` (or an array) to workload names; an empty list or a name given twice is a usage error (two cells would share an id). */
-export const workloadList = (list: string | readonly string[]): string[] => nameList(list, { option: "--workloads", what: "workload", example: "uniform,zipf:1.1" });
+export const workloadList = (list: string | readonly string[]): string[] =>
+  nameList(list, { option: "--workloads", what: "workload", example: "uniform,zipf:1.1" });
 
 /** Every kind, for --help and docs. */
 export function listWorkloads(): { syntax: string; summary: string }[] {
@@ -118,18 +119,30 @@ function nearestWorkload(name: string): string | undefined {
 export function buildWorkload(name: string, spec: Spec, ctx: { seed: number; length?: number }): Workload {
   const length = ctx.length ?? DEFAULT_STREAM_LENGTH;
   if (!Number.isSafeInteger(length) || length < 1 || length > MAX_STREAM_LENGTH) {
-    throw new LabError("usage", [{ path: "length", message: `stream length ${length} is not an integer in 1..${MAX_STREAM_LENGTH}` }], `use a length such as ${DEFAULT_STREAM_LENGTH}`);
+    throw new LabError(
+      "usage",
+      [{ path: "length", message: `stream length ${length} is not an integer in 1..${MAX_STREAM_LENGTH}` }],
+      `use a length such as ${DEFAULT_STREAM_LENGTH}`,
+    );
   }
   if (!Number.isSafeInteger(ctx.seed) || ctx.seed < 0 || ctx.seed > 0xffff_ffff) {
     throw new LabError("usage", [{ path: "seed", message: `seed ${ctx.seed} is not an integer in 0..4294967295` }], "use a seed in 0..4294967295");
   }
   const parsed = parseWorkloadName(name);
   if (!parsed) {
-    throw new LabError("usage", [{ path: name, message: "unknown workload" }], `${didYouMean([nearestWorkload(name)])}use one of: ${syntaxList()} (docs/workloads.md)`);
+    throw new LabError(
+      "usage",
+      [{ path: name, message: "unknown workload" }],
+      `${didYouMean([nearestWorkload(name)])}use one of: ${syntaxList()} (docs/workloads.md)`,
+    );
   }
   const workload = parsed.kind.build(parsed.arg, spec, { seed: workloadSeed(ctx.seed, name), length });
   if (workload.stream.length > MAX_STREAM_LENGTH) {
-    throw new LabError("usage", [{ path: name, message: `${workload.stream.length} numbers, more than the ${MAX_STREAM_LENGTH} a stream may hold` }], "shorten the trace file");
+    throw new LabError(
+      "usage",
+      [{ path: name, message: `${workload.stream.length} numbers, more than the ${MAX_STREAM_LENGTH} a stream may hold` }],
+      "shorten the trace file",
+    );
   }
   return workload;
 }

@@ -29,7 +29,8 @@ export const TRACE_COLUMNS: readonly string[] = ["op", "number", "nr", "hypercal
 /** Enough problems to fix a file in one go without drowning the terminal. */
 const MAX_PROBLEMS = 10;
 
-const FORMAT_FIX = "one integer or handler name per line, or a CSV whose first column (or column op/number/nr/hypercall) holds them; # comments (docs/workloads.md)";
+const FORMAT_FIX =
+  "one integer or handler name per line, or a CSV whose first column (or column op/number/nr/hypercall) holds them; # comments (docs/workloads.md)";
 
 interface Row {
   line: number;
@@ -89,7 +90,11 @@ export function parseTrace(text: string, file: string, spec: Spec, maxEntries = 
       if (layoutOf.header) continue;
     }
     if (values.length + bad >= maxEntries)
-      throw new LabError("usage", [{ path: `trace:${file}:${row.line}`, message: `more than the ${maxEntries} numbers a stream may hold` }], "shorten the trace file");
+      throw new LabError(
+        "usage",
+        [{ path: `trace:${file}:${row.line}`, message: `more than the ${maxEntries} numbers a stream may hold` }],
+        "shorten the trace file",
+      );
     const { column } = layoutOf;
     const cell = row.cells[column];
     const value = cell === undefined ? `no column ${column + 1} (the row has ${row.cells.length})` : readValue(cell, names);
@@ -120,15 +125,30 @@ function readTrace(file: string, maxBytes = MAX_TRACE_BYTES): string {
   try {
     const stat = statSync(file);
     // A FIFO, a device (/dev/zero) or a folder has no size to check: reading it could block or never end.
-    if (!stat.isFile()) throw new LabError("usage", [{ path: `trace:${file}`, message: "not a regular file (a pipe, a device or a folder)" }], "save the trace to a file first");
+    if (!stat.isFile())
+      throw new LabError("usage", [{ path: `trace:${file}`, message: "not a regular file (a pipe, a device or a folder)" }], "save the trace to a file first");
     const { size } = stat;
     if (size > maxBytes)
-      throw new LabError("usage", [{ path: `trace:${file}`, message: `the file has ${size} bytes (${mib(size)}); a trace may have at most ${maxBytes} (${mib(maxBytes)}: ${MAX_STREAM_LENGTH} numbers)` }], "shorten the trace file");
+      throw new LabError(
+        "usage",
+        [
+          {
+            path: `trace:${file}`,
+            message: `the file has ${size} bytes (${mib(size)}); a trace may have at most ${maxBytes} (${mib(maxBytes)}: ${MAX_STREAM_LENGTH} numbers)`,
+          },
+        ],
+        "shorten the trace file",
+      );
     return readFileSync(file, "utf8");
   } catch (e) {
     if (e instanceof LabError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new LabError("usage", [{ path: `trace:${file}`, message: "no such file" }], "give trace:FILE a path to an existing file (relative to the current folder)");
+    if (code === "ENOENT")
+      throw new LabError(
+        "usage",
+        [{ path: `trace:${file}`, message: "no such file" }],
+        "give trace:FILE a path to an existing file (relative to the current folder)",
+      );
     throw new LabError("io", [{ path: `trace:${file}`, message: `cannot read: ${(e as Error).message}` }]);
   }
 }

@@ -47,7 +47,9 @@ export const XEN_PROFILES: readonly XenProfile[] = [
 /** One profile's counts, in file order; hypercalls counted zero times are left out. */
 export function readProfile(p: XenProfile): { hypercall: string; count: bigint }[] {
   const where = `data/xen/${p.file}`;
-  const lines = readFileSync(dataPath("xen", p.file), "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = readFileSync(dataPath("xen", p.file), "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "");
   const [header, ...rows] = lines.map((l) => l.split(",").map((c) => c.trim()));
   const name = header?.indexOf("hypercall") ?? -1;
   const column = header?.indexOf(p.column) ?? -1;

@@ -26,8 +26,7 @@ function readExponent(name: string, text: string): number {
 }
 
 /** Integer weights of ranks 1..n. */
-export const zipfWeights = (n: number, s: number): bigint[] =>
-  Array.from({ length: n }, (_, r) => BigInt(Math.round(SCALE / (r + 1) ** s)));
+export const zipfWeights = (n: number, s: number): bigint[] => Array.from({ length: n }, (_, r) => BigInt(Math.round(SCALE / (r + 1) ** s)));
 
 export const zipf: WorkloadKind = {
   kind: "zipf",

@@ -22,7 +22,14 @@ const specArb = fc
   .record({
     args: fc.integer({ min: 0, max: 6 }),
     ids: fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 3000 })), { minLength: 1, maxLength: 40 }),
-    seed: fc.array(fc.record({ prio: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), params: fc.array(paramType, { maxLength: 6 }), body: fc.constantFrom("noop", "alu", "mem") }), { minLength: 40, maxLength: 40 }),
+    seed: fc.array(
+      fc.record({
+        prio: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+        params: fc.array(paramType, { maxLength: 6 }),
+        body: fc.constantFrom("noop", "alu", "mem"),
+      }),
+      { minLength: 40, maxLength: 40 },
+    ),
   })
   .map(({ args, ids, seed }) => {
     const handlers: HandlerInput[] = ids.map((id, i) => {
@@ -36,7 +43,8 @@ describe("differential check", () => {
   it("every strategy dispatches random specs identically (property)", async () => {
     await fc.assert(
       fc.asyncProperty(specArb, async (spec) => {
-        for (const r of await checkAll(spec, "all", 100)) expect(r.mismatches, `${r.strategy} on ${JSON.stringify(spec.handlers.map((h) => [h.id, h.priority]))}`).toBe(0);
+        for (const r of await checkAll(spec, "all", 100))
+          expect(r.mismatches, `${r.strategy} on ${JSON.stringify(spec.handlers.map((h) => [h.id, h.priority]))}`).toBe(0);
       }),
       { numRuns: 25, seed: 20221115 },
     );

@@ -52,7 +52,12 @@ describe("docs/ci.md's workflow on a spec without Xen's hypercalls", () => {
     const summary = join(work, "step-summary.md");
     /** Runs a step's script; its exit code must be one of `codes`. */
     const step = (script: string, codes: number[]) => {
-      const r = spawnSync("bash", ["-c", script], { cwd: work, encoding: "utf8", timeout: 60_000, env: { ...process.env, CI: "true", PATH: `${bin}:${process.env["PATH"]}`, GITHUB_STEP_SUMMARY: summary } });
+      const r = spawnSync("bash", ["-c", script], {
+        cwd: work,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, CI: "true", PATH: `${bin}:${process.env["PATH"]}`, GITHUB_STEP_SUMMARY: summary },
+      });
       expect(codes, `${script}\nexit ${r.status}\n${r.stdout}\n${r.stderr}`).toContain(r.status);
     };
 

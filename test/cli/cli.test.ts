@@ -21,7 +21,7 @@ async function cli(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n") + "\n", err: err.join("\n") };
+  return { code, out: `${out.join("\n")}\n`, err: err.join("\n") };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-"));
@@ -47,7 +47,28 @@ describe("dispatch-lab CLI", () => {
   it("--help lists commands, strategies and exit codes", async () => {
     const r = await cli("--help");
     expect(r.code).toBe(0);
-    for (const word of ["run", "sweep", "report", "merge", "compare", "gate", "emit", "check", "lint", "import", "table", "chain", "xen", "switch", "bsearch", "hybrid", "direct", "xen-unguarded", "Exit codes"]) expect(r.out).toContain(word);
+    for (const word of [
+      "run",
+      "sweep",
+      "report",
+      "merge",
+      "compare",
+      "gate",
+      "emit",
+      "check",
+      "lint",
+      "import",
+      "table",
+      "chain",
+      "xen",
+      "switch",
+      "bsearch",
+      "hybrid",
+      "direct",
+      "xen-unguarded",
+      "Exit codes",
+    ])
+      expect(r.out).toContain(word);
     for (const e of EXIT_CODES) expect(r.out.replace(/\s+/g, " ")).toContain(`${e.code} ${e.brief}`);
   });
 
@@ -109,13 +130,27 @@ describe("bad input: exit 2, one line per problem, nothing written", () => {
     ["not JSON", "{ nope", ["not valid JSON"]],
     ["missing handlers", { name: "x" }, ["handlers"]],
     ["an id outside 0..65535", { name: "x", handlers: [{ id: 70000, name: "a" }] }, ["handlers[0].id: 70000 is outside 0..65535"]],
-    ["duplicate ids and names", { name: "x", handlers: [{ id: 1, name: "a" }, { id: 1, name: "a" }] }, ["handlers[1].id", "handlers[1].name"]],
+    [
+      "duplicate ids and names",
+      {
+        name: "x",
+        handlers: [
+          { id: 1, name: "a" },
+          { id: 1, name: "a" },
+        ],
+      },
+      ["handlers[1].id", "handlers[1].name"],
+    ],
     ["a priority outside 1..99", { name: "x", handlers: [{ id: 1, name: "a", priority: 100 }] }, ["handlers[0].priority"]],
     ["more params than args", { name: "x", args: 1, handlers: [{ id: 1, name: "a", params: ["i64", "i64"] }] }, ["handlers[0].params"]],
     ["an unknown param type", { name: "x", handlers: [{ id: 1, name: "a", params: ["f64"] }] }, ["handlers[0].params[0]"]],
     ["args outside 0..6", { name: "x", args: 7, handlers: [{ id: 1, name: "a" }] }, ["args"]],
     ["wrong types", { name: 3, handlers: [{ id: "1", name: "a" }] }, ["name", "handlers[0].id"]],
-    ["an unknown body kind", { name: "x", handlers: [{ id: 1, name: "a", body: { kind: "sleep" } }] }, ['handlers[0].body.kind: "sleep" is not provided by any body library (available: noop, alu, mem)']],
+    [
+      "an unknown body kind",
+      { name: "x", handlers: [{ id: 1, name: "a", body: { kind: "sleep" } }] },
+      ['handlers[0].body.kind: "sleep" is not provided by any body library (available: noop, alu, mem)'],
+    ],
   ];
 
   it.each(bad)("%s", async (_what, content, expected) => {
@@ -163,8 +198,19 @@ describe("bad input: exit 2, one line per problem, nothing written", () => {
 describe("--bodies FILE", () => {
   it("compiles a user's AssemblyScript bodies and links them", async () => {
     const dir = tmp();
-    writeFileSync(join(dir, "mine.ts"), "export function spin(seed: i64, n: i32): i64 { let x = seed; for (let i = 0; i < n; i++) x = (x ^ (x >>> 7)) * 0x9E3779B97F4A7C15; return x; }\n");
-    const spec = specFile({ name: "mine", args: 2, handlers: [{ id: 0, name: "a", body: { kind: "spin", ops: 4 } }, { id: 1, name: "b", body: { kind: "alu", ops: 2 } }, { id: 2, name: "c" }] });
+    writeFileSync(
+      join(dir, "mine.ts"),
+      "export function spin(seed: i64, n: i32): i64 { let x = seed; for (let i = 0; i < n; i++) x = (x ^ (x >>> 7)) * 0x9E3779B97F4A7C15; return x; }\n",
+    );
+    const spec = specFile({
+      name: "mine",
+      args: 2,
+      handlers: [
+        { id: 0, name: "a", body: { kind: "spin", ops: 4 } },
+        { id: 1, name: "b", body: { kind: "alu", ops: 2 } },
+        { id: 2, name: "c" },
+      ],
+    });
     const r = await cli("check", "--spec", spec, "--bodies", join(dir, "mine.ts"), "--random", "50");
     expect(r.err).toBe("");
     expect(r.code).toBe(0);

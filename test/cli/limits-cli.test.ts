@@ -9,7 +9,17 @@ const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-check-limits-"));
 /** A spec whose handler 1 runs the body `kind` (from a --bodies file), next to plain handlers. */
 function setup(kind: string, source: string): string[] {
   writeFileSync(join(dir, `${kind}.ts`), source);
-  writeFileSync(join(dir, `${kind}.json`), JSON.stringify({ name: kind, handlers: [{ id: 0, name: "a" }, { id: 1, name: "bad", body: { kind, ops: 3 } }, { id: 2, name: "c" }] }));
+  writeFileSync(
+    join(dir, `${kind}.json`),
+    JSON.stringify({
+      name: kind,
+      handlers: [
+        { id: 0, name: "a" },
+        { id: 1, name: "bad", body: { kind, ops: 3 } },
+        { id: 2, name: "c" },
+      ],
+    }),
+  );
   return ["check", "--spec", join(dir, `${kind}.json`), "--bodies", join(dir, `${kind}.ts`), "--strategies", "table,chain", "--random", "20"];
 }
 
@@ -19,14 +29,20 @@ describe("check with bodies that trap, loop or grow memory", () => {
     const r = await cli(setup("boom", "export function boom(seed: i64, n: i32): i64 { if (n > 0) unreachable(); return seed; }\n"));
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(1);
-    for (const s of ["table", "chain"]) expect(r.out).toMatch(new RegExp(`\\n${s}: check failed: op 1 args \\([-\\d, ]+\\): h1 trapped: RuntimeError: unreachable\\n`));
+    for (const s of ["table", "chain"])
+      expect(r.out).toMatch(new RegExp(`\\n${s}: check failed: op 1 args \\([-\\d, ]+\\): h1 trapped: RuntimeError: unreachable\\n`));
     expect(r.out).toContain("2 strategies mismatch or fail");
   });
 
   it("a loop fails each strategy as timed out after --timeout, and the check ends", { timeout: 60_000 }, async () => {
-    const r = await cli([...setup("spin", "export function spin(seed: i64, n: i32): i64 { let x = seed; while (x != 0 || n > 0) { x = x * 3 + 1; } return x; }\n"), "--timeout", "2"]);
+    const r = await cli([
+      ...setup("spin", "export function spin(seed: i64, n: i32): i64 { let x = seed; while (x != 0 || n > 0) { x = x * 3 + 1; } return x; }\n"),
+      "--timeout",
+      "2",
+    ]);
     expect(r.code).toBe(1);
-    for (const s of ["table", "chain"]) expect(r.out).toContain(`\n${s}: check failed: timed out after 2 s (a body that never returns? raise --timeout for heavy bodies)\n`);
+    for (const s of ["table", "chain"])
+      expect(r.out).toContain(`\n${s}: check failed: timed out after 2 s (a body that never returns? raise --timeout for heavy bodies)\n`);
   });
 
   it("a body that grows memory fails the check with the reason", async () => {
@@ -44,15 +60,39 @@ describe("check with bodies that trap, loop or grow memory", () => {
 
 describe("run with a heavy body", () => {
   it("alu:1000000 fails its cells at once with the reason, within the budget", { timeout: 30_000 }, async () => {
-    writeFileSync(join(dir, "tiny.json"), JSON.stringify({ name: "tiny", handlers: [{ id: 0, name: "a" }, { id: 1, name: "b" }, { id: 3, name: "c" }] }));
+    writeFileSync(
+      join(dir, "tiny.json"),
+      JSON.stringify({
+        name: "tiny",
+        handlers: [
+          { id: 0, name: "a" },
+          { id: 1, name: "b" },
+          { id: 3, name: "c" },
+        ],
+      }),
+    );
     const out = join(dir, "heavy");
-    const r = await cli(["run", "--spec", `${join(dir, "tiny.json")}+body=alu:1000000`, "--strategies", "table,chain", "--workloads", "uniform", "--time-budget", "10", "--out", out]);
+    const r = await cli([
+      "run",
+      "--spec",
+      `${join(dir, "tiny.json")}+body=alu:1000000`,
+      "--strategies",
+      "table,chain",
+      "--workloads",
+      "uniform",
+      "--time-budget",
+      "10",
+      "--out",
+      out,
+    ]);
     expect(r.code).toBe(1);
     const cells = (JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { runs: { cells: { status: string; error?: string }[] }[] }).runs[0]!.cells;
     expect(cells.length).toBeGreaterThanOrEqual(2);
     for (const c of cells) {
       expect(c.status).toBe("failed");
-      expect(c.error).toMatch(/^init failed: one pass over its 65536-number stream takes about [\d.]+ s \([\d.]+ ms per dispatch\); this time budget allows [\d.]+ ms per sample/);
+      expect(c.error).toMatch(
+        /^init failed: one pass over its 65536-number stream takes about [\d.]+ s \([\d.]+ ms per dispatch\); this time budget allows [\d.]+ ms per sample/,
+      );
     }
     expect(r.out).toContain("failed table|uniform|turbofan: init failed: one pass over its 65536-number stream");
   });

@@ -31,7 +31,10 @@ describe("untrusted text on the terminal", () => {
   });
 
   it("a results file's spec name printed by merge: shown, not sent (the stdout boundary)", () => {
-    const d = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "report", "results-a.json"), "utf8")) as { runs?: { spec: { name: string } }[]; spec?: { name: string } };
+    const d = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "report", "results-a.json"), "utf8")) as {
+      runs?: { spec: { name: string } }[];
+      spec?: { name: string };
+    };
     for (const r of d.runs ?? [d as { spec: { name: string } }]) r.spec.name = "pv64\u001b]0;owned\u0007\u001b[2J";
     const out = join(mkdtempSync(join(tmpdir(), "dispatch-lab-untrusted-")), "merged");
     const r = spawned("merge", file("results.json", d), "--out", out);
@@ -41,7 +44,9 @@ describe("untrusted text on the terminal", () => {
   });
 
   it("the output boundary passes colour codes and escapes every other control sequence", () => {
-    expect(escapeTerminalOutput("\u001b[1mbold\u001b[22m \u001b]8;;http://x\u0007link\u001b]8;;\u0007")).toBe("\u001b[1mbold\u001b[22m \\x1b]8;;http://x\\x07link\\x1b]8;;\\x07");
+    expect(escapeTerminalOutput("\u001b[1mbold\u001b[22m \u001b]8;;http://x\u0007link\u001b]8;;\u0007")).toBe(
+      "\u001b[1mbold\u001b[22m \\x1b]8;;http://x\\x07link\\x1b]8;;\\x07",
+    );
   });
 });
 

@@ -117,7 +117,13 @@ describe("usage errors on the command line: exit 2, nothing written, no stack tr
 });
 
 describe("installing the lab from git or a folder", () => {
-  const pkg = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string>; main: string; types: string; files: string[] };
+  const pkg = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+    bin: Record<string, string>;
+    main: string;
+    types: string;
+    files: string[];
+  };
 
   it("builds on install: `prepare` (run by npm for git and folder installs, and by npm ci) builds dist/ and the body library", () => {
     expect(pkg.scripts["prepare"]).toBe("npm run build");
@@ -130,7 +136,8 @@ describe("installing the lab from git or a folder", () => {
     const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: packageRoot, encoding: "utf8", timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const files = new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
-    for (const path of [...Object.values(pkg.bin), pkg.main, pkg.types, "build/bodies.wasm", "package.json"]) expect(files.has(path.replace(/^\.\//, "")), path).toBe(true);
+    for (const path of [...Object.values(pkg.bin), pkg.main, pkg.types, "build/bodies.wasm", "package.json"])
+      expect(files.has(path.replace(/^\.\//, "")), path).toBe(true);
     expect([...files].some((f) => f.startsWith("test/"))).toBe(false);
   });
 });

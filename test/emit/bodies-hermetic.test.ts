@@ -23,7 +23,10 @@ describe("--bodies compile", () => {
     const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-asconfig-"));
     dirs.push(dir);
     const marker = join(dir, "transform-ran");
-    writeFileSync(join(dir, "evil.mjs"), `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, "ran");\nexport default class {}\n`);
+    writeFileSync(
+      join(dir, "evil.mjs"),
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, "ran");\nexport default class {}\n`,
+    );
     writeFileSync(join(dir, "extra.ts"), BODY("extra"));
     writeFileSync(join(dir, "mine.ts"), BODY("mine"));
     const config = { entries: ["./extra.ts"], options: { transform: ["./evil.mjs"] }, targets: { release: { transform: ["./evil.mjs"] } } };

@@ -67,7 +67,13 @@ describe("plans", () => {
 
   it("switch: one br_table up to V8's limit, then 32 Ki chunks", () => {
     expect(planShape(plan("switch")).brTable).toBe(1);
-    const wide = validateSpec({ name: "wide", handlers: [{ id: 0, name: "a" }, { id: MAX_BR_TABLE, name: "b" }] });
+    const wide = validateSpec({
+      name: "wide",
+      handlers: [
+        { id: 0, name: "a" },
+        { id: MAX_BR_TABLE, name: "b" },
+      ],
+    });
     const shape = planShape(plan("switch", wide));
     expect(shape).toMatchObject({ brTable: 2, ltTests: 1, directCalls: 2 });
   });
@@ -84,7 +90,11 @@ describe("xen plan: the awk's shape", () => {
       { kind: "mask", words: [{ word: 0, bits: (1n << 5n) | (1n << 6n) | (1n << 7n) }] },
     ]);
     // Two handlers: one compare, the second not re-checked (the mask proved it).
-    expect(root.arms[1]!.then).toEqual({ kind: "chain", arms: [{ test: { kind: "eq", value: 2 }, then: { kind: "call", id: 2 } }], otherwise: { kind: "call", id: 3 } });
+    expect(root.arms[1]!.then).toEqual({
+      kind: "chain",
+      arms: [{ test: { kind: "eq", value: 2 }, then: { kind: "call", id: 2 } }],
+      otherwise: { kind: "call", id: 3 },
+    });
     // Three or more: an inner dispatch whose default is the fallback.
     expect(planShape({ root: root.arms[2]!.then })).toMatchObject({ eqTests: 3, ltTests: 2, directCalls: 3 });
     // The unprioritised tail with two handlers: both compared.
@@ -101,13 +111,29 @@ describe("xen plan: the awk's shape", () => {
   });
 
   it("no mask when every prioritised level has one handler", () => {
-    const spec = validateSpec({ name: "s", handlers: [{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 2 }, { id: 3, name: "c" }, { id: 4, name: "d" }] });
+    const spec = validateSpec({
+      name: "s",
+      handlers: [
+        { id: 1, name: "a", priority: 1 },
+        { id: 2, name: "b", priority: 2 },
+        { id: 3, name: "c" },
+        { id: 4, name: "d" },
+      ],
+    });
     expect(maskMode(spec, true)).toBeUndefined();
     expect(xenPlan(spec, true).mask).toBeUndefined();
   });
 
   it("ids >= 64 in a masked level get one mask word per 64 numbers", () => {
-    const spec = validateSpec({ name: "s", handlers: [{ id: 1, name: "a", priority: 1 }, { id: 65, name: "b", priority: 1 }, { id: 130, name: "c", priority: 1 }, { id: 3, name: "d" }] });
+    const spec = validateSpec({
+      name: "s",
+      handlers: [
+        { id: 1, name: "a", priority: 1 },
+        { id: 65, name: "b", priority: 1 },
+        { id: 130, name: "c", priority: 1 },
+        { id: 3, name: "d" },
+      ],
+    });
     const p = xenPlan(spec, true);
     expect(p.mask).toBe("multiword");
     const root = p.root as Extract<Node, { kind: "chain" }>;
@@ -122,7 +148,14 @@ describe("xen plan: the awk's shape", () => {
   });
 
   it("unguarded: every id lands in word 0 at bit id mod 64", () => {
-    const spec = validateSpec({ name: "s", handlers: [{ id: 1, name: "a", priority: 1 }, { id: 65, name: "b", priority: 1 }, { id: 3, name: "c" }] });
+    const spec = validateSpec({
+      name: "s",
+      handlers: [
+        { id: 1, name: "a", priority: 1 },
+        { id: 65, name: "b", priority: 1 },
+        { id: 3, name: "c" },
+      ],
+    });
     const root = xenPlan(spec, false).root as Extract<Node, { kind: "chain" }>;
     expect(root.arms[0]!.test).toEqual({ kind: "mask", words: [{ word: 0, bits: 1n << 1n }] });
   });

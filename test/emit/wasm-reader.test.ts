@@ -1,15 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  auditFunctions,
-  countOpcodes,
-  decodeFunction,
-  functionBodySize,
-  readExports,
-  WasmReadError,
-  type WasmExport,
-} from "../../src/emit/wasm-reader.js";
+import { auditFunctions, countOpcodes, decodeFunction, functionBodySize, readExports, WasmReadError, type WasmExport } from "../../src/emit/wasm-reader.js";
 import { packageRoot } from "../../src/paths.js";
 
 // ---------------------------------------------------------------------------
@@ -49,11 +41,7 @@ function sleb(n: number | bigint): number[] {
 
 const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
 const str = (s: string): number[] => vec([...new TextEncoder().encode(s)].map((b) => [b]));
-const functype = (params: number[], results: number[]): number[] => [
-  0x60,
-  ...vec(params.map((p) => [p])),
-  ...vec(results.map((r) => [r])),
-];
+const functype = (params: number[], results: number[]): number[] => [0x60, ...vec(params.map((p) => [p])), ...vec(results.map((r) => [r]))];
 const f32 = (x: number): number[] => {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setFloat32(0, x, true);
@@ -139,8 +127,7 @@ async function instantiate(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.
   return instance.exports as Record<string, unknown>;
 }
 
-const call = (exports: Record<string, unknown>, name: string, ...args: unknown[]): unknown =>
-  (exports[name] as (...a: unknown[]) => unknown)(...args);
+const call = (exports: Record<string, unknown>, name: string, ...args: unknown[]): unknown => (exports[name] as (...a: unknown[]) => unknown)(...args);
 
 const immediatesOf = (bytes: Uint8Array, fn: string, op: string): (number | bigint)[][] =>
   decodeFunction(bytes, fn)
@@ -175,11 +162,29 @@ describe("wasm-reader", () => {
 
   it("decodes br_table with several labels and a default", async () => {
     const body = [
-      0x02, 0x40, 0x02, 0x40, 0x02, 0x40, // block block block
-      0x20, 0, 0x0e, ...vec([[0], [1], [2]]), 2, // local.get 0; br_table 0 1 2 (default 2)
-      END, 0x41, 10, 0x0f, // end; i32.const 10; return
-      END, 0x41, 20, 0x0f,
-      END, 0x41, 30, END,
+      0x02,
+      0x40,
+      0x02,
+      0x40,
+      0x02,
+      0x40, // block block block
+      0x20,
+      0,
+      0x0e,
+      ...vec([[0], [1], [2]]),
+      2, // local.get 0; br_table 0 1 2 (default 2)
+      END,
+      0x41,
+      10,
+      0x0f, // end; i32.const 10; return
+      END,
+      0x41,
+      20,
+      0x0f,
+      END,
+      0x41,
+      30,
+      END,
     ];
     const bytes = oneFunc(body, functype([I32], [I32]));
     expect(countOpcodes(bytes, "f")).toEqual({
@@ -199,12 +204,40 @@ describe("wasm-reader", () => {
     // Type 64 needs a two-byte s33 (0xC0 0x00): a one-byte 0x40 would mean "empty".
     const types = [functype([I32], [I32]), ...Array.from({ length: 63 }, () => functype([], [])), functype([I32], [I32])];
     const body = [
-      0x20, 0, 0x04, I32, // local.get 0; if (result i32)
-      0x20, 0, 0x41, 1, 0x46, 0x04, I32, // local.get 0; i32.const 1; i32.eq; if (result i32)
-      0x41, 10, 0x05, 0x41, 20, END, // i32.const 10; else; i32.const 20; end
-      0x05, 0x41, 30, END, // else; i32.const 30; end
-      0x02, 0xc0, 0x00, 0x41, 1, 0x6a, END, // block (type 64): i32.const 1; i32.add; end
-      0x41, 0, 0x04, 0x40, 0x01, END, // i32.const 0; if; nop; end
+      0x20,
+      0,
+      0x04,
+      I32, // local.get 0; if (result i32)
+      0x20,
+      0,
+      0x41,
+      1,
+      0x46,
+      0x04,
+      I32, // local.get 0; i32.const 1; i32.eq; if (result i32)
+      0x41,
+      10,
+      0x05,
+      0x41,
+      20,
+      END, // i32.const 10; else; i32.const 20; end
+      0x05,
+      0x41,
+      30,
+      END, // else; i32.const 30; end
+      0x02,
+      0xc0,
+      0x00,
+      0x41,
+      1,
+      0x6a,
+      END, // block (type 64): i32.const 1; i32.add; end
+      0x41,
+      0,
+      0x04,
+      0x40,
+      0x01,
+      END, // i32.const 0; if; nop; end
       END,
     ];
     const { bytes } = buildModule({ types, funcs: [{ type: 0, body, export: "f" }] });
@@ -228,12 +261,23 @@ describe("wasm-reader", () => {
   it("decodes large negative i64 consts, i32 extremes and float consts", async () => {
     const min64 = -(2n ** 63n);
     const body = [
-      0x42, ...sleb(min64), 0x1a, // i64.const -2^63; drop
-      0x41, ...sleb(-(2 ** 31)), 0x1a, // i32.const -2^31; drop
-      0x43, ...f32(1.5), 0x1a, // f32.const 1.5; drop
-      0x44, ...f64(-0.1), 0x1a, // f64.const -0.1; drop
-      0x42, ...sleb(2n ** 63n - 1n), 0x1a,
-      0x42, ...sleb(-6364136223846793005n),
+      0x42,
+      ...sleb(min64),
+      0x1a, // i64.const -2^63; drop
+      0x41,
+      ...sleb(-(2 ** 31)),
+      0x1a, // i32.const -2^31; drop
+      0x43,
+      ...f32(1.5),
+      0x1a, // f32.const 1.5; drop
+      0x44,
+      ...f64(-0.1),
+      0x1a, // f64.const -0.1; drop
+      0x42,
+      ...sleb(2n ** 63n - 1n),
+      0x1a,
+      0x42,
+      ...sleb(-6364136223846793005n),
       END,
     ];
     const bytes = oneFunc(body, functype([], [I64]));
@@ -248,13 +292,40 @@ describe("wasm-reader", () => {
 
   it("decodes loads and stores with alignments and offsets", async () => {
     const body = [
-      0x20, 0, 0x42, ...sleb(0x1122334455667788n), 0x37, 3, ...leb(70000), // i64.store align=8 offset=70000
-      0x20, 0, 0x41, ...sleb(200), 0x3a, 0, 0, // i32.store8
-      0x20, 0, 0x29, 3, ...leb(70000), // i64.load align=8 offset=70000
-      0x20, 0, 0x2d, 0, 0, // i32.load8_u
-      0xad, 0x7c, // i64.extend_i32_u; i64.add
-      0x3f, 0, 0x1a, // memory.size; drop
-      0x41, 0, 0x40, 0, 0x1a, // i32.const 0; memory.grow; drop
+      0x20,
+      0,
+      0x42,
+      ...sleb(0x1122334455667788n),
+      0x37,
+      3,
+      ...leb(70000), // i64.store align=8 offset=70000
+      0x20,
+      0,
+      0x41,
+      ...sleb(200),
+      0x3a,
+      0,
+      0, // i32.store8
+      0x20,
+      0,
+      0x29,
+      3,
+      ...leb(70000), // i64.load align=8 offset=70000
+      0x20,
+      0,
+      0x2d,
+      0,
+      0, // i32.load8_u
+      0xad,
+      0x7c, // i64.extend_i32_u; i64.add
+      0x3f,
+      0,
+      0x1a, // memory.size; drop
+      0x41,
+      0,
+      0x40,
+      0,
+      0x1a, // i32.const 0; memory.grow; drop
       END,
     ];
     const { bytes } = buildModule({
@@ -286,8 +357,19 @@ describe("wasm-reader", () => {
 
   it("decodes multi-memory memargs (bit 6 of align) and 64-bit offsets", () => {
     const bytes = oneFunc([
-      0x41, 0, 0x28, 0x42, 1, 8, 0x1a, // i32.load memory 1, align=4, offset=8; drop
-      0x41, 0, 0x29, 3, ...leb(2n ** 60n), 0x1a, // i64.load offset=2^60 (memory64 style)
+      0x41,
+      0,
+      0x28,
+      0x42,
+      1,
+      8,
+      0x1a, // i32.load memory 1, align=4, offset=8; drop
+      0x41,
+      0,
+      0x29,
+      3,
+      ...leb(2n ** 60n),
+      0x1a, // i64.load offset=2^60 (memory64 style)
       END,
     ]);
     expect(immediatesOf(bytes, "f", "i32.load")).toEqual([[2, 8, 1]]);
@@ -298,19 +380,78 @@ describe("wasm-reader", () => {
   it("decodes the 0xFC prefix: saturating truncation, bulk memory and table ops", async () => {
     const c = (n: number): number[] => [0x41, n]; // i32.const n
     const body = [
-      ...c(0), ...c(0), ...c(3), 0xfc, 8, 0, 0, // memory.init data 0, memory 0
-      0xfc, 9, 0, // data.drop 0
-      ...c(0), ...c(0), ...c(1), 0xfc, 10, 0, 0, // memory.copy 0 0
-      ...c(0), ...c(0), ...c(1), 0xfc, 11, 0, // memory.fill 0
-      ...c(0), ...c(0), ...c(1), 0xfc, 12, 0, 0, // table.init elem 0, table 0
-      0xfc, 13, 0, // elem.drop 0
-      ...c(0), ...c(0), ...c(0), 0xfc, 14, 0, 0, // table.copy 0 0
-      0xd0, FUNCREF, ...c(1), 0xfc, 15, 0, 0x1a, // ref.null func; table.grow 0; drop
-      0xfc, 16, 0, 0x1a, // table.size 0; drop
-      ...c(0), 0xd2, 0, ...c(1), 0xfc, 17, 0, // ref.func 0; table.fill 0
-      0x43, ...f32(1.5), 0xfc, 0, 0x1a, // i32.trunc_sat_f32_s
-      0x44, ...f64(-1), 0xfc, 7, 0x1a, // i64.trunc_sat_f64_u
-      0xd0, FUNCREF, 0xd1, 0x1a, // ref.is_null
+      ...c(0),
+      ...c(0),
+      ...c(3),
+      0xfc,
+      8,
+      0,
+      0, // memory.init data 0, memory 0
+      0xfc,
+      9,
+      0, // data.drop 0
+      ...c(0),
+      ...c(0),
+      ...c(1),
+      0xfc,
+      10,
+      0,
+      0, // memory.copy 0 0
+      ...c(0),
+      ...c(0),
+      ...c(1),
+      0xfc,
+      11,
+      0, // memory.fill 0
+      ...c(0),
+      ...c(0),
+      ...c(1),
+      0xfc,
+      12,
+      0,
+      0, // table.init elem 0, table 0
+      0xfc,
+      13,
+      0, // elem.drop 0
+      ...c(0),
+      ...c(0),
+      ...c(0),
+      0xfc,
+      14,
+      0,
+      0, // table.copy 0 0
+      0xd0,
+      FUNCREF,
+      ...c(1),
+      0xfc,
+      15,
+      0,
+      0x1a, // ref.null func; table.grow 0; drop
+      0xfc,
+      16,
+      0,
+      0x1a, // table.size 0; drop
+      ...c(0),
+      0xd2,
+      0,
+      ...c(1),
+      0xfc,
+      17,
+      0, // ref.func 0; table.fill 0
+      0x43,
+      ...f32(1.5),
+      0xfc,
+      0,
+      0x1a, // i32.trunc_sat_f32_s
+      0x44,
+      ...f64(-1),
+      0xfc,
+      7,
+      0x1a, // i64.trunc_sat_f64_u
+      0xd0,
+      FUNCREF,
+      0xd1,
+      0x1a, // ref.is_null
       END,
     ];
     const { bytes } = buildModule({
@@ -326,9 +467,20 @@ describe("wasm-reader", () => {
     });
     const counts = countOpcodes(bytes, "bulk");
     for (const op of [
-      "memory.init", "data.drop", "memory.copy", "memory.fill", "table.init", "elem.drop",
-      "table.copy", "table.grow", "table.size", "table.fill", "i32.trunc_sat_f32_s", "i64.trunc_sat_f64_u",
-      "ref.func", "ref.is_null",
+      "memory.init",
+      "data.drop",
+      "memory.copy",
+      "memory.fill",
+      "table.init",
+      "elem.drop",
+      "table.copy",
+      "table.grow",
+      "table.size",
+      "table.fill",
+      "i32.trunc_sat_f32_s",
+      "i64.trunc_sat_f64_u",
+      "ref.func",
+      "ref.is_null",
     ]) {
       expect(counts[op], op).toBe(1);
     }
@@ -354,7 +506,15 @@ describe("wasm-reader", () => {
       ],
       funcs: [
         { type: 1, body: [0x41, 1, END], export: "a" },
-        { type: 1, locals: [[2, I32], [1, I64]], body: [0x10, 2, 0x41, 2, 0x6a, END], export: "b" },
+        {
+          type: 1,
+          locals: [
+            [2, I32],
+            [1, I64],
+          ],
+          body: [0x10, 2, 0x41, 2, 0x6a, END],
+          export: "b",
+        },
       ],
       exports: [
         [...str("reexport"), 0x00, 0],
@@ -454,7 +614,9 @@ describe("wasm-reader", () => {
   const bodiesPath = join(packageRoot, "build", "bodies.wasm");
   it.skipIf(!existsSync(bodiesPath))("decodes build/bodies.wasm exports alu and mem", () => {
     const bytes = new Uint8Array(readFileSync(bodiesPath));
-    const funcs = readExports(bytes).filter((e) => e.kind === "func").map((e) => e.name);
+    const funcs = readExports(bytes)
+      .filter((e) => e.kind === "func")
+      .map((e) => e.name);
     expect(funcs).toEqual(expect.arrayContaining(["alu", "mem"]));
     const audit = auditFunctions(bytes, ["alu", "mem"]);
     for (const name of ["alu", "mem"]) {

@@ -24,7 +24,15 @@ const parseError = (text: string) => errorOf(() => parseAssertion(text));
 
 describe("parseAssertion", () => {
   it("parses the example", () => {
-    expect(parseAssertion(EXAMPLE)).toEqual({ text: EXAMPLE, lhs: "xen", op: "<=", factor: 1.05, rhs: "table", workload: "xen:pv-guest-build", tier: undefined });
+    expect(parseAssertion(EXAMPLE)).toEqual({
+      text: EXAMPLE,
+      lhs: "xen",
+      op: "<=",
+      factor: 1.05,
+      rhs: "table",
+      workload: "xen:pv-guest-build",
+      tier: undefined,
+    });
   });
 
   it("takes the factor on either side of the strategy, or none (1)", () => {
@@ -49,7 +57,10 @@ describe("parseAssertion", () => {
 
   it("allows + : _ - in strategy names and , : . in workloads", () => {
     expect(parseAssertion("chain+pad:1 < 0.5 * br_table-v2 @ zipf:1.1,mixed")).toMatchObject({
-      lhs: "chain+pad:1", rhs: "br_table-v2", factor: 0.5, workload: "zipf:1.1,mixed",
+      lhs: "chain+pad:1",
+      rhs: "br_table-v2",
+      factor: 0.5,
+      workload: "zipf:1.1,mixed",
     });
   });
 
@@ -109,7 +120,16 @@ describe("evaluateAssertion on a fixture run", () => {
     expect(r!.ratio.ciLow).toBeLessThanOrEqual(r!.ratio.value);
     expect(r!.ratio.ciHigh).toBeGreaterThanOrEqual(r!.ratio.value);
     expect(r!.verdict).toBe(verdictOf("<=", 1.05, r!.ratio));
-    expect(r).toMatchObject({ lhs: "xen", op: "<=", factor: 1.05, rhs: "table", workload: "xen:pv-guest-build", tier: "turbofan", run: 0, machineId: "34923ec707c88d9f" });
+    expect(r).toMatchObject({
+      lhs: "xen",
+      op: "<=",
+      factor: 1.05,
+      rhs: "table",
+      workload: "xen:pv-guest-build",
+      tier: "turbofan",
+      run: 0,
+      machineId: "34923ec707c88d9f",
+    });
     expect(r!.message).toMatch(/^xen <= 1\.05 x table @ xen:pv-guest-build: 0\.79x \[\d+\.\d\d, \d+\.\d\d\]: (pass|fail|inconclusive)$/);
   });
 
@@ -130,11 +150,17 @@ describe("evaluateAssertion on a fixture run", () => {
 
   it("@ * gives one result per workload; a merged dataset one per run", () => {
     const all = evaluateAssertion(parseAssertion("chain < table @ *"), dataset());
-    expect(all.map((r) => [r.workload, r.tier])).toEqual([["xen:pv-guest-build", "turbofan"], ["uniform", "turbofan"]]);
+    expect(all.map((r) => [r.workload, r.tier])).toEqual([
+      ["xen:pv-guest-build", "turbofan"],
+      ["uniform", "turbofan"],
+    ]);
     const b = readResults(join(FIX, "results-b.json"));
     const merged: Dataset = { ...dataset(), kind: "merge", runs: [...dataset().runs, ...b.runs] };
     const rs = evaluateAssertion(parseAssertion("xen <= table @ uniform"), merged);
-    expect(rs.map((r) => [r.run, r.machineId])).toEqual([[0, "34923ec707c88d9f"], [1, "b0b0b0b0b0b0b0b0"]]);
+    expect(rs.map((r) => [r.run, r.machineId])).toEqual([
+      [0, "34923ec707c88d9f"],
+      [1, "b0b0b0b0b0b0b0b0"],
+    ]);
   });
 
   it("takes an explicit seed for the bootstrap, not for the ratio", () => {

@@ -5,7 +5,13 @@ import { fakeRun } from "../sweep/fake-run.js";
 
 const dataset = (...runs: RunRecord[]): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs, sweep: null });
 const run = (chain: number, o: { machine?: string; spec?: string; table?: number } = {}) => {
-  const r = fakeRun({ spec: o.spec ?? "synthetic:8", strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? chain : (o.table ?? 9)), control: 5 });
+  const r = fakeRun({
+    spec: o.spec ?? "synthetic:8",
+    strategies: ["table", "chain"],
+    workloads: ["uniform"],
+    cost: (s) => (s === "chain" ? chain : (o.table ?? 9)),
+    control: 5,
+  });
   if (o.machine) r.fingerprint = { ...r.fingerprint, machineId: o.machine };
   if (o.spec) r.spec = { ...r.spec, hash: o.spec };
   return r;

@@ -31,7 +31,10 @@ describe("decide", () => {
     expect(decide(compareDatasets(dataset(run(8)), dataset(run(8))), [assertion("pass")])).toMatchObject({ outcome: "pass", reasons: [] });
   });
   it("fails on a regressed cell or a failed assertion, and says which", () => {
-    expect(decide(compareDatasets(dataset(run(8)), dataset(run(8.8))), [])).toMatchObject({ outcome: "regression", reasons: ["regressed: synthetic:8 chain @ uniform"] });
+    expect(decide(compareDatasets(dataset(run(8)), dataset(run(8.8))), [])).toMatchObject({
+      outcome: "regression",
+      reasons: ["regressed: synthetic:8 chain @ uniform"],
+    });
     expect(decide(null, [assertion("fail")]).reasons).toEqual(["failed: chain <= table @ uniform: 0.90x [0.88, 0.92]: fail"]);
   });
   it("is inconclusive when a verdict is, and incomparable before that", () => {

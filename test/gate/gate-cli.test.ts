@@ -23,7 +23,8 @@ function write(run: RunRecord): string {
  * A hand-built run (20 rounds, little noise: verdicts are certain) with
  * chain costing `chain` ns; 8.8 against 8 is a 10% slower call.
  */
-const quiet = (chain: number): string => write(fakeRun({ spec: "xen:pv64", strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? chain : 9), control: 5 }));
+const quiet = (chain: number): string =>
+  write(fakeRun({ spec: "xen:pv64", strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? chain : 9), control: 5 }));
 
 /**
  * A hand-built run of a spec that loads here, on this machine (--confirm
@@ -93,12 +94,29 @@ describe("dispatch-lab gate", () => {
   it("exit 1 on a regression, with JUnit, Markdown and the step summary written", () => {
     const dir = tmp();
     const summary = join(dir, "summary.md");
-    const r = spawnCli(["gate", "--baseline", quiet(8), "--current", quiet(8.8), "--junit", join(dir, "junit.xml"), "--markdown", join(dir, "gate.md"), "--export-benchmark", join(dir, "bench.json"), "--export-bmf", join(dir, "bmf.json")], { GITHUB_STEP_SUMMARY: summary });
+    const r = spawnCli(
+      [
+        "gate",
+        "--baseline",
+        quiet(8),
+        "--current",
+        quiet(8.8),
+        "--junit",
+        join(dir, "junit.xml"),
+        "--markdown",
+        join(dir, "gate.md"),
+        "--export-benchmark",
+        join(dir, "bench.json"),
+        "--export-bmf",
+        join(dir, "bmf.json"),
+      ],
+      { GITHUB_STEP_SUMMARY: summary },
+    );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^gate: REGRESSION/);
     expect(r.out).toContain("regressed: xen:pv64 chain @ uniform");
     expect(readFileSync(join(dir, "junit.xml"), "utf8")).toContain("<failure ");
-    expect(readFileSync(summary, "utf8")).toBe(readFileSync(join(dir, "gate.md"), "utf8") + "\n");
+    expect(readFileSync(summary, "utf8")).toBe(`${readFileSync(join(dir, "gate.md"), "utf8")}\n`);
     expect(JSON.parse(readFileSync(join(dir, "bench.json"), "utf8"))[0]).toMatchObject({ unit: "ns/dispatch" });
     expect(Object.keys(JSON.parse(readFileSync(join(dir, "bmf.json"), "utf8")))).toContain("xen:pv64 uniform chain");
   });
@@ -119,7 +137,18 @@ describe("dispatch-lab gate", () => {
     // A baseline whose chain took 1 ns against a 1000-ns control, a net no real measurement comes near: chain is a suspect and stays
     // regressed whether the fresh run confirms it or, on a busy machine, gets too few rounds to compare (the first verdict then stands).
     const spec = "synthetic:6,levels=2";
-    const r = await cli(["gate", "--baseline", onThisMachine(spec, 1), "--current", onThisMachine(spec, 1000), "--confirm", "--confirm-budget", "4", "--cpu", "0"]);
+    const r = await cli([
+      "gate",
+      "--baseline",
+      onThisMachine(spec, 1),
+      "--current",
+      onThisMachine(spec, 1000),
+      "--confirm",
+      "--confirm-budget",
+      "4",
+      "--cpu",
+      "0",
+    ]);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.out).toMatch(/^re-measured: synthetic-6,levels=2 chain @ uniform$/m);
     expect(r.code, r.out).toBe(1);
@@ -128,7 +157,9 @@ describe("dispatch-lab gate", () => {
   it("exit 2 with a clear message: an unknown strategy, a bad expression, nothing to gate on, a bad results file", async () => {
     const unknown = await cli(["gate", "--current", A, "--assert", "brtable <= table @ uniform"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('--assert: "brtable <= table @ uniform": unknown strategy "brtable": did you mean "table"? the results measured table, chain, xen, direct');
+    expect(unknown.err).toContain(
+      '--assert: "brtable <= table @ uniform": unknown strategy "brtable": did you mean "table"? the results measured table, chain, xen, direct',
+    );
     expect((await cli(["gate", "--current", A, "--assert", "xen =< table @ uniform"])).err).toMatch(/unknown operator "=<"/);
     expect((await cli(["gate", "--current", A])).err).toMatch(/nothing to gate on/);
     const other = join(tmp(), "results.json");

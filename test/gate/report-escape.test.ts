@@ -13,7 +13,8 @@ import { fakeRun } from "../sweep/fake-run.js";
 const SPEC = "nul\u0000esc\u001b[31m]]><script>alert(1)</script>&'\"";
 const WORKLOAD = "uniform\u0007]]>";
 const dataset = (r: RunRecord): Dataset => ({ schema: RESULTS_SCHEMA, kind: "run", complete: true, runs: [r], sweep: null });
-const run = (chain: number) => fakeRun({ spec: SPEC, strategies: ["table", "chain"], workloads: [WORKLOAD], cost: (s) => (s === "chain" ? chain : 9), control: 5 });
+const run = (chain: number) =>
+  fakeRun({ spec: SPEC, strategies: ["table", "chain"], workloads: [WORKLOAD], cost: (s) => (s === "chain" ? chain : 9), control: 5 });
 const assertion: AssertionResult = {
   text: `chain <= table @ ${WORKLOAD}`,
   lhs: "chain",

@@ -21,7 +21,12 @@ const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
 /** A run of table 9, chain 7, xen `xen` ns (control 5), over `rounds` rounds. */
 const run = (rounds: number, xen = 7.5, extra: string[] = []) => {
-  const r = fakeRun({ strategies: ["table", "chain", "xen", ...extra], workloads: ["uniform"], rounds, cost: (s) => (s === "chain" ? 7 : s === "xen" ? xen : 9) });
+  const r = fakeRun({
+    strategies: ["table", "chain", "xen", ...extra],
+    workloads: ["uniform"],
+    rounds,
+    cost: (s) => (s === "chain" ? 7 : s === "xen" ? xen : 9),
+  });
   r.answers = answers(r.summaries, r.config, r.cells);
   return r;
 };
@@ -54,7 +59,9 @@ describe("too few rounds: inconclusive, never a verdict", () => {
   it("enough rounds: conclusive, with the whole call's ratio, the dispatch's difference and both intervals", () => {
     const r = run(20);
     expect(r.summaries.every((s) => s.inconclusive === null)).toBe(true);
-    expect(r.answers[0]).toMatch(/^uniform: xen's whole call is 0\.8\dx table's \[0\.\d\d, 0\.\d\d\], the dispatch 1\.\d\d ns faster \(net difference \[-1\.\d\d, -1\.\d\d\] ns\); chain's whole call is 0\.7\dx table's/);
+    expect(r.answers[0]).toMatch(
+      /^uniform: xen's whole call is 0\.8\dx table's \[0\.\d\d, 0\.\d\d\], the dispatch 1\.\d\d ns faster \(net difference \[-1\.\d\d, -1\.\d\d\] ns\); chain's whole call is 0\.7\dx table's/,
+    );
   });
 });
 
@@ -64,7 +71,9 @@ describe("fastest: only when the interval separates it from the runner-up", () =
   });
 
   it("not resolved when the runner-up is within the interval", () => {
-    expect(run(20, 7).answers[0]).toMatch(/fastest: not resolved \((chain|xen) is 1\.00x the runner-up (chain|xen) \[(0\.99|1\.00), 1\.0\d\]\), on this machine\.$/);
+    expect(run(20, 7).answers[0]).toMatch(
+      /fastest: not resolved \((chain|xen) is 1\.00x the runner-up (chain|xen) \[(0\.99|1\.00), 1\.0\d\]\), on this machine\.$/,
+    );
   });
 });
 
@@ -82,7 +91,9 @@ describe("the terminal table", () => {
     const text = plain(resultsTable(run(2)));
     expect(text).toContain("inconclusive: too few samples: 2 rounds; the minimum is 6");
     expect(text).toMatch(/chain\s+\d+\.\d\d \(no interval\)\s+0\.\d\dx \(no interval\)/);
-    expect(plain(inconclusiveText(run(2)).join("\n"))).toBe("inconclusive: 4 of 4 cells (too few samples: 2 rounds; the minimum is 6): no verdict is drawn from them; give the run more --time-budget (or --samples 6 or more)");
+    expect(plain(inconclusiveText(run(2)).join("\n"))).toBe(
+      "inconclusive: 4 of 4 cells (too few samples: 2 rounds; the minimum is 6): no verdict is drawn from them; give the run more --time-budget (or --samples 6 or more)",
+    );
     expect(inconclusiveText(run(20))).toEqual([]);
   });
 });
@@ -130,20 +141,36 @@ describe("gate names what it did not gate", () => {
     expect(g.outcome).toBe("incomplete");
     expect(gateText(g)).toMatch(/^gate: INCOMPLETE/);
     expect(OUTCOME_EXIT[g.outcome]).toBe(1);
-    expect(g.reasons).toEqual(["missing: synthetic:8 switch @ uniform / turbofan on 01234567 (in the baseline, not measured in the current results; --require-all)"]);
+    expect(g.reasons).toEqual([
+      "missing: synthetic:8 switch @ uniform / turbofan on 01234567 (in the baseline, not measured in the current results; --require-all)",
+    ]);
     expect(gateJunit(g)).toContain("<failure");
   });
 });
 
 describe("sweeps draw no line through inconclusive points", () => {
   it("a one-round position sweep has no fit and says why", () => {
-    const r = fakeRun({ handlers: handlers(6), strategies: ["table", "chain"], workloads: [0, 1, 2, 3, 4, 5].map((i) => `fixed:${i}`), rounds: 1, cost: (s, w) => (s === "chain" ? 6 + Number(w.slice(6)) : 9) });
+    const r = fakeRun({
+      handlers: handlers(6),
+      strategies: ["table", "chain"],
+      workloads: [0, 1, 2, 3, 4, 5].map((i) => `fixed:${i}`),
+      rounds: 1,
+      cost: (s, w) => (s === "chain" ? 6 + Number(w.slice(6)) : 9),
+    });
     expect(positionCurves(r, 1).every((c) => c.fit === null && c.points.every((p) => p.net === null))).toBe(true);
-    expect(inconclusiveSentences([r], ["xen:pv64"])).toEqual(["xen:pv64: 18 of 18 cells inconclusive (too few samples: 1 round; the minimum is 6): left out of the curves; give the sweep more --time-budget."]);
+    expect(inconclusiveSentences([r], ["xen:pv64"])).toEqual([
+      "xen:pv64: 18 of 18 cells inconclusive (too few samples: 1 round; the minimum is 6): left out of the curves; give the sweep more --time-budget.",
+    ]);
   });
 
   it("with enough rounds the fit is there", () => {
-    const r = fakeRun({ handlers: handlers(6), strategies: ["table", "chain"], workloads: [0, 1, 2, 3, 4, 5].map((i) => `fixed:${i}`), rounds: 12, cost: (s, w) => (s === "chain" ? 6 + Number(w.slice(6)) : 9) });
+    const r = fakeRun({
+      handlers: handlers(6),
+      strategies: ["table", "chain"],
+      workloads: [0, 1, 2, 3, 4, 5].map((i) => `fixed:${i}`),
+      rounds: 12,
+      cost: (s, w) => (s === "chain" ? 6 + Number(w.slice(6)) : 9),
+    });
     const chain = positionCurves(r, 1).find((c) => c.strategy === "chain")!;
     expect(chain.fit!.slope).toBeCloseTo(1, 1);
   });
@@ -171,8 +198,12 @@ describe("a failed strategy is not silently left out of the ranking", () => {
 
 describe("--assert names a near strategy or workload", () => {
   it("did you mean, with what the results measured", () => {
-    expect(() => evaluateAssertion(parseAssertion("chian <= table @ unifrom"), dataset(run(20)))).toThrow(/unknown strategy "chian": did you mean "chain"\? the results measured/);
-    expect(() => evaluateAssertion(parseAssertion("chain <= table @ unifrom"), dataset(run(20)))).toThrow(/unknown workload "unifrom": did you mean "uniform"\?/);
+    expect(() => evaluateAssertion(parseAssertion("chian <= table @ unifrom"), dataset(run(20)))).toThrow(
+      /unknown strategy "chian": did you mean "chain"\? the results measured/,
+    );
+    expect(() => evaluateAssertion(parseAssertion("chain <= table @ unifrom"), dataset(run(20)))).toThrow(
+      /unknown workload "unifrom": did you mean "uniform"\?/,
+    );
   });
 });
 

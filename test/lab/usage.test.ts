@@ -118,6 +118,8 @@ describe("usage errors from the library, before anything is written", () => {
   });
 
   it("pointConfig: names the duplicate", () => {
-    expect(labError(() => pointConfig("synthetic:4", ["table"], ["zipf:1", "zipf:1"], "table", settings)).problems).toEqual([{ path: "--workloads", message: '"zipf:1" given twice' }]);
+    expect(labError(() => pointConfig("synthetic:4", ["table"], ["zipf:1", "zipf:1"], "table", settings)).problems).toEqual([
+      { path: "--workloads", message: '"zipf:1" given twice' },
+    ]);
   });
 });

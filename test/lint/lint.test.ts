@@ -17,7 +17,14 @@ describe("lint registry", () => {
   });
 
   it("finds nothing in a clean tiny spec", () => {
-    const clean = validateSpec({ name: "clean", handlers: [{ id: 0, name: "a", priority: 1 }, { id: 1, name: "b" }, { id: 2, name: "c", params: ["i64"] }] });
+    const clean = validateSpec({
+      name: "clean",
+      handlers: [
+        { id: 0, name: "a", priority: 1 },
+        { id: 1, name: "b" },
+        { id: 2, name: "c", params: ["i64"] },
+      ],
+    });
     expect(lint(clean)).toEqual([]);
     expect(exitCodeFor(lint(clean))).toBe(0);
     expect(formatFindings(lint(clean))).toBe("0 errors, 0 warnings, 0 notes");
@@ -178,8 +185,26 @@ describe("docs/lint.md", () => {
     const all = [
       ...lint(loadSpec("xen:pv64")),
       ...lint(fixture("pv64-unguarded-hazard.json")),
-      ...lint(validateSpec({ name: "t", handlers: [{ id: 1, name: "a", priority: 1 }, { id: 65, name: "b", priority: 1 }, { id: 5, name: "c" }] })),
-      ...lint(validateSpec({ name: "t", handlers: [{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 1 }, { id: 70, name: "c" }] })),
+      ...lint(
+        validateSpec({
+          name: "t",
+          handlers: [
+            { id: 1, name: "a", priority: 1 },
+            { id: 65, name: "b", priority: 1 },
+            { id: 5, name: "c" },
+          ],
+        }),
+      ),
+      ...lint(
+        validateSpec({
+          name: "t",
+          handlers: [
+            { id: 1, name: "a", priority: 1 },
+            { id: 2, name: "b", priority: 1 },
+            { id: 70, name: "c" },
+          ],
+        }),
+      ),
     ];
     const printed = new Set(formatFindings(all).split("\n"));
     const blocks = [...doc.matchAll(/```\n((?:warning|note|error) [\s\S]*?)```/g)].flatMap((m) => m[1]!.trimEnd().split("\n"));

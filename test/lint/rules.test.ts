@@ -13,7 +13,11 @@ const plain = (count: number, from = 0): HandlerInput[] => Array.from({ length: 
 
 describe("mask-word", () => {
   it("warns about an id >= 64 in a mask level", () => {
-    const s = spec([{ id: 1, name: "a", priority: 1 }, { id: 65, name: "b", priority: 1 }, { id: 5, name: "c" }]);
+    const s = spec([
+      { id: 1, name: "a", priority: 1 },
+      { id: 65, name: "b", priority: 1 },
+      { id: 5, name: "c" },
+    ]);
     expect(maskWord.check(s)).toEqual([
       {
         rule: "mask-word",
@@ -29,7 +33,11 @@ describe("mask-word", () => {
   });
 
   it("notes the guard when the masks fit in 0..63 but some id is >= 64", () => {
-    const one = spec([{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 1 }, { id: 70, name: "c" }]);
+    const one = spec([
+      { id: 1, name: "a", priority: 1 },
+      { id: 2, name: "b", priority: 1 },
+      { id: 70, name: "c" },
+    ]);
     expect(maskWord.check(one)).toEqual([
       {
         rule: "mask-word",
@@ -40,21 +48,53 @@ describe("mask-word", () => {
           "the 2022 unguarded-shift bug let 65 and 87 reach iret on pv64",
       },
     ]);
-    const two = spec([{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 1 }, { id: 70, name: "c" }, { id: 64, name: "d" }]);
+    const two = spec([
+      { id: 1, name: "a", priority: 1 },
+      { id: 2, name: "b", priority: 1 },
+      { id: 70, name: "c" },
+      { id: 64, name: "d" },
+    ]);
     expect(maskWord.check(two).map((f) => f.message.split("): ")[0])).toEqual(["2 handlers have ids >= 64 (first: c (70)"]);
   });
 
   it("is silent without a mask, and for a last level (no mask test) that holds ids >= 64", () => {
-    expect(maskWord.check(spec([{ id: 1, name: "a", priority: 1 }, { id: 70, name: "b" }]))).toEqual([]);
+    expect(
+      maskWord.check(
+        spec([
+          { id: 1, name: "a", priority: 1 },
+          { id: 70, name: "b" },
+        ]),
+      ),
+    ).toEqual([]);
     // Every handler prioritised: level 2 is the last level, a compare tree, so 65 needs no mask bit.
-    expect(maskWord.check(spec([{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 2 }, { id: 65, name: "c", priority: 2 }]))).toEqual([]);
-    expect(maskWord.check(spec([{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 1 }, { id: 5, name: "c" }]))).toEqual([]);
+    expect(
+      maskWord.check(
+        spec([
+          { id: 1, name: "a", priority: 1 },
+          { id: 2, name: "b", priority: 2 },
+          { id: 65, name: "c", priority: 2 },
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      maskWord.check(
+        spec([
+          { id: 1, name: "a", priority: 1 },
+          { id: 2, name: "b", priority: 1 },
+          { id: 5, name: "c" },
+        ]),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("unguarded-alias", () => {
   it("names the numbers a two-handler level's second handler would receive", () => {
-    const s = spec([{ id: 1, name: "mmu_update", priority: 1 }, { id: 23, name: "iret", priority: 1 }, { id: 5, name: "c" }]);
+    const s = spec([
+      { id: 1, name: "mmu_update", priority: 1 },
+      { id: 23, name: "iret", priority: 1 },
+      { id: 5, name: "c" },
+    ]);
     expect(unguardedAlias.check(s)).toEqual([
       {
         rule: "unguarded-alias",
@@ -66,14 +106,23 @@ describe("unguarded-alias", () => {
   });
 
   it("follows the spec's order inside a level: the first listed is compared, the second reached", () => {
-    const s = spec([{ id: 23, name: "iret", priority: 1 }, { id: 1, name: "mmu_update", priority: 1 }, { id: 5, name: "c" }]);
+    const s = spec([
+      { id: 23, name: "iret", priority: 1 },
+      { id: 1, name: "mmu_update", priority: 1 },
+      { id: 5, name: "c" },
+    ]);
     expect(unguardedAlias.check(s).map((f) => [f.path, f.message])).toEqual([
       ["handlers[1]", "an unguarded mask would route 64k+1 and 64k+23 (65, 87, 129, ...) to mmu_update: `num == 23` fails and mmu_update is not re-checked"],
     ]);
   });
 
   it("leaves out aliases an earlier level catches by its exact id", () => {
-    const s = spec([{ id: 65, name: "early", priority: 1 }, { id: 1, name: "a", priority: 2 }, { id: 23, name: "b", priority: 2 }, { id: 5, name: "c" }]);
+    const s = spec([
+      { id: 65, name: "early", priority: 1 },
+      { id: 1, name: "a", priority: 2 },
+      { id: 23, name: "b", priority: 2 },
+      { id: 5, name: "c" },
+    ]);
     expect(unguardedAlias.check(s).map((f) => f.message)).toEqual([
       "an unguarded mask would route 64k+1 and 64k+23 (87, 129, 151, ...) to b: `num == 1` fails and b is not re-checked",
     ]);
@@ -98,9 +147,18 @@ describe("unguarded-alias", () => {
 
   it("is silent when no level tests a mask, or when the mask levels hold 3+ handlers and every id is < 64", () => {
     expect(unguardedAlias.check(spec([{ id: 1, name: "a", priority: 1 }, { id: 23, name: "b", priority: 2 }, ...plain(3, 30)]))).toEqual([]);
-    expect(unguardedAlias.check(spec([{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 1 }, { id: 3, name: "c", priority: 1 }, ...plain(3, 30)]))).toEqual([]);
+    expect(
+      unguardedAlias.check(spec([{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 1 }, { id: 3, name: "c", priority: 1 }, ...plain(3, 30)])),
+    ).toEqual([]);
     // Two handlers in the last level: compares, no mask.
-    expect(unguardedAlias.check(spec([{ id: 1, name: "a", priority: 1 }, { id: 23, name: "b", priority: 1 }]))).toEqual([]);
+    expect(
+      unguardedAlias.check(
+        spec([
+          { id: 1, name: "a", priority: 1 },
+          { id: 23, name: "b", priority: 1 },
+        ]),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -179,15 +237,38 @@ describe("position-cost", () => {
 
 describe("abi-narrowing", () => {
   it("notes every i32 param", () => {
-    expect(abiNarrowing.check(spec([{ id: 0, name: "a", params: ["i64"] }, { id: 1, name: "b", params: ["i32", "i64", "i32"] }]))).toEqual([
-      { rule: "abi-narrowing", severity: "note", path: "handlers[1].params[0]", message: "i32: b sees only the low 32 bits of a 64-bit argument register (like C `unsigned int`)" },
-      { rule: "abi-narrowing", severity: "note", path: "handlers[1].params[2]", message: "i32: b sees only the low 32 bits of a 64-bit argument register (like C `unsigned int`)" },
+    expect(
+      abiNarrowing.check(
+        spec([
+          { id: 0, name: "a", params: ["i64"] },
+          { id: 1, name: "b", params: ["i32", "i64", "i32"] },
+        ]),
+      ),
+    ).toEqual([
+      {
+        rule: "abi-narrowing",
+        severity: "note",
+        path: "handlers[1].params[0]",
+        message: "i32: b sees only the low 32 bits of a 64-bit argument register (like C `unsigned int`)",
+      },
+      {
+        rule: "abi-narrowing",
+        severity: "note",
+        path: "handlers[1].params[2]",
+        message: "i32: b sees only the low 32 bits of a 64-bit argument register (like C `unsigned int`)",
+      },
     ]);
   });
 
   it("makes i64 -> i32 since the old spec an error (and drops that param's plain note)", () => {
-    const old = spec([{ id: 1, name: "x", params: [] }, { id: 37, name: "kexec_op", params: ["i64", "i64"] }]);
-    const now = spec([{ id: 1, name: "x", params: [] }, { id: 37, name: "kexec_op", params: ["i32", "i64"] }]);
+    const old = spec([
+      { id: 1, name: "x", params: [] },
+      { id: 37, name: "kexec_op", params: ["i64", "i64"] },
+    ]);
+    const now = spec([
+      { id: 1, name: "x", params: [] },
+      { id: 37, name: "kexec_op", params: ["i32", "i64"] },
+    ]);
     expect(abiNarrowing.check(now, old)).toEqual([
       {
         rule: "abi-narrowing",
@@ -201,8 +282,16 @@ describe("abi-narrowing", () => {
   });
 
   it("notes widening and a change in param count", () => {
-    const old = spec([{ id: 1, name: "a", params: ["i32"] }, { id: 2, name: "b", params: ["i64"] }, { id: 3, name: "c", params: ["i64", "i64"] }]);
-    const now = spec([{ id: 1, name: "a", params: ["i64"] }, { id: 2, name: "b", params: ["i64", "i64"] }, { id: 3, name: "c", params: ["i64"] }]);
+    const old = spec([
+      { id: 1, name: "a", params: ["i32"] },
+      { id: 2, name: "b", params: ["i64"] },
+      { id: 3, name: "c", params: ["i64", "i64"] },
+    ]);
+    const now = spec([
+      { id: 1, name: "a", params: ["i64"] },
+      { id: 2, name: "b", params: ["i64", "i64"] },
+      { id: 3, name: "c", params: ["i64"] },
+    ]);
     expect(abiNarrowing.check(now, old).map((f) => [f.severity, f.path, f.message])).toEqual([
       ["note", "handlers[0].params[0]", "a params[0] widened from i32 to i64 since the old spec: it now sees the high 32 bits, which it ignored before"],
       ["note", "handlers[1].params", "b declares 2 params, 1 in the old spec: it now reads argument registers it ignored before"],
@@ -211,8 +300,17 @@ describe("abi-narrowing", () => {
   });
 
   it("warns about a handler that is gone or changed id, and notes a rename (matched by id)", () => {
-    const old = spec([{ id: 1, name: "a", params: [] }, { id: 2, name: "b", params: [] }, { id: 3, name: "c", params: [] }, { id: 4, name: "d", params: [] }]);
-    const now = spec([{ id: 5, name: "b", params: [] }, { id: 3, name: "c2", params: [] }, { id: 4, name: "d", params: [] }]);
+    const old = spec([
+      { id: 1, name: "a", params: [] },
+      { id: 2, name: "b", params: [] },
+      { id: 3, name: "c", params: [] },
+      { id: 4, name: "d", params: [] },
+    ]);
+    const now = spec([
+      { id: 5, name: "b", params: [] },
+      { id: 3, name: "c2", params: [] },
+      { id: 4, name: "d", params: [] },
+    ]);
     expect(abiNarrowing.check(now, old)).toEqual([
       {
         rule: "abi-narrowing",
@@ -233,7 +331,10 @@ describe("abi-narrowing", () => {
   });
 
   it("does not call a handler that moved onto a vanished one's id a rename", () => {
-    const old = spec([{ id: 1, name: "a", params: [] }, { id: 2, name: "b", params: [] }]);
+    const old = spec([
+      { id: 1, name: "a", params: [] },
+      { id: 2, name: "b", params: [] },
+    ]);
     const now = spec([{ id: 1, name: "b", params: [] }]);
     expect(abiNarrowing.check(now, old).map((f) => f.message)).toEqual([
       "a (1) is gone since the old spec: guests calling 1 now reach b (1)",

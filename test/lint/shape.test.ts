@@ -56,8 +56,31 @@ const specs: [string, () => Spec][] = [
   ["pv64-unguarded-hazard.json", () => fixture("pv64-unguarded-hazard.json")],
   ["synthetic:300,levels=5,sparse=8,seed=3", () => loadSpec("synthetic:300,levels=5,sparse=8,seed=3")],
   ["synthetic:40,levels=6", () => loadSpec("synthetic:40,levels=6")],
-  ["all prioritised", () => validateSpec({ name: "p", handlers: [{ id: 1, name: "a", priority: 1 }, { id: 2, name: "b", priority: 1 }, { id: 65, name: "c", priority: 2 }, { id: 66, name: "d", priority: 2 }] })],
-  ["last level of two", () => validateSpec({ name: "p", handlers: [{ id: 9, name: "a", priority: 1 }, { id: 130, name: "b" }, { id: 2, name: "c" }] })],
+  [
+    "all prioritised",
+    () =>
+      validateSpec({
+        name: "p",
+        handlers: [
+          { id: 1, name: "a", priority: 1 },
+          { id: 2, name: "b", priority: 1 },
+          { id: 65, name: "c", priority: 2 },
+          { id: 66, name: "d", priority: 2 },
+        ],
+      }),
+  ],
+  [
+    "last level of two",
+    () =>
+      validateSpec({
+        name: "p",
+        handlers: [
+          { id: 9, name: "a", priority: 1 },
+          { id: 130, name: "b" },
+          { id: 2, name: "c" },
+        ],
+      }),
+  ],
 ];
 
 describe("lint's model of the xen scheme", () => {

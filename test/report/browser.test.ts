@@ -3,7 +3,7 @@
  * /usr/bin/chromium) driven by playwright-core, which never downloads one.
  * Without it the test skips here and fails under CI (CI installs it).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,7 +31,16 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: CI must install chromium`).toBe(true);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   });
   afterAll(async () => {
@@ -104,12 +113,16 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
   });
 
   it("runs no script from hostile names: no dialog, no request, no error, the payloads shown as text", async () => {
-    const swap: Record<string, string> = { uniform: "uniform<img src=x onerror=alert(9)>", "xen:pv-guest-build": 'trace:x"><script>alert(5)</script>', chain: "chain<svg onload=alert(3)>" };
+    const swap: Record<string, string> = {
+      uniform: "uniform<img src=x onerror=alert(9)>",
+      "xen:pv-guest-build": 'trace:x"><script>alert(5)</script>',
+      chain: "chain<svg onload=alert(3)>",
+    };
     const hostile = (name: string): Dataset => {
       let text = JSON.stringify(fixture(name));
       for (const [from, to] of Object.entries(swap)) text = text.split(JSON.stringify(from)).join(JSON.stringify(to));
       const d = JSON.parse(text) as Dataset;
-      for (const r of d.runs) r.spec.name = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+      for (const r of d.runs) r.spec.name = "<script>alert(1)</script><img src=x onerror=alert(2)>";
       return d;
     };
     const file = join(dir, "hostile.html");

@@ -84,7 +84,16 @@ describe("inconclusive cells", () => {
 
 describe("a busy machine", () => {
   const sample: LoadSample = { at: "2025-01-01T00:00:00.000Z", loadavg: [3.1, 3, 3], ticks: null, others: 2, named: ["yes (pid 7)", "yes (pid 8)"] };
-  const load: LoadRecord = { cpu: 0, cpus: 2, busy: true, warnings: ["load average 3.1 on 2 CPUs", "2 other runnable processes on CPU 0"], steal: null, before: sample, during: [], after: sample };
+  const load: LoadRecord = {
+    cpu: 0,
+    cpus: 2,
+    busy: true,
+    warnings: ["load average 3.1 on 2 CPUs", "2 other runnable processes on CPU 0"],
+    steal: null,
+    before: sample,
+    during: [],
+    after: sample,
+  };
   const busy = withRun((r) => {
     r.sessions[0] = { ...r.sessions[0]!, load };
   });

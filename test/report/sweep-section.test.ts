@@ -8,7 +8,7 @@ const count = (text: string, needle: string | RegExp): number =>
 
 const est = (value: number, ciLow: number, ciHigh: number): Estimate => ({ value, ciLow, ciHigh });
 
-const fit = (intercept: number, slope: number, n: number) => ({
+const lineFit = (intercept: number, slope: number, n: number) => ({
   slope,
   intercept,
   r2: 0.99,
@@ -31,7 +31,7 @@ const position: PositionAnalysis = {
         { position: 2, handler: "ipi", id: 1, net: est(1.5, 1.4, 1.6) },
         { position: 3, handler: "evtchn", id: 7, net: est(2, 1.9, 2.1) },
       ],
-      fit: fit(0.5, 0.5, 3),
+      fit: lineFit(0.5, 0.5, 3),
     },
     {
       strategy: "table",
@@ -120,7 +120,12 @@ const body: BodyAnalysis = {
       strategy: "table",
       workload: "uniform",
       tier: "turbofan",
-      points: [0, 8, 64].map((ops) => ({ ops, callNs: est(2 + ops, 1.9 + ops, 2.1 + ops), share: est(0.5 / (1 + ops), 0.45 / (1 + ops), 0.55 / (1 + ops)), vsReference: est(0, 0, 0) })),
+      points: [0, 8, 64].map((ops) => ({
+        ops,
+        callNs: est(2 + ops, 1.9 + ops, 2.1 + ops),
+        share: est(0.5 / (1 + ops), 0.45 / (1 + ops), 0.55 / (1 + ops)),
+        vsReference: est(0, 0, 0),
+      })),
     },
     {
       strategy: "chain",
@@ -138,7 +143,10 @@ const body: BodyAnalysis = {
 
 const record = (analysis: SweepAnalysis | null, kind = analysis?.kind ?? "position"): SweepRecord => ({ kind, options: {}, points: [], order: [], analysis });
 
-const noNet = (a: PositionAnalysis): PositionAnalysis => ({ ...a, curves: a.curves.map((c) => ({ ...c, points: c.points.map((p) => ({ ...p, net: null })) })) });
+const noNet = (a: PositionAnalysis): PositionAnalysis => ({
+  ...a,
+  curves: a.curves.map((c) => ({ ...c, points: c.points.map((p) => ({ ...p, net: null })) })),
+});
 
 /** The accessibility contract every chart keeps (charts.ts): root <svg> with data-chart, role, aria-label, title; no URL. */
 function expectChart(svg: string | null, kind: string, title: string): string {
@@ -168,7 +176,11 @@ describe("axis helpers", () => {
 
   it("wraps legend items that would pass the right edge", () => {
     const items = legendLayout(["alpha", "beta", "gamma"], ["#1", "#2", "#3"], 10, 150);
-    expect(items.map((i) => [i.x, i.row])).toEqual([[10, 0], [79, 0], [10, 1]]);
+    expect(items.map((i) => [i.x, i.row])).toEqual([
+      [10, 0],
+      [79, 0],
+      [10, 1],
+    ]);
   });
 });
 
@@ -282,7 +294,9 @@ describe("sweepSectionHtml", () => {
   });
 
   it("lists the sentences, escaped", () => {
-    expect(sweepSectionHtml(record(position))).toContain('<ul class="sentences"><li>chain costs 0.50 ns per position; chain &lt; table up to position 3</li></ul>');
+    expect(sweepSectionHtml(record(position))).toContain(
+      '<ul class="sentences"><li>chain costs 0.50 ns per position; chain &lt; table up to position 3</li></ul>',
+    );
   });
 
   it("puts each chart in a figure with a caption", () => {
@@ -296,17 +310,23 @@ describe("sweepSectionHtml", () => {
     expect(html).toContain(
       '<tr><td>chain</td><td>turbofan</td><td class="num">0.500 [0.400, 0.600]</td><td class="num">0.50 [0.30, 0.70]</td><td class="num">0.990</td><td class="num">0.012</td><td class="num">3</td></tr>',
     );
-    expect(html).toContain('<tr><td>table</td><td>turbofan</td><td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">2</td></tr>');
+    expect(html).toContain(
+      '<tr><td>table</td><td>turbofan</td><td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">2</td></tr>',
+    );
   });
 
   it("has a scale column per N and a dash for a point without data", () => {
     const html = sweepSectionHtml(record(scale));
     expect(html).toContain("<th>N=8</th><th>N=16</th><th>N=32</th>");
-    expect(html).toContain('<tr><td>uniform</td><td>chain</td><td>turbofan</td><td class="num">1.00 [0.90, 1.10]</td><td class="num">3.00 [2.80, 3.20]</td><td class="num">–</td></tr>');
+    expect(html).toContain(
+      '<tr><td>uniform</td><td>chain</td><td>turbofan</td><td class="num">1.00 [0.90, 1.10]</td><td class="num">3.00 [2.80, 3.20]</td><td class="num">–</td></tr>',
+    );
   });
 
   it("lists a crossing with its interval and verdict", () => {
-    expect(sweepSectionHtml(record(crossover))).toContain('<tr><td>chain → table</td><td class="num">12</td><td class="num">[9, 20]</td><td>conclusive</td></tr>');
+    expect(sweepSectionHtml(record(crossover))).toContain(
+      '<tr><td>chain → table</td><td class="num">12</td><td class="num">[9, 20]</td><td>conclusive</td></tr>',
+    );
   });
 
   it("has a crossings table only for curves that cross", () => {
@@ -316,7 +336,9 @@ describe("sweepSectionHtml", () => {
   it("has a body row per strategy and ops, shares in percent", () => {
     const html = sweepSectionHtml(record(body));
     expect(count(html, "<tr><td>uniform</td>")).toBe(6);
-    expect(html).toContain('<tr><td>uniform</td><td>chain</td><td>turbofan</td><td class="num">8</td><td class="num">10.00 [9.90, 10.10]</td><td class="num">5.00 [4.00, 6.00]</td><td class="num">-1.00 [-2.00, 0.00]</td></tr>');
+    expect(html).toContain(
+      '<tr><td>uniform</td><td>chain</td><td>turbofan</td><td class="num">8</td><td class="num">10.00 [9.90, 10.10]</td><td class="num">5.00 [4.00, 6.00]</td><td class="num">-1.00 [-2.00, 0.00]</td></tr>',
+    );
   });
 
   it("says the analysis is missing for an incomplete sweep", () => {

@@ -99,7 +99,7 @@ describe("report Markdown", () => {
 });
 
 describe("CSV", () => {
-  const d = hostile("results-a.json", { uniform: "=HYPERLINK(\"http://x\")", chain: "@SUM(A1)" });
+  const d = hostile("results-a.json", { uniform: '=HYPERLINK("http://x")', chain: "@SUM(A1)" });
   it("neutralises text cells a spreadsheet would run as formulas, and keeps negative numbers numbers", () => {
     const summary = summaryCsv(d);
     const samples = samplesCsv(d);
@@ -116,7 +116,14 @@ describe("CSV", () => {
 
 describe("text tables", () => {
   it("show a cell's control characters as escapes and keep the columns aligned", () => {
-    const lines = textTable([["workload", "ns"], [TRACE + "\u001b[2J\u0007", "1.00"], ["uniform", "2.00"]], "right");
+    const lines = textTable(
+      [
+        ["workload", "ns"],
+        [`${TRACE}\u001b[2J\u0007`, "1.00"],
+        ["uniform", "2.00"],
+      ],
+      "right",
+    );
     for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001f]/);
     expect(lines[1]).toContain("\\x1b[2J\\x07");
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);

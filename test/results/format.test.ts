@@ -37,7 +37,11 @@ function shape(value: unknown, path = "", out = new Map<string, Set<string>>()):
 }
 
 const text = (m: Map<string, Set<string>>) =>
-  [...m].filter(([p]) => p).sort(([a], [b]) => a.localeCompare(b)).map(([p, t]) => `${p}: ${[...t].sort().join(" | ")}`).join("\n") + "\n";
+  `${[...m]
+    .filter(([p]) => p)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([p, t]) => `${p}: ${[...t].sort().join(" | ")}`)
+    .join("\n")}\n`;
 
 describe("results format", () => {
   it("reads back every version written: results@1 (a run), results@2 (a run, a sweep of every kind, a merge)", () => {
@@ -56,12 +60,20 @@ describe("results format", () => {
       expect(raw.schema, file).toBe(schema);
       const d = readResults(join(FIX, file));
       expect([d.schema, d.kind, d.runs.length], file).toEqual([RESULTS_SCHEMA, kind, runs]);
-      expect(d.runs.every((r) => r.cells.length > 0 && r.summaries.length === r.cells.length), file).toBe(true);
+      expect(
+        d.runs.every((r) => r.cells.length > 0 && r.summaries.length === r.cells.length),
+        file,
+      ).toBe(true);
     }
   });
 
   it("what it writes now has the pinned shape (a diff here is a format change: docs/results.md)", async () => {
-    const written = [join(FIX, "format/run-v2.json"), join(FIX, "format/merge-v2.json"), join(FIX, "report/sweep-position.json"), join(FIX, "report/sweep-body.json")].map((file, i) => {
+    const written = [
+      join(FIX, "format/run-v2.json"),
+      join(FIX, "format/merge-v2.json"),
+      join(FIX, "report/sweep-position.json"),
+      join(FIX, "report/sweep-body.json"),
+    ].map((file, i) => {
       const out = join(dir, String(i));
       writeResults(out, readResults(file));
       return JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as unknown;

@@ -40,8 +40,28 @@ describe("mergeDatasets", () => {
 
 describe("machines.csv", () => {
   it("has one row per machine with its fingerprint and every mitigation file", () => {
-    const [header, ...rows] = machinesCsv(mergeDatasets([a, b, body]).dataset).trim().split("\n");
-    expect(header!.split(",").slice(0, 17)).toEqual(["machine_id", "cpu_vendor", "cpu_model", "family", "model_number", "stepping", "microcode", "logical_cores", "physical_cores", "smt", "virtualization", "kernel_release", "os", "node_version", "v8_version", "runs", "specs"]);
+    const [header, ...rows] = machinesCsv(mergeDatasets([a, b, body]).dataset)
+      .trim()
+      .split("\n");
+    expect(header!.split(",").slice(0, 17)).toEqual([
+      "machine_id",
+      "cpu_vendor",
+      "cpu_model",
+      "family",
+      "model_number",
+      "stepping",
+      "microcode",
+      "logical_cores",
+      "physical_cores",
+      "smt",
+      "virtualization",
+      "kernel_release",
+      "os",
+      "node_version",
+      "v8_version",
+      "runs",
+      "specs",
+    ]);
     expect(header).toContain("mitigation_spectre_v2");
     expect(rows).toHaveLength(2);
     expect(rows.find((r) => r.startsWith("34923ec707c88d9f"))).toMatch(/,4,xen-pv64 xen-pv64\+body=alu:0 xen-pv64\+body=alu:1000 xen-pv64\+body=alu:100,|,4,/);
@@ -62,8 +82,14 @@ describe("mergeDatasets: two copies of one run", () => {
   it("keeps the resumed copy over the interrupted one, in either order, and reports it", () => {
     const { interrupted, resumed } = interruptedAndResumed(2);
     for (const [inputs, names] of [
-      [[interrupted, resumed], ["old/", "new/"]],
-      [[resumed, interrupted], ["new/", "old/"]],
+      [
+        [interrupted, resumed],
+        ["old/", "new/"],
+      ],
+      [
+        [resumed, interrupted],
+        ["new/", "old/"],
+      ],
     ] as const) {
       const { dataset, duplicates, replaced } = mergeDatasets(inputs, names);
       expect(dataset.runs).toHaveLength(1);
@@ -84,11 +110,16 @@ describe("mergeDatasets: two copies of one run", () => {
   it("refuses two copies where neither continues the other, naming both", () => {
     const { resumed } = interruptedAndResumed(2);
     const run = resumed.runs[0]!;
-    const edited: RunRecord = { ...run, cells: run.cells.map((c, i) => (i === 0 ? { ...c, samples: c.samples.map((s) => ({ ...s, nsPerDispatch: s.nsPerDispatch * 1.01 })) } : c)) };
+    const edited: RunRecord = {
+      ...run,
+      cells: run.cells.map((c, i) => (i === 0 ? { ...c, samples: c.samples.map((s) => ({ ...s, nsPerDispatch: s.nsPerDispatch * 1.01 })) } : c)),
+    };
     const e = error(() => mergeDatasets([resumed, { ...resumed, runs: [edited] }, a], ["x/", "y/", "a/"]));
     expect(e.code).toBe("results-invalid");
     expect(e.problems[0]!.path).toBe("x/ and y/");
-    expect(e.problems[0]!.message).toMatch(/^hold one run \(machine b0b0b0b0b0b0b0b0, spec xen-pv64, started .*\) in two copies that differ, and neither continues the other/);
+    expect(e.problems[0]!.message).toMatch(
+      /^hold one run \(machine b0b0b0b0b0b0b0b0, spec xen-pv64, started .*\) in two copies that differ, and neither continues the other/,
+    );
   });
 
   it("labels a run of a many-run input by its index", () => {
@@ -102,7 +133,16 @@ describe("machines.csv with hostile text", () => {
   it("neutralises formula-like cells, as samples.csv and summary.csv do", () => {
     const d = readResults(join(import.meta.dirname, "..", "fixtures", "report", "results-a.json"));
     const run = d.runs[0]!;
-    const hostile = { ...d, runs: [{ ...run, spec: { ...run.spec, name: '=HYPERLINK("http://x")' }, fingerprint: { ...run.fingerprint, cpu: { ...run.fingerprint.cpu, model: "+cmd|calc" } } }] };
+    const hostile = {
+      ...d,
+      runs: [
+        {
+          ...run,
+          spec: { ...run.spec, name: '=HYPERLINK("http://x")' },
+          fingerprint: { ...run.fingerprint, cpu: { ...run.fingerprint.cpu, model: "+cmd|calc" } },
+        },
+      ],
+    };
     const csv = machinesCsv(hostile);
     expect(csv).toContain(`'+cmd|calc`);
     expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);

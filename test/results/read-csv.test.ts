@@ -21,7 +21,9 @@ describe("a samples.csv as a dataset", () => {
     expect(run.fingerprint.machineId).toBe(a.runs[0]!.fingerprint.machineId);
     expect(run.cells.map((c) => c.id)).toEqual(a.runs[0]!.cells.map((c) => c.id));
     expect(run.cells[0]!.samples.map((s) => s.nsPerDispatch)).toEqual(a.runs[0]!.cells[0]!.samples.map((s) => s.nsPerDispatch));
-    expect(run.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")!.ratio!.ratio).toBe(a.runs[0]!.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")!.ratio!.ratio);
+    expect(run.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")!.ratio!.ratio).toBe(
+      a.runs[0]!.summaries.find((s) => s.strategy === "chain" && s.workload === "uniform")!.ratio!.ratio,
+    );
     expect(run.fingerprint.unknown[0]).toMatch(/records the machine id, CPU model and runtime only/);
   });
 
@@ -70,6 +72,8 @@ describe("a samples.csv with hostile values", () => {
 
   it("refuses one round of one cell twice (a file concatenated with itself)", () => {
     const text = samplesCsv(a);
-    expect(error(() => datasetFromSamplesCsv("x.csv", text + text)).problems).toEqual([{ path: "x.csv: row 49", message: "round 0 of table @ xen:pv-guest-build repeats row 1 (the same file concatenated twice?)" }]);
+    expect(error(() => datasetFromSamplesCsv("x.csv", text + text)).problems).toEqual([
+      { path: "x.csv: row 49", message: "round 0 of table @ xen:pv-guest-build repeats row 1 (the same file concatenated twice?)" },
+    ]);
   });
 });

@@ -37,7 +37,8 @@ describe("readResults: the hostile-file corpus", () => {
 
 describe("readResults: valid files", () => {
   it("reads every fixture (results@1 and @2, runs and sweeps)", () => {
-    for (const name of ["results-a.json", "results-b.json", "sweep-body.json", "sweep-crossover.json", "sweep-position.json", "sweep-scale.json"]) expect(readResults(join(FIX, name)).runs.length, name).toBeGreaterThan(0);
+    for (const name of ["results-a.json", "results-b.json", "sweep-body.json", "sweep-crossover.json", "sweep-position.json", "sweep-scale.json"])
+      expect(readResults(join(FIX, name)).runs.length, name).toBeGreaterThan(0);
   });
 
   it("keeps keys it does not know (fields newer writers add), so merge carries them on", () => {
@@ -60,7 +61,10 @@ describe("readResults: valid files", () => {
   it("recomputes statistics written before `inconclusive` existed: one round is no verdict", () => {
     const d = datasetA();
     for (const c of d["runs"][0].cells) c.samples = c.samples.slice(0, 1);
-    d["runs"][0].summaries = d["runs"][0].summaries.map((s: { gross: { n: number; median: number } }, i: number) => ({ ...s, gross: { ...s.gross, n: 1, median: d["runs"][0].cells[i].samples[0].nsPerDispatch, min: 0, max: 1e6 } }));
+    d["runs"][0].summaries = d["runs"][0].summaries.map((s: { gross: { n: number; median: number } }, i: number) => ({
+      ...s,
+      gross: { ...s.gross, n: 1, median: d["runs"][0].cells[i].samples[0].nsPerDispatch, min: 0, max: 1e6 },
+    }));
     const run = readResults(writeCase(JSON.stringify(d))).runs[0]!;
     expect(run.summaries.every((s) => /too few samples: 1 round/.test(s.inconclusive ?? ""))).toBe(true);
     expect(run.answers.join(" ")).toMatch(/inconclusive/);

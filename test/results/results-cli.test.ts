@@ -53,7 +53,11 @@ describe("merge of an interrupted run and its resumed version", () => {
     const d = readResults(B);
     const run = d.runs[0]!;
     const resumed: Dataset = { ...d, runs: [{ ...run, sessions: [...run.sessions, { ...run.sessions[0]!, startedAt: "2026-11-26T15:20:00.000Z" }] }] };
-    const interrupted: Dataset = { ...d, complete: false, runs: [{ ...run, complete: false, cells: run.cells.map((c) => ({ ...c, samples: c.samples.slice(0, 2) })), summaries: [], answers: [] }] };
+    const interrupted: Dataset = {
+      ...d,
+      complete: false,
+      runs: [{ ...run, complete: false, cells: run.cells.map((c) => ({ ...c, samples: c.samples.slice(0, 2) })), summaries: [], answers: [] }],
+    };
     const dir = tmp();
     writeFileSync(join(dir, "interrupted.json"), JSON.stringify(interrupted));
     writeFileSync(join(dir, "resumed.json"), JSON.stringify(resumed));
@@ -65,7 +69,9 @@ describe("merge of an interrupted run and its resumed version", () => {
     const out = tmp();
     const r = await cli("merge", resumed, interrupted, "--out", out);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain(`kept ${resumed} over ${interrupted}: one run (machine b0b0b0b0b0b0b0b0, spec xen-pv64, started 2026-11-26T15:18:08.610Z); the kept copy continues the other (48 samples, 2 sessions, complete against 16 samples, 1 session, incomplete)`);
+    expect(r.out).toContain(
+      `kept ${resumed} over ${interrupted}: one run (machine b0b0b0b0b0b0b0b0, spec xen-pv64, started 2026-11-26T15:18:08.610Z); the kept copy continues the other (48 samples, 2 sessions, complete against 16 samples, 1 session, incomplete)`,
+    );
     const merged = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as Dataset;
     expect(merged.runs[0]!.cells.reduce((n, c) => n + c.samples.length, 0)).toBe(48);
   });

@@ -4,14 +4,31 @@ import type { CellRecord, RunConfig } from "../../src/model/results.js";
 import { answers } from "../../src/results/answers.js";
 
 const config: RunConfig = {
-  spec: "xen:pv64", strategies: ["table", "chain", "direct"], workloads: ["uniform"], tiers: ["turbofan"], reference: "table", control: "direct",
-  samples: 6, processes: 1, timeBudgetS: 10, seed: 1, targetSampleMs: 10, streamLength: 65536, cpu: 1, bodies: null,
+  spec: "xen:pv64",
+  strategies: ["table", "chain", "direct"],
+  workloads: ["uniform"],
+  tiers: ["turbofan"],
+  reference: "table",
+  control: "direct",
+  samples: 6,
+  processes: 1,
+  timeBudgetS: 10,
+  seed: 1,
+  targetSampleMs: 10,
+  streamLength: 65536,
+  cpu: 1,
+  bodies: null,
 };
 
 /** A cell whose round r sample is values[r] ns per dispatch. */
 function cell(strategy: string, values: number[], workload = "uniform"): CellRecord {
   return {
-    id: `${strategy}|${workload}|turbofan`, strategy, workload, tier: "turbofan", flags: ["--no-liftoff"], status: "ok",
+    id: `${strategy}|${workload}|turbofan`,
+    strategy,
+    workload,
+    tier: "turbofan",
+    flags: ["--no-liftoff"],
+    status: "ok",
     samples: values.map((v, round) => ({ round, session: 0, segment: 0, ns: v * 1e6, nsPerDispatch: v })),
     seconds: values.length * 0.01,
   };
@@ -22,7 +39,11 @@ describe("alignByRound", () => {
     const a = cell("a", [1, 2, 3]).samples;
     const b = cell("b", [10, 20]).samples;
     const [x, y, shared] = alignByRound(a, b);
-    expect([x, y, shared.map((s) => s.round)]).toEqual([[1, 2], [10, 20], [0, 1]]);
+    expect([x, y, shared.map((s) => s.round)]).toEqual([
+      [1, 2],
+      [10, 20],
+      [0, 1],
+    ]);
   });
 });
 
@@ -49,7 +70,20 @@ describe("summarizeCells", () => {
   // Every round the control costs 5, table 8 and chain 6 ns, plus the same drift: paired
   // comparisons see the drift cancel exactly.
   const drift = [0, 0.5, -0.3, 1, 0.2, -0.1];
-  const cells = [cell("table", drift.map((d) => 8 + d)), cell("chain", drift.map((d) => 6 + d)), cell("direct", drift.map((d) => 5 + d))];
+  const cells = [
+    cell(
+      "table",
+      drift.map((d) => 8 + d),
+    ),
+    cell(
+      "chain",
+      drift.map((d) => 6 + d),
+    ),
+    cell(
+      "direct",
+      drift.map((d) => 5 + d),
+    ),
+  ];
   const summaries = summarizeCells(cells, config);
   const by = (s: string) => summaries.find((x) => x.strategy === s)!;
 
@@ -99,7 +133,20 @@ describe("runs of rounds (and processes) are resampled as blocks", () => {
 describe("answers", () => {
   it("one sentence per workload, naming the ratio, its CI and the fastest", () => {
     const drift = [0, 0.5, -0.3, 1, 0.2, -0.1];
-    const cells = [cell("table", drift.map((d) => 8 + d)), cell("chain", drift.map((d) => 6 + d)), cell("direct", drift.map((d) => 5 + d))];
+    const cells = [
+      cell(
+        "table",
+        drift.map((d) => 8 + d),
+      ),
+      cell(
+        "chain",
+        drift.map((d) => 6 + d),
+      ),
+      cell(
+        "direct",
+        drift.map((d) => 5 + d),
+      ),
+    ];
     expect(answers(summarizeCells(cells, config), config, cells)).toEqual([
       "uniform: chain's whole call is 0.75x table's [0.74, 0.77], the dispatch 2.00 ns faster (net difference [-2.00, -2.00] ns); fastest: chain (0.75x table; 0.75x the runner-up table [0.74, 0.77]), on this machine.",
     ]);
@@ -107,6 +154,8 @@ describe("answers", () => {
 
   it("says when the CI straddles 1", () => {
     const cells = [cell("table", [8, 9, 8, 9, 8, 9]), cell("chain", [9, 8, 9, 8, 9, 8]), cell("direct", [5, 5, 5, 5, 5, 5])];
-    expect(answers(summarizeCells(cells, config), config, cells)[0]).toMatch(/^uniform: chain's whole call is 1\.00x table's \[0\.\d\d, 1\.\d\d\]: no difference this run can resolve; fastest: not resolved /);
+    expect(answers(summarizeCells(cells, config), config, cells)[0]).toMatch(
+      /^uniform: chain's whole call is 1\.00x table's \[0\.\d\d, 1\.\d\d\]: no difference this run can resolve; fastest: not resolved /,
+    );
   });
 });

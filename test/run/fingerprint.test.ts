@@ -194,7 +194,12 @@ describe("collectFingerprint", () => {
         }),
         extra,
       ),
-      os: { cpus: () => [{ model: "AMD EPYC 7B13", speed: 2449 }, { model: "AMD EPYC 7B13", speed: 2449 }] },
+      os: {
+        cpus: () => [
+          { model: "AMD EPYC 7B13", speed: 2449 },
+          { model: "AMD EPYC 7B13", speed: 2449 },
+        ],
+      },
     });
 
   it("AMD EPYC VM: hypervisor flag, no topology, SRSO under its sysfs name", () => {

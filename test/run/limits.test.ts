@@ -8,7 +8,7 @@ import { emitModules } from "../../src/emit/emit.js";
 import { selectStrategies } from "../../src/emit/strategies/index.js";
 import { withCustomSection } from "../../src/run/cell-bytes.js";
 import { runCells, type CellInput, type RunnerOptions } from "../../src/run/runner.js";
-import { type CellRun } from "../../src/model/cells.js";
+import type { CellRun } from "../../src/model/cells.js";
 import { loadSpec } from "../../src/spec/load.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { builtinLibrary, TINY } from "../helpers.js";
@@ -83,7 +83,13 @@ const fresh = (inputs: CellInput[]): CellRun[] => inputs.map((i) => ({ id: i.id,
 const stream = Int32Array.from({ length: 65536 }, (_, i) => [0, 2, 3, 5, 6, 7, 9, 12, 1, -1][i % 10]!);
 
 function inputsOf(modules: { strategy: string; bytes: Uint8Array }[]): CellInput[] {
-  return modules.map((m) => ({ id: m.strategy, group: m.strategy, module: withCustomSection(m.bytes, "cell", m.strategy), stream, execArgv: ["--no-liftoff"] }));
+  return modules.map((m) => ({
+    id: m.strategy,
+    group: m.strategy,
+    module: withCustomSection(m.bytes, "cell", m.strategy),
+    stream,
+    execArgv: ["--no-liftoff"],
+  }));
 }
 
 describe("cells within the budget and the memory ceiling", () => {
@@ -97,7 +103,9 @@ describe("cells within the budget and the memory ceiling", () => {
     await runCells(inputs, cells, options(10), { persist: () => undefined });
     for (const c of cells) {
       expect(c.status).toBe("failed");
-      expect(c.error).toMatch(/^init failed: one pass over its 65536-number stream takes about [\d.]+ s \([\d.]+ ms per dispatch\); this time budget allows [\d.]+ ms per sample: use lighter bodies or a larger --time-budget$/);
+      expect(c.error).toMatch(
+        /^init failed: one pass over its 65536-number stream takes about [\d.]+ s \([\d.]+ ms per dispatch\); this time budget allows [\d.]+ ms per sample: use lighter bodies or a larger --time-budget$/,
+      );
     }
   });
 
@@ -112,17 +120,27 @@ describe("cells within the budget and the memory ceiling", () => {
   it("a body that grows memory fails its cell with the reason; one batch cannot pass the ceiling", async () => {
     const bodies = join(dir, "grow.ts");
     // page: one page per call; hog: 64 pages at a time, n times in one call (a batch that would reach 4 GiB).
-    writeFileSync(bodies, "export function page(seed: i64, n: i32): i64 { memory.grow(n); return seed; }\nexport function hog(seed: i64, n: i32): i64 { for (let i = 0; i < n; i++) memory.grow(64); return seed; }\n");
+    writeFileSync(
+      bodies,
+      "export function page(seed: i64, n: i32): i64 { memory.grow(n); return seed; }\nexport function hog(seed: i64, n: i32): i64 { for (let i = 0; i < n; i++) memory.grow(64); return seed; }\n",
+    );
     const library = await loadBodyLibrary(bodies);
     const module = (kind: string, ops: number) => {
-      const spec = validateSpec({ name: kind, handlers: [{ id: 0, name: "a", body: { kind, ops } }, { id: 1, name: "b" }] });
+      const spec = validateSpec({
+        name: kind,
+        handlers: [
+          { id: 0, name: "a", body: { kind, ops } },
+          { id: 1, name: "b" },
+        ],
+      });
       return { ...emitModules(spec, selectStrategies("table"), { library })[0]!, strategy: kind };
     };
     const inputs = inputsOf([module("page", 1), module("hog", 1000)]);
     const cells = fresh(inputs);
     await runCells(inputs, cells, options(10, { samples: 3 }), { persist: () => undefined });
     expect(cells.map((c) => c.status)).toEqual(["failed", "failed"]);
-    const grew = /^init failed: its wasm memory grew from [\d.]+ [KM]iB to ([\d.]+) MiB while running \(the ceiling is 256\.0 MiB\): a body must not allocate or grow memory$/;
+    const grew =
+      /^init failed: its wasm memory grew from [\d.]+ [KM]iB to ([\d.]+) MiB while running \(the ceiling is 256\.0 MiB\): a body must not allocate or grow memory$/;
     expect(cells[0]!.error).toMatch(grew);
     // One batch of hog would take 4 GiB; the ceiling stops it within the last 64-page step.
     expect(Number(grew.exec(cells[1]!.error!)![1])).toBeGreaterThan(250);

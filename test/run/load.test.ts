@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { judgeLoad, LOAD_INTERVAL_MS, loadMonitor, othersOn, parseCpuTicks, parseLoadavg, parseTaskStat, sampleLoad, type Task } from "../../src/run/load.js";
-import { type LoadSample } from "../../src/model/cells.js";
+import type { LoadSample } from "../../src/model/cells.js";
 
 const PROC_STAT = `cpu  23208 0 3961 49748 708 0 48 153 0 0
 cpu0 13627 0 1930 23269 51 0 11 74 0 0
@@ -21,7 +21,14 @@ const stat = (pid: number, comm: string, state: string, ppid: number, processor:
   return `${pid} (${comm}) ${f.join(" ")}`;
 };
 
-const sample = (o: Partial<LoadSample> = {}): LoadSample => ({ at: "", loadavg: [0.5, 0.5, 0.5], ticks: { total: 1000, steal: 0 }, others: 0, named: [], ...o });
+const sample = (o: Partial<LoadSample> = {}): LoadSample => ({
+  at: "",
+  loadavg: [0.5, 0.5, 0.5],
+  ticks: { total: 1000, steal: 0 },
+  others: 0,
+  named: [],
+  ...o,
+});
 
 describe("parsing /proc", () => {
   it("loadavg, a CPU's ticks, a task's stat (a name with spaces and parentheses)", () => {
@@ -30,15 +37,37 @@ describe("parsing /proc", () => {
     expect(parseCpuTicks(PROC_STAT, 1)).toEqual({ total: 9580 + 2031 + 26479 + 657 + 37 + 79, steal: 79 });
     expect(parseCpuTicks(PROC_STAT, 0)!.steal).toBe(74);
     expect(parseCpuTicks(PROC_STAT, 7)).toBeNull();
-    expect(parseTaskStat(stat(12, "Web Content (x) )", "R", 1, 3))).toEqual({ pid: 12, comm: "Web Content (x) )", state: "R", ppid: 1, processor: 3, starttime: 39224 });
+    expect(parseTaskStat(stat(12, "Web Content (x) )", "R", 1, 3))).toEqual({
+      pid: 12,
+      comm: "Web Content (x) )",
+      state: "R",
+      ppid: 1,
+      processor: 3,
+      starttime: 39224,
+    });
     expect(parseTaskStat("8881 (cat) R")).toBeNull();
     // the real thing parses too
-    expect(parseTaskStat("8881 (cat) R 8858 8858 5011 0 -1 4194304 98 0 0 0 0 0 0 0 20 0 1 0 39224 3133440 382 18446744073709551615 1 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 1 1 1 1 1 1 1 0")).toMatchObject({ pid: 8881, state: "R", ppid: 8858, processor: 1, starttime: 39224 });
+    expect(
+      parseTaskStat(
+        "8881 (cat) R 8858 8858 5011 0 -1 4194304 98 0 0 0 0 0 0 0 20 0 1 0 39224 3133440 382 18446744073709551615 1 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 1 1 1 1 1 1 1 0",
+      ),
+    ).toMatchObject({ pid: 8881, state: "R", ppid: 8858, processor: 1, starttime: 39224 });
   });
 
   it("other runnable tasks on the CPU: this run's process and its children excluded", () => {
-    const task = (pid: number, tgid: number, parent: number, state: string, processor: number): Task => ({ ...parseTaskStat(stat(pid, "t", state, parent, processor))!, tgid, parent });
-    const tasks = [task(100, 100, 1, "R", 1), task(101, 100, 1, "R", 1), task(200, 200, 100, "R", 1), task(300, 300, 1, "R", 1), task(301, 301, 1, "S", 1), task(400, 400, 1, "R", 0)];
+    const task = (pid: number, tgid: number, parent: number, state: string, processor: number): Task => ({
+      ...parseTaskStat(stat(pid, "t", state, parent, processor))!,
+      tgid,
+      parent,
+    });
+    const tasks = [
+      task(100, 100, 1, "R", 1),
+      task(101, 100, 1, "R", 1),
+      task(200, 200, 100, "R", 1),
+      task(300, 300, 1, "R", 1),
+      task(301, 301, 1, "S", 1),
+      task(400, 400, 1, "R", 0),
+    ];
     expect(othersOn(tasks, 1, 100).map((t) => t.pid)).toEqual([300]);
   });
 });
@@ -94,7 +123,11 @@ describe("sampling", () => {
   it("loadMonitor: before, at most one sample per interval during, after", () => {
     let now = 0;
     let taken = 0;
-    const m = loadMonitor(1, () => sample({ at: String(taken++) }), () => now);
+    const m = loadMonitor(
+      1,
+      () => sample({ at: String(taken++) }),
+      () => now,
+    );
     m.tick();
     now += LOAD_INTERVAL_MS;
     m.tick();

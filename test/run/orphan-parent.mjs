@@ -8,4 +8,7 @@ const [modulePath, guard] = process.argv.slice(2);
 const proc = new CellProcess(["--no-liftoff"], 0, undefined, guard);
 process.stdout.write(`${proc.pid}\n`);
 const stream = Int32Array.from({ length: 64 }, (_, i) => i % 3);
-await proc.init({ type: "init", cell: "hang", module: new Uint8Array(readFileSync(modulePath)), stream, targetSampleMs: 1, maxWarmupMs: 10, maxSampleMs: 100 }, { loadMs: 600_000, calibrateMs: 600_000 });
+await proc.init(
+  { type: "init", cell: "hang", module: new Uint8Array(readFileSync(modulePath)), stream, targetSampleMs: 1, maxWarmupMs: 10, maxSampleMs: 100 },
+  { loadMs: 600_000, calibrateMs: 600_000 },
+);

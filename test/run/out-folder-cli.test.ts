@@ -17,7 +17,8 @@ const TINY = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,di
 
 const readDataset = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Dataset;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const exited = (child: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
+const exited = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
 
 async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) if (ok()) return;
@@ -132,7 +133,11 @@ describe("run --out: no lost or mixed data", () => {
   it("Ctrl-C while the modules are emitted: exit 130, no stack trace, an interrupted run kept", async () => {
     const out = join(tmp(), "out");
     // detached: its own process group, which the test signals as a terminal's Ctrl-C does.
-    const child = spawn(process.execPath, [BIN, ...TINY, "--workloads", "uniform", "--out", out], { stdio: ["ignore", "pipe", "pipe"], env: ENV, detached: true });
+    const child = spawn(process.execPath, [BIN, ...TINY, "--workloads", "uniform", "--out", out], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: ENV,
+      detached: true,
+    });
     let err = "";
     child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
     child.stdout!.resume();
@@ -147,7 +152,11 @@ describe("run --out: no lost or mixed data", () => {
   });
 
   it("Ctrl-C while the CLI starts: 130 (by the signal, or from the handler), no stack trace", async () => {
-    const child = spawn(process.execPath, [BIN, ...TINY, "--workloads", "uniform", "--out", join(tmp(), "out")], { stdio: ["ignore", "ignore", "pipe"], env: ENV, detached: true });
+    const child = spawn(process.execPath, [BIN, ...TINY, "--workloads", "uniform", "--out", join(tmp(), "out")], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: ENV,
+      detached: true,
+    });
     let err = "";
     child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
     const end = exited(child);

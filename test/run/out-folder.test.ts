@@ -25,7 +25,8 @@ function labError(f: () => unknown): LabError {
 /** A pid that is certainly not running: a child that has exited. */
 const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
 
-const lockOf = (owner: Partial<LockOwner>) => JSON.stringify({ pid: process.pid, host: hostname(), startedAt: "2026-01-01T00:00:00.000Z", procStart: null, ...owner });
+const lockOf = (owner: Partial<LockOwner>) =>
+  JSON.stringify({ pid: process.pid, host: hostname(), startedAt: "2026-01-01T00:00:00.000Z", procStart: null, ...owner });
 
 describe("claimOutFolder: one run per --out folder", () => {
   it("a new run into a folder that holds a run is refused, naming --resume and --force; nothing is written", () => {

@@ -9,7 +9,19 @@ import { BIN, cli, spawnCli } from "../cli-harness.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-run-"));
 /** 6 cells (the control among them), one process each: the smallest run with a sentence per workload. */
-const TINY_RUN = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,xen,direct", "--workloads", "uniform,fixed:hottest", "--processes", "1", "--cpu", "0"];
+const TINY_RUN = [
+  "run",
+  "--spec",
+  "synthetic:6,levels=2",
+  "--strategies",
+  "table,xen,direct",
+  "--workloads",
+  "uniform,fixed:hottest",
+  "--processes",
+  "1",
+  "--cpu",
+  "0",
+];
 
 const readDataset = (dir: string) => JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Dataset;
 const readJson = (dir: string): RunRecord => readDataset(dir).runs[0]!;
@@ -29,7 +41,10 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
     expect(results.complete).toBe(true);
     expect(results.cells).toHaveLength(6);
     expect(results.cells.every((c) => c.samples.length === 6 && c.status === "ok")).toBe(true);
-    expect(results.summaries.find((s) => s.strategy === "xen" && s.workload === "uniform")).toMatchObject({ net: expect.any(Object), ratio: expect.any(Object) });
+    expect(results.summaries.find((s) => s.strategy === "xen" && s.workload === "uniform")).toMatchObject({
+      net: expect.any(Object),
+      ratio: expect.any(Object),
+    });
     expect(results.fingerprint.machineId).toMatch(/^[0-9a-f]{16}$/);
     expect(results.sessions[0]!.pinning).toMatchObject({ cpu: 0 });
     expect(results.modules["xen"]!.audit.violations).toEqual([]);
@@ -72,7 +87,23 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
   it("a run killed midway leaves valid files; --resume completes it", async () => {
     const out = tmp();
     // Two cells: rounds are quick, and 40 of them leave time to kill the run midway.
-    const run = ["run", "--spec", "synthetic:6,levels=2", "--strategies", "table,direct", "--workloads", "uniform", "--processes", "1", "--cpu", "0", "--samples", "40", "--out", out];
+    const run = [
+      "run",
+      "--spec",
+      "synthetic:6,levels=2",
+      "--strategies",
+      "table,direct",
+      "--workloads",
+      "uniform",
+      "--processes",
+      "1",
+      "--cpu",
+      "0",
+      "--samples",
+      "40",
+      "--out",
+      out,
+    ];
     const child = spawn(process.execPath, [BIN, ...run], { stdio: "ignore", env: { ...process.env, CI: "true" } });
     // Kill it once some round has been written.
     for (let i = 0; i < 600; i++) {

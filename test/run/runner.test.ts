@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { emitModules } from "../../src/emit/emit.js";
 import { selectStrategies } from "../../src/emit/strategies/index.js";
 import { runCells, type CellInput, type RunnerOptions } from "../../src/run/runner.js";
-import { type CellRun } from "../../src/model/cells.js";
+import type { CellRun } from "../../src/model/cells.js";
 import { withCustomSection } from "../../src/run/cell-bytes.js";
 import { LIMIT_FLAGS } from "../../src/run/cell-process.js";
 import { builtinLibrary, tinySpec } from "../helpers.js";
@@ -28,7 +28,13 @@ const stream = Int32Array.from({ length: 256 }, (_, i) => [0, 2, 3, 5, 6, 7, 9, 
 
 async function goodInputs(): Promise<CellInput[]> {
   const modules = emitModules(tinySpec(), selectStrategies("table,chain,direct"), { library: await builtinLibrary() });
-  return modules.map((m) => ({ id: m.strategy, group: m.strategy, module: withCustomSection(m.bytes, "cell", m.strategy), stream, execArgv: ["--no-liftoff"] }));
+  return modules.map((m) => ({
+    id: m.strategy,
+    group: m.strategy,
+    module: withCustomSection(m.bytes, "cell", m.strategy),
+    stream,
+    execArgv: ["--no-liftoff"],
+  }));
 }
 
 describe("runner (real child processes)", () => {

@@ -27,7 +27,15 @@ describe("docs/spec.md", () => {
     }
     const counts = new Map<number | undefined, number>();
     for (const h of syntheticSpec("synthetic:40,levels=6").handlers) counts.set(h.priority, (counts.get(h.priority) ?? 0) + 1);
-    expect([...counts.entries()].sort(([a], [b]) => (a ?? 100) - (b ?? 100))).toEqual([[1, 1], [2, 2], [3, 4], [4, 8], [5, 16], [6, 8], [undefined, 1]]);
+    expect([...counts.entries()].sort(([a], [b]) => (a ?? 100) - (b ?? 100))).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 4],
+      [4, 8],
+      [5, 16],
+      [6, 8],
+      [undefined, 1],
+    ]);
     expect(syntheticSpec("synthetic:300,levels=3,sparse=4,seed=7").name).toBe("synthetic-300,levels=3,sparse=4,seed=7");
   });
 });

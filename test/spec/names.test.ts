@@ -17,7 +17,14 @@ const spec = (name: string, handlerName = "h") => ({ name, handlers: [{ id: 1, n
 
 describe("spec names", () => {
   it("refuse control characters at `name`, showing the character, with a fix", () => {
-    const cases: [string, string][] = [["x\u001b]0;owned\u0007", "\\x1b"], ["bell\u0007", "\\x07"], ["nul\u0000", "\\x00"], ["c1\u009b", "\\x9b"], ["rtl\u202eevil", "\\u202e"], ["two\nlines", "\\x0a"]];
+    const cases: [string, string][] = [
+      ["x\u001b]0;owned\u0007", "\\x1b"],
+      ["bell\u0007", "\\x07"],
+      ["nul\u0000", "\\x00"],
+      ["c1\u009b", "\\x9b"],
+      ["rtl\u202eevil", "\\u202e"],
+      ["two\nlines", "\\x0a"],
+    ];
     for (const [name, shown] of cases) {
       const e = problemsOf(spec(name));
       expect(e.code).toBe("spec-invalid");

@@ -78,15 +78,21 @@ describe("validateSpec properties", () => {
 
   it("answers any JSON value with a Spec or a spec-invalid LabError, never anything else", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), specArb.map((s) => JSON.parse(JSON.stringify(s)) as unknown)), (value) => {
-        try {
-          validateSpec(value);
-        } catch (e) {
-          expect(e).toBeInstanceOf(LabError);
-          expect((e as LabError).code).toBe("spec-invalid");
-          expect((e as LabError).problems.length).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          specArb.map((s) => JSON.parse(JSON.stringify(s)) as unknown),
+        ),
+        (value) => {
+          try {
+            validateSpec(value);
+          } catch (e) {
+            expect(e).toBeInstanceOf(LabError);
+            expect((e as LabError).code).toBe("spec-invalid");
+            expect((e as LabError).problems.length).toBeGreaterThan(0);
+          }
+        },
+      ),
     );
   });
 });

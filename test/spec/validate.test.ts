@@ -61,10 +61,25 @@ describe("validateSpec problems", () => {
     ["args fractional", spec([handler(0)], { args: 2.5 }), "args", "2.5 is not an integer"],
     ["args a string", spec([handler(0)], { args: "5" }), "args", 'expected an integer, got string "5"'],
     ["fallback fractional", spec([handler(0)], { fallback: 1.5 }), "fallback", "1.5 is not an integer"],
-    ["fallback unsafe", spec([handler(0)], { fallback: 2 ** 60 }), "fallback", `${2 ** 60} is beyond ±2^53 and loses precision in JSON; write it as a decimal string`],
+    [
+      "fallback unsafe",
+      spec([handler(0)], { fallback: 2 ** 60 }),
+      "fallback",
+      `${2 ** 60} is beyond ±2^53 and loses precision in JSON; write it as a decimal string`,
+    ],
     ["fallback hex", spec([handler(0)], { fallback: "0x10" }), "fallback", '"0x10" is not a decimal integer'],
-    ["fallback above i64", spec([handler(0)], { fallback: "9223372036854775808" }), "fallback", "9223372036854775808 does not fit in i64 (-9223372036854775808..9223372036854775807)"],
-    ["fallback below i64", spec([handler(0)], { fallback: "-9223372036854775809" }), "fallback", "-9223372036854775809 does not fit in i64 (-9223372036854775808..9223372036854775807)"],
+    [
+      "fallback above i64",
+      spec([handler(0)], { fallback: "9223372036854775808" }),
+      "fallback",
+      "9223372036854775808 does not fit in i64 (-9223372036854775808..9223372036854775807)",
+    ],
+    [
+      "fallback below i64",
+      spec([handler(0)], { fallback: "-9223372036854775809" }),
+      "fallback",
+      "-9223372036854775809 does not fit in i64 (-9223372036854775808..9223372036854775807)",
+    ],
     ["fallback boolean", spec([handler(0)], { fallback: true }), "fallback", "expected an integer (a number or a decimal string), got boolean true"],
     ["no handlers", spec([]), "handlers", "at least 1 handler is required"],
     ["handlers not an array", spec({} as unknown as unknown[]), "handlers", "expected an array, got an object"],
@@ -76,7 +91,12 @@ describe("validateSpec problems", () => {
     ["id fractional", spec([{ id: 1.5, name: "a" }]), "handlers[0].id", "1.5 is not an integer"],
     ["id missing", spec([{ name: "a" }]), "handlers[0].id", "missing (required)"],
     ["name missing", spec([{ id: 0 }]), "handlers[0].name", "missing (required)"],
-    ["name not an identifier", spec([{ id: 0, name: "1x" }]), "handlers[0].name", '"1x" is not an identifier (letters, digits and _, not starting with a digit)'],
+    [
+      "name not an identifier",
+      spec([{ id: 0, name: "1x" }]),
+      "handlers[0].name",
+      '"1x" is not an identifier (letters, digits and _, not starting with a digit)',
+    ],
     ["name with a dash", spec([{ id: 0, name: "a-b" }]), "handlers[0].name", '"a-b" is not an identifier (letters, digits and _, not starting with a digit)'],
     ["priority 0", spec([handler(0, { priority: 0 })]), "handlers[0].priority", "0 is outside 1..99"],
     ["priority 100", spec([handler(0, { priority: 100 })]), "handlers[0].priority", "100 is outside 1..99"],
@@ -84,12 +104,27 @@ describe("validateSpec problems", () => {
     ["params not an array", spec([handler(0, { params: "i64" })]), "handlers[0].params", 'expected an array, got string "i64"'],
     ["unknown param type", spec([handler(0, { params: ["i64", "f64"] })]), "handlers[0].params[1]", 'unknown param type "f64" (expected "i32" or "i64")'],
     ["param not a string", spec([handler(0, { params: [32] })]), "handlers[0].params[0]", 'expected "i32" or "i64", got number 32'],
-    ["more params than args", spec([handler(0), handler(1), handler(2, { params: Array(6).fill("i64") })]), "handlers[2].params", "6 params but the spec passes 5 args"],
+    [
+      "more params than args",
+      spec([handler(0), handler(1), handler(2, { params: Array(6).fill("i64") })]),
+      "handlers[2].params",
+      "6 params but the spec passes 5 args",
+    ],
     ["params with args 0", spec([handler(0, { params: ["i32"] })], { args: 0 }), "handlers[0].params", "1 param but the spec passes 0 args"],
     ["params with args 1", spec([handler(0, { params: ["i32", "i32"] })], { args: 1 }), "handlers[0].params", "2 params but the spec passes 1 arg"],
-    ["empty body kind", spec([handler(0, { body: { kind: "" } })]), "handlers[0].body.kind", '"" is not an identifier (letters, digits and _, not starting with a digit)'],
+    [
+      "empty body kind",
+      spec([handler(0, { body: { kind: "" } })]),
+      "handlers[0].body.kind",
+      '"" is not an identifier (letters, digits and _, not starting with a digit)',
+    ],
     ["body kind missing", spec([handler(0, { body: {} })]), "handlers[0].body.kind", "missing (required)"],
-    ["body kind with a dot", spec([handler(0, { body: { kind: "a.b" } })]), "handlers[0].body.kind", '"a.b" is not an identifier (letters, digits and _, not starting with a digit)'],
+    [
+      "body kind with a dot",
+      spec([handler(0, { body: { kind: "a.b" } })]),
+      "handlers[0].body.kind",
+      '"a.b" is not an identifier (letters, digits and _, not starting with a digit)',
+    ],
     ["body ops negative", spec([handler(0, { body: { kind: "alu", ops: -1 } })]), "handlers[0].body.ops", "-1 is outside 0..1000000"],
     ["body ops too big", spec([handler(0, { body: { kind: "alu", ops: 1_000_001 } })]), "handlers[0].body.ops", "1000001 is outside 0..1000000"],
     ["body not an object", spec([handler(0, { body: "alu" })]), "handlers[0].body", 'expected an object, got string "alu"'],
@@ -112,7 +147,14 @@ describe("validateSpec problems", () => {
   });
 
   it("reports a duplicate name against its first use", () => {
-    expect(only(spec([{ id: 1, name: "x" }, { id: 2, name: "x" }]))).toEqual({ path: "handlers[1].name", message: '"x" duplicates handlers[0].name' });
+    expect(
+      only(
+        spec([
+          { id: 1, name: "x" },
+          { id: 2, name: "x" },
+        ]),
+      ),
+    ).toEqual({ path: "handlers[1].name", message: '"x" duplicates handlers[0].name' });
   });
 
   it("reports every problem together", () => {
@@ -130,7 +172,18 @@ describe("validateSpec problems", () => {
     expect(e.code).toBe("spec-invalid");
     expect(e.fix).toContain("bad.json");
     expect(new Set(e.problems.map((p) => p.path))).toEqual(
-      new Set(["name", "args", "extra", "handlers[0].id", "handlers[0].name", "handlers[0].params[0]", "handlers[1].priority", "handlers[2].body.kind", "handlers[2].id", "handlers[2].name"]),
+      new Set([
+        "name",
+        "args",
+        "extra",
+        "handlers[0].id",
+        "handlers[0].name",
+        "handlers[0].params[0]",
+        "handlers[1].priority",
+        "handlers[2].body.kind",
+        "handlers[2].id",
+        "handlers[2].name",
+      ]),
     );
   });
 
@@ -142,7 +195,9 @@ describe("validateSpec problems", () => {
   });
 
   it("skips the params count check when args itself is invalid", () => {
-    expect(problemsOf(() => validateSpec(spec([handler(0, { params: Array(6).fill("i32") })], { args: 9 })))).toEqual([{ path: "args", message: "9 is outside 0..6" }]);
+    expect(problemsOf(() => validateSpec(spec([handler(0, { params: Array(6).fill("i32") })], { args: 9 })))).toEqual([
+      { path: "args", message: "9 is outside 0..6" },
+    ]);
   });
 
   it("locates problems with the whole value at the source", () => {

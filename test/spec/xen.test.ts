@@ -8,8 +8,7 @@ const build = (name: string): Spec => {
   return make();
 };
 const byName = (spec: Spec, name: string): Handler | undefined => spec.handlers.find((h) => h.name === name);
-const prioritised = (spec: Spec) =>
-  Object.fromEntries(spec.handlers.filter((h) => h.priority !== undefined).map((h) => [`${h.name}(${h.id})`, h.priority]));
+const prioritised = (spec: Spec) => Object.fromEntries(spec.handlers.filter((h) => h.priority !== undefined).map((h) => [`${h.name}(${h.id})`, h.priority]));
 
 describe("xen:pv64", () => {
   const pv64 = build("xen:pv64");

@@ -84,8 +84,24 @@ describe("pairedBootstrapCI", () => {
   const ratio = (gs: number[][]) => median(gs[0]!) / median(gs[1]!);
 
   it("throws when the groups' lengths differ", () => {
-    expect(() => pairedBootstrapCI([[1, 2, 3], [1, 2]], ratio)).toThrow(/length|samples/);
-    expect(() => pairedBootstrapMediansCI([[1, 2, 3], [1, 2]], (m) => m[0]! / m[1]!)).toThrow(/samples/);
+    expect(() =>
+      pairedBootstrapCI(
+        [
+          [1, 2, 3],
+          [1, 2],
+        ],
+        ratio,
+      ),
+    ).toThrow(/length|samples/);
+    expect(() =>
+      pairedBootstrapMediansCI(
+        [
+          [1, 2, 3],
+          [1, 2],
+        ],
+        (m) => m[0]! / m[1]!,
+      ),
+    ).toThrow(/samples/);
   });
 
   it("property: identical groups give a ratio CI of exactly [1, 1]", () => {
@@ -101,20 +117,34 @@ describe("pairedBootstrapCI", () => {
     const a = [1, 7, 3, 9, 4, 2];
     const b = a.map((x) => x + 10);
     const seen: number[] = [];
-    pairedBootstrapCI([a, b], (gs) => {
-      gs[0]!.forEach((x, i) => seen.push(gs[1]![i]! - x));
-      return 0;
-    }, FAST);
+    pairedBootstrapCI(
+      [a, b],
+      (gs) => {
+        gs[0]!.forEach((x, i) => seen.push(gs[1]![i]! - x));
+        return 0;
+      },
+      FAST,
+    );
     expect(new Set(seen)).toEqual(new Set([10]));
   });
 
   it("property: the fast median path gives the same interval, to the bit", () => {
     fc.assert(
-      fc.property(rounds(2, fc.oneof(positive, tied.map((t) => t + 1))), fc.integer(), ([a, b], seed) => {
-        const opts = { ...FAST, seed };
-        const fast = pairedBootstrapMediansCI([a!, b!], (m) => m[0]! / m[1]!, opts);
-        expect(fast).toEqual(pairedBootstrapCI([a!, b!], ratio, opts));
-      }),
+      fc.property(
+        rounds(
+          2,
+          fc.oneof(
+            positive,
+            tied.map((t) => t + 1),
+          ),
+        ),
+        fc.integer(),
+        ([a, b], seed) => {
+          const opts = { ...FAST, seed };
+          const fast = pairedBootstrapMediansCI([a!, b!], (m) => m[0]! / m[1]!, opts);
+          expect(fast).toEqual(pairedBootstrapCI([a!, b!], ratio, opts));
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -81,12 +81,15 @@ describe("findCrossovers", () => {
 
   it("property: crossings alternate, and each estimate lies between its bounds and between its two points", () => {
     const point = fc.record({ ratio: fc.double({ min: 0.25, max: 4, noNaN: true }), w: fc.double({ min: 0, max: 0.5, noNaN: true }) });
-    const curve = fc.uniqueArray(fc.integer({ min: 1, max: 4096 }), { minLength: 1, maxLength: 16 }).chain((xs) =>
-      fc.tuple(fc.constant(xs), fc.array(point, { minLength: xs.length, maxLength: xs.length })),
-    );
+    const curve = fc
+      .uniqueArray(fc.integer({ min: 1, max: 4096 }), { minLength: 1, maxLength: 16 })
+      .chain((xs) => fc.tuple(fc.constant(xs), fc.array(point, { minLength: xs.length, maxLength: xs.length })));
     fc.assert(
       fc.property(curve, fc.constantFrom("log" as const, "linear" as const), ([xs, ps], scale) => {
-        const r = findCrossovers(xs.map((x, i) => pt(x, ps[i]!.ratio, ps[i]!.w)), scale);
+        const r = findCrossovers(
+          xs.map((x, i) => pt(x, ps[i]!.ratio, ps[i]!.w)),
+          scale,
+        );
         r.crossings.forEach((c, k) => {
           expect(c.from).not.toBe(c.to);
           if (k > 0) expect(c.from).toBe(r.crossings[k - 1]!.to);
@@ -101,14 +104,22 @@ describe("findCrossovers", () => {
   it("property: swapping A and B (ratio -> 1/ratio) swaps every crossing's sides and keeps its place", () => {
     const curve = fc.uniqueArray(fc.integer({ min: 1, max: 1024 }), { minLength: 2, maxLength: 12 }).chain((xs) =>
       // ratios 2^(k/8): |log2| >= 1/8 unless exactly 1, so 1/ratio keeps its side of 1 despite rounding
-      fc.tuple(fc.constant(xs), fc.array(fc.integer({ min: -16, max: 16 }).map((k) => 2 ** (k / 8)), { minLength: xs.length, maxLength: xs.length })),
+      fc.tuple(
+        fc.constant(xs),
+        fc.array(
+          fc.integer({ min: -16, max: 16 }).map((k) => 2 ** (k / 8)),
+          { minLength: xs.length, maxLength: xs.length },
+        ),
+      ),
     );
     fc.assert(
       fc.property(curve, ([xs, ratios]) => {
         const points = xs.map((x, i) => pt(x, ratios[i]!, 0.1));
         const swapped = points.map((p) => ({ x: p.x, ratio: 1 / p.ratio, ciLow: 1 / p.ciHigh, ciHigh: 1 / p.ciLow }));
         const [r, s] = [findCrossovers(points, "log"), findCrossovers(swapped, "log")];
-        expect(s.crossings.map((c) => [c.to, c.from, c.low, c.high, c.conclusive])).toEqual(r.crossings.map((c) => [c.from, c.to, c.low, c.high, c.conclusive]));
+        expect(s.crossings.map((c) => [c.to, c.from, c.low, c.high, c.conclusive])).toEqual(
+          r.crossings.map((c) => [c.from, c.to, c.low, c.high, c.conclusive]),
+        );
         s.crossings.forEach((c, k) => expect(c.estimate).toBeCloseTo(r.crossings[k]!.estimate, 6));
       }),
     );
@@ -137,7 +148,9 @@ describe("describeCrossovers", () => {
     const table = findCrossovers([pt(4, 1.5), pt(64, 1.3), pt(1024, 1.2)], "log");
     expect(describeCrossovers(table, NAMES)).toBe("no crossover for N in 4..1024: table is faster throughout");
     const none = findCrossovers([pt(0, 0.99), pt(0.75, 0.98)], "linear");
-    expect(describeCrossovers(none, { ...NAMES, variable: "zipf S" })).toBe("no crossover for zipf S in 0..0.75: neither chain nor table is significantly faster");
+    expect(describeCrossovers(none, { ...NAMES, variable: "zipf S" })).toBe(
+      "no crossover for zipf S in 0..0.75: neither chain nor table is significantly faster",
+    );
     expect(describeCrossovers(findCrossovers([pt(8, 0.5)], "log"), NAMES)).toBe("no crossover for N = 8: chain is faster throughout");
     expect(describeCrossovers(findCrossovers([], "log"), NAMES)).toBe("no data for N");
   });
@@ -145,6 +158,8 @@ describe("describeCrossovers", () => {
   it("takes the number of decimals from `decimals` when given", () => {
     const r = findCrossovers([pt(0, 0.5), pt(1, 2), pt(2, 2)], "linear");
     expect(describeCrossovers(r, { ...NAMES, variable: "zipf S" })).toBe("chain is faster below zipf S ≈ 1 (crossover between 0 and 1); table is faster above");
-    expect(describeCrossovers(r, { ...NAMES, variable: "zipf S", decimals: 2 })).toBe("chain is faster below zipf S ≈ 0.5 (crossover between 0 and 1); table is faster above");
+    expect(describeCrossovers(r, { ...NAMES, variable: "zipf S", decimals: 2 })).toBe(
+      "chain is faster below zipf S ≈ 0.5 (crossover between 0 and 1); table is faster above",
+    );
   });
 });

@@ -9,7 +9,12 @@ const FAST = { resamples: 200 };
 describe("olsFit", () => {
   it("recovers a perfect line exactly", () => {
     const xs = [0, 1, 2, 3, 4];
-    expect(olsFit(xs, xs.map((x) => 3 + 2 * x))).toEqual({ slope: 2, intercept: 3, r2: 1, residualSd: 0, n: 5 });
+    expect(
+      olsFit(
+        xs,
+        xs.map((x) => 3 + 2 * x),
+      ),
+    ).toEqual({ slope: 2, intercept: 3, r2: 1, residualSd: 0, n: 5 });
   });
 
   it("matches a hand-computed fit", () => {
@@ -32,11 +37,17 @@ describe("olsFit", () => {
     const xs = fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 3, maxLength: 20 });
     fc.assert(
       fc.property(coef, coef, xs, fc.integer(), (a, b, x, seed) => {
-        const fit = olsFit(x, x.map((v) => a + b * v));
+        const fit = olsFit(
+          x,
+          x.map((v) => a + b * v),
+        );
         expect(fit.slope).toBeCloseTo(b, 6);
         expect(fit.intercept).toBeCloseTo(a, 6);
         const rng = seededRng(seed);
-        const noisy = olsFit(x, x.map((v) => a + b * v + 100 * rng.float()));
+        const noisy = olsFit(
+          x,
+          x.map((v) => a + b * v + 100 * rng.float()),
+        );
         expect(noisy.r2).toBeGreaterThanOrEqual(0);
         expect(noisy.r2).toBeLessThanOrEqual(1 + 1e-12);
       }),
@@ -93,7 +104,11 @@ describe("bootstrapLineFit", () => {
         const xs = Array.from({ length: groups.length / 2 }, (_, k) => 3 * k + 1);
         const series = xs.map((x, k) => ({ x, cell: groups[2 * k]!, control: groups[2 * k + 1]! }));
         const opts = { ...FAST, seed, ...(blocks ? { blocks } : {}) };
-        const refit = (m: readonly number[]) => olsFit(xs, xs.map((_, k) => m[2 * k]! - m[2 * k + 1]!));
+        const refit = (m: readonly number[]) =>
+          olsFit(
+            xs,
+            xs.map((_, k) => m[2 * k]! - m[2 * k + 1]!),
+          );
         const fit = bootstrapLineFit(series, opts);
         expect(fit.slopeCI).toEqual(pairedBootstrapMediansCI(groups, (m) => refit(m).slope, opts));
         expect(fit.interceptCI).toEqual(pairedBootstrapMediansCI(groups, (m) => refit(m).intercept, opts));
@@ -180,8 +195,18 @@ describe("fitWithPointCIs", () => {
   });
 
   it("throws on an inverted CI, non-finite values or too few points", () => {
-    expect(() => fitWithPointCIs([{ x: 0, y: 1, ciLow: 2, ciHigh: 0 }, { x: 1, y: 1, ciLow: 0, ciHigh: 2 }])).toThrow(/point 0 has ciLow 2 > ciHigh 0/);
-    expect(() => fitWithPointCIs([{ x: 0, y: 1, ciLow: 0, ciHigh: NaN }, { x: 1, y: 1, ciLow: 0, ciHigh: 2 }])).toThrow(/non-finite point 0/);
+    expect(() =>
+      fitWithPointCIs([
+        { x: 0, y: 1, ciLow: 2, ciHigh: 0 },
+        { x: 1, y: 1, ciLow: 0, ciHigh: 2 },
+      ]),
+    ).toThrow(/point 0 has ciLow 2 > ciHigh 0/);
+    expect(() =>
+      fitWithPointCIs([
+        { x: 0, y: 1, ciLow: 0, ciHigh: NaN },
+        { x: 1, y: 1, ciLow: 0, ciHigh: 2 },
+      ]),
+    ).toThrow(/non-finite point 0/);
     expect(() => fitWithPointCIs([{ x: 0, y: 1, ciLow: 0, ciHigh: 2 }])).toThrow(/at least 2 points/);
   });
 });

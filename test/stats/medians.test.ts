@@ -10,7 +10,11 @@ describe("ratioOfMedians", () => {
   it("property: a vs 2a is exactly 0.5 with a degenerate CI when paired", () => {
     fc.assert(
       fc.property(positives, fc.integer(), (a, seed) => {
-        const r = ratioOfMedians(a, a.map((x) => 2 * x), { ...FAST, seed });
+        const r = ratioOfMedians(
+          a,
+          a.map((x) => 2 * x),
+          { ...FAST, seed },
+        );
         expect(r).toEqual({ ratio: 0.5, ciLow: 0.5, ciHigh: 0.5, paired: true });
       }),
     );
@@ -18,7 +22,11 @@ describe("ratioOfMedians", () => {
 
   it("unpaired (forced, or by unequal lengths) resamples each side on its own", () => {
     const a = [10, 12, 11, 15, 9, 13, 14, 10, 12, 11];
-    const forced = ratioOfMedians(a, a.map((x) => 2 * x), { paired: false });
+    const forced = ratioOfMedians(
+      a,
+      a.map((x) => 2 * x),
+      { paired: false },
+    );
     expect(forced.paired).toBe(false);
     expect(forced.ratio).toBe(0.5);
     expect(forced.ciLow).toBeLessThan(0.5);

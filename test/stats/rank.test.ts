@@ -88,18 +88,14 @@ describe("mannWhitneyU: exact distribution (small samples, no ties)", () => {
 
   it("property: the exact p equals the p from enumerating every split of the pooled values", () => {
     fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 2, maxLength: 10 }),
-        fc.nat(),
-        (pooled, cut) => {
-          const n1 = 1 + (cut % (pooled.length - 1));
-          const x = pooled.slice(0, n1);
-          const y = pooled.slice(n1);
-          const r = mannWhitneyU(x, y);
-          expect(r.method).toBe("exact");
-          expect(r.p).toBeCloseTo(enumeratedP(x, y), 13);
-        },
-      ),
+      fc.property(fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 2, maxLength: 10 }), fc.nat(), (pooled, cut) => {
+        const n1 = 1 + (cut % (pooled.length - 1));
+        const x = pooled.slice(0, n1);
+        const y = pooled.slice(n1);
+        const r = mannWhitneyU(x, y);
+        expect(r.method).toBe("exact");
+        expect(r.p).toBeCloseTo(enumeratedP(x, y), 13);
+      }),
       { numRuns: 50 },
     );
   });

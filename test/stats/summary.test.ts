@@ -39,8 +39,19 @@ describe("summarize: exact values on small arrays (worked by hand)", () => {
 
   it("a single sample: stddev 0, CI degenerate", () => {
     expect(summarize([7])).toEqual({
-      n: 1, median: 7, mad: 0, mean: 7, stddev: 0, min: 7, max: 7, p5: 7, p95: 7,
-      ciLow: 7, ciHigh: 7, outliersLow: 0, outliersHigh: 0,
+      n: 1,
+      median: 7,
+      mad: 0,
+      mean: 7,
+      stddev: 0,
+      min: 7,
+      max: 7,
+      p5: 7,
+      p95: 7,
+      ciLow: 7,
+      ciHigh: 7,
+      outliersLow: 0,
+      outliersHigh: 0,
     });
   });
 

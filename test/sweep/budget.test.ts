@@ -5,7 +5,17 @@ import type { MeasureSettings } from "../../src/model/settings.js";
 import { SWEEP_KINDS } from "../../src/sweep/kinds/index.js";
 import { DEFAULT_SWEEP_BUDGET_S } from "../../src/lab/sweep.js";
 
-const settings: MeasureSettings = { tiers: ["turbofan"], samples: null, processes: 2, seed: 1, targetSampleMs: 10, streamLength: 65536, cpu: 0, bodies: null, timeBudgetS: 160 };
+const settings: MeasureSettings = {
+  tiers: ["turbofan"],
+  samples: null,
+  processes: 2,
+  seed: 1,
+  targetSampleMs: 10,
+  streamLength: 65536,
+  cpu: 0,
+  bodies: null,
+  timeBudgetS: 160,
+};
 
 describe("sweep budget", () => {
   it("a point's minimum: start-up in every process, 6 rounds of its cells, the statistics reserve", () => {
@@ -21,7 +31,11 @@ describe("sweep budget", () => {
   it("every kind's defaults fit the default budget", () => {
     for (const kind of Object.values(SWEEP_KINDS)) {
       const points = kind.plan({}, settings, loadSpec).points;
-      const cost = sweepCost(points.map((p) => p.config), points.map((p) => loadSpec(p.config.spec).handlers.length), 5000);
+      const cost = sweepCost(
+        points.map((p) => p.config),
+        points.map((p) => loadSpec(p.config.spec).handlers.length),
+        5000,
+      );
       expect(cost.minimumS, kind.kind).toBeLessThanOrEqual(DEFAULT_SWEEP_BUDGET_S);
     }
   });

@@ -6,7 +6,12 @@ import { fakeRun, handlers } from "./fake-run.js";
 const positions = (n: number) => Array.from({ length: n }, (_, i) => `fixed:${i}`);
 
 describe("position analysis", () => {
-  const run = fakeRun({ handlers: handlers(8), strategies: ["chain", "table"], workloads: positions(8), cost: (s, w) => (s === "chain" ? 5.5 + 0.5 * Number(w.slice(6)) : 8) });
+  const run = fakeRun({
+    handlers: handlers(8),
+    strategies: ["chain", "table"],
+    workloads: positions(8),
+    cost: (s, w) => (s === "chain" ? 5.5 + 0.5 * Number(w.slice(6)) : 8),
+  });
   const a = SWEEP_KINDS.position.analyze([run], [{ label: "synthetic:8", variable: "position", x: null }], {}, 1) as PositionAnalysis;
 
   it("gives one curve per strategy, a point per handler in dispatch order", () => {
@@ -32,7 +37,9 @@ const sizes = [4, 16, 64];
 const sizePoints: SweepPoint[] = sizes.map((n) => ({ label: `N=${n}`, variable: "n", x: n }));
 
 describe("scale analysis", () => {
-  const runs = sizes.map((n) => fakeRun({ spec: `synthetic:${n}`, strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? 5 + n / 2 : 9) }));
+  const runs = sizes.map((n) =>
+    fakeRun({ spec: `synthetic:${n}`, strategies: ["table", "chain"], workloads: ["uniform"], cost: (s) => (s === "chain" ? 5 + n / 2 : 9) }),
+  );
 
   it("draws a curve per strategy and workload in N order, whatever order the runs ran in", () => {
     const a = SWEEP_KINDS.scale.analyze([...runs].reverse(), [...sizePoints].reverse(), {}, 1) as ScaleAnalysis;
@@ -44,8 +51,15 @@ describe("scale analysis", () => {
 });
 
 describe("crossover analysis", () => {
-  const runs = sizes.map((n) => fakeRun({ spec: `synthetic:${n}`, strategies: ["chain", "table"], workloads: ["uniform"], cost: (s) => (s === "chain" ? 5 + n / 2 : 10) }));
-  const skew = fakeRun({ spec: "xen:pv64", strategies: ["chain", "table"], workloads: ["uniform", "zipf:1", "zipf:2"], cost: (s, w) => (s !== "chain" ? 10 : w === "uniform" ? 14 : w === "zipf:1" ? 11 : 7) });
+  const runs = sizes.map((n) =>
+    fakeRun({ spec: `synthetic:${n}`, strategies: ["chain", "table"], workloads: ["uniform"], cost: (s) => (s === "chain" ? 5 + n / 2 : 10) }),
+  );
+  const skew = fakeRun({
+    spec: "xen:pv64",
+    strategies: ["chain", "table"],
+    workloads: ["uniform", "zipf:1", "zipf:2"],
+    cost: (s, w) => (s !== "chain" ? 10 : w === "uniform" ? 14 : w === "zipf:1" ? 11 : 7),
+  });
   const points: SweepPoint[] = [...sizePoints, { label: "skew", variable: "zipf", x: null }];
   const a = SWEEP_KINDS.crossover.analyze([...runs, skew], points, { pair: ["chain", "table"] }, 1) as CrossoverAnalysis;
 
@@ -67,8 +81,21 @@ describe("crossover analysis", () => {
 
 describe("body analysis", () => {
   const ops = [0, 100, 10000];
-  const runs = ops.map((k) => fakeRun({ spec: `xen:pv64+body=alu:${k}`, strategies: ["table", "xen"], workloads: ["xen:pv-guest-build"], control: 5 + k, cost: (s) => 5 + k + (s === "xen" ? 2 : 3) }));
-  const a = SWEEP_KINDS.body.analyze(runs, ops.map((k) => ({ label: `alu:${k}`, variable: "ops", x: k })), {}, 1) as BodyAnalysis;
+  const runs = ops.map((k) =>
+    fakeRun({
+      spec: `xen:pv64+body=alu:${k}`,
+      strategies: ["table", "xen"],
+      workloads: ["xen:pv-guest-build"],
+      control: 5 + k,
+      cost: (s) => 5 + k + (s === "xen" ? 2 : 3),
+    }),
+  );
+  const a = SWEEP_KINDS.body.analyze(
+    runs,
+    ops.map((k) => ({ label: `alu:${k}`, variable: "ops", x: k })),
+    {},
+    1,
+  ) as BodyAnalysis;
 
   it("gives the dispatch's share of the call, shrinking as bodies grow", () => {
     const xen = a.curves.find((c) => c.strategy === "xen")!;

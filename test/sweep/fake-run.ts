@@ -14,7 +14,16 @@ const wobble = (round: number, salt: number) => Math.sin(round * 12.9898 + salt 
  * per dispatch, plus round drift shared by every cell and a little noise;
  * the control costs `control` ns.
  */
-export function fakeRun(o: { spec?: string; handlers?: Handler[]; strategies: string[]; workloads: string[]; reference?: string; rounds?: number; cost: (strategy: string, workload: string) => number; control?: number }): RunRecord {
+export function fakeRun(o: {
+  spec?: string;
+  handlers?: Handler[];
+  strategies: string[];
+  workloads: string[];
+  reference?: string;
+  rounds?: number;
+  cost: (strategy: string, workload: string) => number;
+  control?: number;
+}): RunRecord {
   const strategies = [...o.strategies, CONTROL];
   const config: RunConfig = {
     spec: o.spec ?? "synthetic:8",
@@ -51,7 +60,17 @@ export function fakeRun(o: { spec?: string; handlers?: Handler[]; strategies: st
     // Complete enough for the results reader (persisted.ts), which checks every fingerprint field readers use.
     fingerprint: {
       machineId: "0123456789abcdef",
-      cpu: { vendor: null, model: "fake CPU", family: null, modelNumber: null, stepping: null, microcode: null, logicalCores: 1, physicalCores: null, smt: null },
+      cpu: {
+        vendor: null,
+        model: "fake CPU",
+        family: null,
+        modelNumber: null,
+        stepping: null,
+        microcode: null,
+        logicalCores: 1,
+        physicalCores: null,
+        smt: null,
+      },
       mitigations: {},
       kernel: { release: "", version: "" },
       os: { platform: "linux", arch: "x64", hostname: "", totalMemoryBytes: 0 },

@@ -4,7 +4,17 @@ import { chainOrder } from "../../src/spec/types.js";
 import type { MeasureSettings } from "../../src/model/settings.js";
 import { SWEEP_KINDS } from "../../src/sweep/kinds/index.js";
 
-const settings: MeasureSettings = { tiers: ["turbofan"], samples: null, processes: 2, seed: 1, targetSampleMs: 10, streamLength: 4096, cpu: 0, bodies: null, timeBudgetS: 160 };
+const settings: MeasureSettings = {
+  tiers: ["turbofan"],
+  samples: null,
+  processes: 2,
+  seed: 1,
+  targetSampleMs: 10,
+  streamLength: 4096,
+  cpu: 0,
+  bodies: null,
+  timeBudgetS: 160,
+};
 
 describe("sweep plans", () => {
   it("position: one run of xen:pv64, a fixed workload per handler in dispatch order, the control and the reference added", () => {

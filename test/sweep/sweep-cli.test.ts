@@ -48,7 +48,10 @@ describe("dispatch-lab sweep: bad input exits 2 before anything runs", () => {
     [["sweep", "position", "--spec", "nope.json"], /nope\.json: no such file/],
     [["sweep", "scale", "--family", "synthetic:{n},levels=x"], /levels/],
     // 287 cells in 2 processes cannot get 6 rounds each in 20 s: refused with the smallest budget that works.
-    [["sweep", "position", "--time-budget", "20"], /--time-budget: 20 s is too small for this sweep: 1 point, 287 cells in 2 processes each, need about \d+ s for 6 rounds per cell[^]*fix: use --time-budget \d+ or more/],
+    [
+      ["sweep", "position", "--time-budget", "20"],
+      /--time-budget: 20 s is too small for this sweep: 1 point, 287 cells in 2 processes each, need about \d+ s for 6 rounds per cell[\s\S]*fix: use --time-budget \d+ or more/,
+    ],
   ];
   for (const [args, message] of cases) {
     it(args.slice(1).join(" ") || "(no kind)", async () => {

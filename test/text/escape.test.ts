@@ -48,7 +48,9 @@ describe("escapeXml", () => {
 
 describe("escapeMarkdown", () => {
   it("makes no HTML, link, image, autolink, mention, emphasis, code, new block or column", () => {
-    const out = escapeMarkdown("a|b <img src=x onerror=alert(1)> ![i](http://x/y.png) [l](javascript:alert(1)) [r][ref] *em* `code` ~~s~~ @octocat www.evil.com &lt;\n# head\r\n- item");
+    const out = escapeMarkdown(
+      "a|b <img src=x onerror=alert(1)> ![i](http://x/y.png) [l](javascript:alert(1)) [r][ref] *em* `code` ~~s~~ @octocat www.evil.com &lt;\n# head\r\n- item",
+    );
     expect(out).not.toMatch(/[\n\r]/);
     // Every markup character is backslash-escaped, and no `](` or `][` is left to open a link.
     expect(out).not.toMatch(/(^|[^\\])[|*`~<>&]/);
@@ -59,13 +61,15 @@ describe("escapeMarkdown", () => {
     expect(out).toContain("www\\.evil.com");
   });
   it("leaves ordinary text and intervals as they read", () => {
-    expect(escapeMarkdown("xen:pv-guest-build: xen is 0.77x table [0.75, 0.78] (whole call) @ uniform")).toBe("xen:pv-guest-build: xen is 0.77x table [0.75, 0.78] (whole call) @ uniform");
+    expect(escapeMarkdown("xen:pv-guest-build: xen is 0.77x table [0.75, 0.78] (whole call) @ uniform")).toBe(
+      "xen:pv-guest-build: xen is 0.77x table [0.75, 0.78] (whole call) @ uniform",
+    );
   });
 });
 
 describe("neutraliseCsvText", () => {
   it("prefixes a quote to text a spreadsheet would run as a formula", () => {
-    for (const t of ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]) expect(neutraliseCsvText(t)).toBe(`'${t}`);
+    for (const t of ['=HYPERLINK("x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]) expect(neutraliseCsvText(t)).toBe(`'${t}`);
     expect(neutraliseCsvText("uniform")).toBe("uniform");
   });
 });

@@ -10,7 +10,8 @@ const doc = readFileSync(`${packageRoot}/docs/workloads.md`, "utf8");
 describe("docs/workloads.md", () => {
   it("documents every kind and every default", () => {
     for (const w of listWorkloads()) expect(doc, w.syntax).toContain(`\`${w.syntax}\``);
-    for (const spec of ["xen:pv64", "xen:hvm64", "synthetic:8"]) for (const name of defaultWorkloads(loadSpec(spec))) expect(doc, name).toContain(`\`${name}\``);
+    for (const spec of ["xen:pv64", "xen:hvm64", "synthetic:8"])
+      for (const name of defaultWorkloads(loadSpec(spec))) expect(doc, name).toContain(`\`${name}\``);
     expect(doc).toContain(`**${DEFAULT_STREAM_LENGTH}**`);
   });
 

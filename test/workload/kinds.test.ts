@@ -93,12 +93,20 @@ describe("fixed:X", () => {
   });
 
   it("takes hottest/coldest as keywords even where a handler has that name", () => {
-    const spec = validateSpec({ name: "kw", handlers: [{ id: 4, name: "hottest" }, { id: 2, name: "b", priority: 1 }] });
+    const spec = validateSpec({
+      name: "kw",
+      handlers: [
+        { id: 4, name: "hottest" },
+        { id: 2, name: "b", priority: 1 },
+      ],
+    });
     expect(buildWorkload("fixed:hottest", spec, { seed: 1, length: 3 }).stream).toEqual(Int32Array.of(2, 2, 2));
   });
 
   it("names a handler the spec lacks", () => {
-    expect(labError(() => buildWorkload("fixed:11", pv64, { seed: 1 })).problems).toEqual([{ path: "fixed:11", message: "no handler has id 11 in spec xen-pv64" }]);
+    expect(labError(() => buildWorkload("fixed:11", pv64, { seed: 1 })).problems).toEqual([
+      { path: "fixed:11", message: "no handler has id 11 in spec xen-pv64" },
+    ]);
     const e = labError(() => buildWorkload("fixed:warmest", pv64, { seed: 1 }));
     expect(e.problems).toEqual([{ path: "fixed:warmest", message: 'no handler is named "warmest" in spec xen-pv64' }]);
     expect(e.fix).toMatch(/fixed:hottest/);
@@ -171,7 +179,14 @@ describe("invalid:P", () => {
 
 describe("mix", () => {
   it("lists handlers by share, ties in id order, invalid as id null", () => {
-    const spec = validateSpec({ name: "m", handlers: [{ id: 3, name: "c" }, { id: 1, name: "a" }, { id: 2, name: "b" }] });
+    const spec = validateSpec({
+      name: "m",
+      handlers: [
+        { id: 3, name: "c" },
+        { id: 1, name: "a" },
+        { id: 2, name: "b" },
+      ],
+    });
     expect(mixOf(Int32Array.of(3, 3, 1, 2, -5, 99, 1, 3), spec)).toEqual([
       { id: 3, name: "c", share: 3 / 8 },
       { id: 1, name: "a", share: 2 / 8 },

@@ -1,22 +1,46 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../src/spec/load.js";
-import { DEFAULT_STREAM_LENGTH, defaultWorkloads, MAX_STREAM_LENGTH, buildWorkload, listWorkloads, parseWorkloadName, workloadSeed } from "../../src/workload/index.js";
+import {
+  DEFAULT_STREAM_LENGTH,
+  defaultWorkloads,
+  MAX_STREAM_LENGTH,
+  buildWorkload,
+  listWorkloads,
+  parseWorkloadName,
+  workloadSeed,
+} from "../../src/workload/index.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { labError } from "../spec/helpers.js";
 
 const pv64 = loadSpec("xen:pv64");
-const sha = (a: Int32Array): string => createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex").slice(0, 16);
+const sha = (a: Int32Array): string =>
+  createHash("sha256")
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest("hex")
+    .slice(0, 16);
 
 /** One name per kind that builds on xen:pv64 without a file. */
-const SEEDED = ["uniform", "zipf:1.1", "invalid:0.25", "xen:pv-guest-build", "xen:pv-guest-scp", "xen:dom0-build", "xen:dom0-scp", "xen:pvh-guest-build", "xen:pvh-guest-scp"];
+const SEEDED = [
+  "uniform",
+  "zipf:1.1",
+  "invalid:0.25",
+  "xen:pv-guest-build",
+  "xen:pv-guest-scp",
+  "xen:dom0-build",
+  "xen:dom0-scp",
+  "xen:pvh-guest-build",
+  "xen:pvh-guest-scp",
+];
 const UNSEEDED = ["fixed:hottest", "fixed:coldest", "cyclic"];
 
 describe("workload registry", () => {
   it("lists every kind once, xen profiles included", () => {
     const syntaxes = listWorkloads().map((w) => w.syntax);
     expect(new Set(syntaxes).size).toBe(syntaxes.length);
-    expect(syntaxes).toEqual(expect.arrayContaining(["uniform", "zipf:S", "fixed:X", "cyclic", "trace:FILE", "invalid:P", "xen:pv-guest-build", "xen:pvh-guest-scp"]));
+    expect(syntaxes).toEqual(
+      expect.arrayContaining(["uniform", "zipf:S", "fixed:X", "cyclic", "trace:FILE", "invalid:P", "xen:pv-guest-build", "xen:pvh-guest-scp"]),
+    );
     for (const w of listWorkloads()) expect(w.summary.length, w.syntax).toBeGreaterThan(10);
   });
 
@@ -35,7 +59,10 @@ describe("workload registry", () => {
       expect(w.name).toBe(name);
       expect(w.stream.length, name).toBe(DEFAULT_STREAM_LENGTH);
       expect(w.description.length, name).toBeGreaterThan(10);
-      expect(w.mix.reduce((a, m) => a + m.share, 0), name).toBeCloseTo(1, 12);
+      expect(
+        w.mix.reduce((a, m) => a + m.share, 0),
+        name,
+      ).toBeCloseTo(1, 12);
     }
   });
 
@@ -64,7 +91,9 @@ describe("workload registry", () => {
   });
 
   it("pins the streams: a change in draw order or hashing shows here (update deliberately)", () => {
-    const pinned = Object.fromEntries(["uniform", "zipf:1", "invalid:0.01", "xen:pv-guest-build"].map((n) => [n, sha(buildWorkload(n, pv64, { seed: 1, length: 1000 }).stream)]));
+    const pinned = Object.fromEntries(
+      ["uniform", "zipf:1", "invalid:0.01", "xen:pv-guest-build"].map((n) => [n, sha(buildWorkload(n, pv64, { seed: 1, length: 1000 }).stream)]),
+    );
     expect(pinned).toMatchInlineSnapshot(`
       {
         "invalid:0.01": "d80bce4f10bdfd18",
@@ -76,12 +105,23 @@ describe("workload registry", () => {
   });
 
   it("works on a spec that is not Xen's", () => {
-    const tiny = validateSpec({ name: "tiny", handlers: [{ id: 0, name: "a", priority: 2 }, { id: 5, name: "b" }, { id: 9, name: "c", priority: 1 }] });
+    const tiny = validateSpec({
+      name: "tiny",
+      handlers: [
+        { id: 0, name: "a", priority: 2 },
+        { id: 5, name: "b" },
+        { id: 9, name: "c", priority: 1 },
+      ],
+    });
     for (const name of ["uniform", "zipf:2", "fixed:hottest", "fixed:coldest", "cyclic", "invalid:0.5"]) {
       const ids = new Set(tiny.handlers.map((h) => h.id));
       const w = buildWorkload(name, tiny, { seed: 3, length: 999 });
       expect(w.stream.length).toBe(999);
-      if (!name.startsWith("invalid")) expect([...w.stream].every((v) => ids.has(v)), name).toBe(true);
+      if (!name.startsWith("invalid"))
+        expect(
+          [...w.stream].every((v) => ids.has(v)),
+          name,
+        ).toBe(true);
     }
   });
 });
@@ -128,7 +168,9 @@ describe("workload registry errors", () => {
       ]);
     }
     for (const seed of [-1, 2 ** 32, 0.5]) {
-      expect(labError(() => buildWorkload("uniform", pv64, { seed })).problems).toEqual([{ path: "seed", message: `seed ${seed} is not an integer in 0..4294967295` }]);
+      expect(labError(() => buildWorkload("uniform", pv64, { seed })).problems).toEqual([
+        { path: "seed", message: `seed ${seed} is not an integer in 0..4294967295` },
+      ]);
     }
   });
 });

@@ -26,7 +26,12 @@ describe("trace:FILE limits", () => {
     const path = sparse("huge.csv", size);
     const e = labError(() => buildWorkload(`trace:${path}`, pv64, { seed: 1 }));
     expect(e.code).toBe("usage");
-    expect(e.problems).toEqual([{ path: `trace:${path}`, message: `the file has ${size} bytes (3072 MiB); a trace may have at most ${MAX_TRACE_BYTES} (384 MiB: ${MAX_STREAM_LENGTH} numbers)` }]);
+    expect(e.problems).toEqual([
+      {
+        path: `trace:${path}`,
+        message: `the file has ${size} bytes (3072 MiB); a trace may have at most ${MAX_TRACE_BYTES} (384 MiB: ${MAX_STREAM_LENGTH} numbers)`,
+      },
+    ]);
     expect(e.fix).toBe("shorten the trace file");
   });
 
@@ -37,9 +42,9 @@ describe("trace:FILE limits", () => {
   });
 
   it("stops parsing at the first line past the stream limit, naming it", () => {
-    const text = "op\n" + "1\n".repeat(5) + "# end\n23\n";
+    const text = `op\n${"1\n".repeat(5)}# end\n23\n`;
     expect([...parseTrace(text, "f", pv64, 6)]).toEqual([1, 1, 1, 1, 1, 23]);
-    const e = labError(() => parseTrace(text + "23\n", "f", pv64, 6));
+    const e = labError(() => parseTrace(`${text}23\n`, "f", pv64, 6));
     expect(e.problems).toEqual([{ path: "trace:f:9", message: "more than the 6 numbers a stream may hold" }]);
   });
 });

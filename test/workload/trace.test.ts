@@ -38,7 +38,7 @@ describe("trace:FILE parsing", () => {
   });
 
   it("reads a column named op, number, nr or hypercall (any case)", () => {
-    expect(numbers("time,op,cpu\n5,23,0\n6,\"1\",0\n")).toEqual([23, 1]);
+    expect(numbers('time,op,cpu\n5,23,0\n6,"1",0\n')).toEqual([23, 1]);
     expect(numbers("t,NR\n0,13\n")).toEqual([13]);
     expect(numbers("t,Number\n0,13\n")).toEqual([13]);
     // data/xen/profiles.csv has a hypercall column of names: it reads as a trace.
@@ -127,7 +127,7 @@ describe("trace:FILE errors", () => {
   });
 
   it("lists at most ten bad lines, then a count", () => {
-    const path = file("x\n" + "bad\n".repeat(15));
+    const path = file(`x\n${"bad\n".repeat(15)}`);
     const problems = labError(() => buildWorkload(`trace:${path}`, pv64, { seed: 1 })).problems;
     expect(problems).toHaveLength(11);
     expect(problems[10]).toEqual({ path: `trace:${path}`, message: "and 5 more bad lines" });

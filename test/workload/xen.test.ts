@@ -43,7 +43,8 @@ describe("xen profiles", () => {
       const kept = rows.filter((r) => names.has(r.hypercall));
       const total = kept.reduce((a, r) => a + Number(r.count), 0);
       const c = counts(buildWorkload(`xen:${profile}`, spec, { seed: 3, length }).stream);
-      for (const r of kept) expect(Math.abs((c.get(names.get(r.hypercall)!) ?? 0) - Math.round((Number(r.count) / total) * length)), r.hypercall).toBeLessThanOrEqual(1);
+      for (const r of kept)
+        expect(Math.abs((c.get(names.get(r.hypercall)!) ?? 0) - Math.round((Number(r.count) / total) * length)), r.hypercall).toBeLessThanOrEqual(1);
       expect([...c.values()].reduce((a, b) => a + b, 0)).toBe(length);
       expect([...c.keys()].every((id) => spec.handlers.some((h) => h.id === id))).toBe(true);
     }
@@ -65,7 +66,13 @@ describe("xen profiles", () => {
   });
 
   it("maps by name, so any spec using Xen's names works", () => {
-    const spec = validateSpec({ name: "mine", handlers: [{ id: 7, name: "vcpu_op" }, { id: 900, name: "event_channel_op" }] });
+    const spec = validateSpec({
+      name: "mine",
+      handlers: [
+        { id: 7, name: "vcpu_op" },
+        { id: 900, name: "event_channel_op" },
+      ],
+    });
     const w = buildWorkload("xen:pvh-guest-scp", spec, { seed: 1, length: 10_000 });
     expect(w.mix.map((m) => [m.id, m.name])).toEqual([
       [900, "event_channel_op"],

@@ -12,7 +12,13 @@ export const checkCommand = defineCommand({
     ...MODULE_OPTIONS,
     random: int({ placeholder: "N", help: "random (op, args) cases on top of every id and the boundary numbers", min: 0, max: 10_000_000, fallback: 1000 }),
     seed: int({ placeholder: "X", help: "seed for the random cases", min: 0, max: 2 ** 31 - 1, fallback: 1 }),
-    timeout: int({ placeholder: "S", help: "seconds each strategy's check may take: a body that loops fails it", min: 1, max: 24 * 3600, fallback: DEFAULT_CHECK_TIMEOUT_S }),
+    timeout: int({
+      placeholder: "S",
+      help: "seconds each strategy's check may take: a body that loops fails it",
+      min: 1,
+      max: 24 * 3600,
+      fallback: DEFAULT_CHECK_TIMEOUT_S,
+    }),
     json: flag("print the report as JSON"),
   },
   notes: `Each module is emitted, validated and audited, then called on every id in [0, max id + 2],
@@ -37,12 +43,20 @@ function printReport(report: CheckReport, io: Io): void {
   io.out(`spec ${report.spec} (${report.handlers} handlers, ${report.args} args), spec hash ${report.specHash.slice(0, 12)}`);
   const rows = [["strategy", "cases", "mismatches", "bytes", "dispatch opcodes (audited)"]];
   for (const r of report.results) {
-    rows.push([r.strategy + (r.control ? " (control)" : ""), String(r.cases), r.failure ? "failed" : String(r.mismatches), String(r.audit.dispatchBytes), auditLine(r.audit)]);
+    rows.push([
+      r.strategy + (r.control ? " (control)" : ""),
+      String(r.cases),
+      r.failure ? "failed" : String(r.mismatches),
+      String(r.audit.dispatchBytes),
+      auditLine(r.audit),
+    ]);
   }
   io.out(table(rows));
   for (const r of report.results.filter((x) => x.failure !== null)) io.out(`\n${r.strategy}: check failed: ${r.failure}`);
   for (const r of report.results.filter((x) => x.mismatches > 0)) {
-    const routes = Object.entries(r.routes).map(([to, n]) => `${to} x${n}`).join(", ");
+    const routes = Object.entries(r.routes)
+      .map(([to, n]) => `${to} x${n}`)
+      .join(", ");
     io.out(`\n${r.strategy}: ${r.mismatches} of ${r.cases} cases mismatch; calls went to: ${routes}; first ${r.examples.length}:`);
     for (const m of r.examples) {
       const where = m.routedTo ? ` -> routed to ${m.routedTo}` : "";

@@ -12,7 +12,9 @@ export const compareCommand = defineCommand({
   arguments: [["BASE, CURRENT", "results.json files, the folders that hold them (run, sweep, merge), or samples.csv"]],
   options: {
     threshold: percent({ placeholder: "P", help: "the change that counts, as a percent of the base cell's call", fallback: 0.05 }),
-    basis: basisOption("control (net ns per dispatch) or reference (each cell's per-round ratio to the run's reference strategy; the reference against the control)"),
+    basis: basisOption(
+      "control (net ns per dispatch) or reference (each cell's per-round ratio to the run's reference strategy; the reference against the control)",
+    ),
     "cross-machine": CROSS_MACHINE_OPTION,
     seed: SEED_OPTION,
     json: flag("print the comparison as JSON"),
@@ -24,9 +26,19 @@ Mann-Whitney U test significant at 5%), unchanged (the whole CI within it), inco
 straddles it). "noise ±" is the CI half-width: smaller changes are within the cell's noise.
 Absolute ns are never compared across machine ids (exit 4) unless --cross-machine.`,
   async run(values, positionals, io) {
-    if (positionals.length !== 2) throw new LabError("usage", [{ path: "compare", message: `expected BASE and CURRENT, got ${positionals.length} argument${positionals.length === 1 ? "" : "s"}` }], "dispatch-lab compare base/ current/");
+    if (positionals.length !== 2)
+      throw new LabError(
+        "usage",
+        [{ path: "compare", message: `expected BASE and CURRENT, got ${positionals.length} argument${positionals.length === 1 ? "" : "s"}` }],
+        "dispatch-lab compare base/ current/",
+      );
     const { compare } = await import("../../lab/gate.js");
-    const comparison = compare(positionals[0]!, positionals[1]!, { threshold: values.threshold, basis: values.basis, crossMachine: values.crossMachine, seed: values.seed });
+    const comparison = compare(positionals[0]!, positionals[1]!, {
+      threshold: values.threshold,
+      basis: values.basis,
+      crossMachine: values.crossMachine,
+      seed: values.seed,
+    });
     if (values.json) io.out(JSON.stringify(comparison, null, 2));
     else io.out(gateText(decide(comparison, []), { reasons: false }));
     return comparison.incomparable.length ? ExitCode.incomparable : ExitCode.ok;

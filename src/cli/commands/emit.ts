@@ -11,7 +11,11 @@ export const emitCommand = defineCommand({
   summary: "write one validated, audited wasm module per strategy (+ .wat and manifest.json)",
   options: {
     ...MODULE_OPTIONS,
-    out: text({ placeholder: "DIR", help: "where to write DIR/<strategy>.wasm, DIR/<strategy>.wat and DIR/manifest.json", requiredFix: "dispatch-lab emit --out DIR" }),
+    out: text({
+      placeholder: "DIR",
+      help: "where to write DIR/<strategy>.wasm, DIR/<strategy>.wat and DIR/manifest.json",
+      requiredFix: "dispatch-lab emit --out DIR",
+    }),
     json: flag("print the manifest instead of a table"),
   },
   notes: `Every module exports dispatch(op: i32, a1..aN: i64) -> i64, h<id> for every handler, run(base,
@@ -27,10 +31,13 @@ module validates and passes its opcode audit.`,
       writeFileAtomic(join(out, `${fileStem(m.strategy)}.wasm`), m.bytes);
       writeFileAtomic(join(out, `${fileStem(m.strategy)}.wat`), m.text ?? "");
     }
-    writeFileAtomic(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    writeFileAtomic(join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     if (values.json) io.out(JSON.stringify(manifest, null, 2));
     else {
-      const rows = [["strategy", "bytes", "dispatch opcodes (audited)"], ...result.modules.map((m) => [m.strategy, String(m.bytes.length), auditLine(m.audit)])];
+      const rows = [
+        ["strategy", "bytes", "dispatch opcodes (audited)"],
+        ...result.modules.map((m) => [m.strategy, String(m.bytes.length), auditLine(m.audit)]),
+      ];
       io.out(table(rows));
       io.out(`\nwrote ${result.modules.length} modules for ${result.spec.name} to ${out}`);
     }
@@ -45,7 +52,13 @@ const fileStem = (strategy: string): string => strategy.replace(/[^A-Za-z0-9_.+-
 export function buildManifest(result: EmitResult) {
   return {
     schema: "dispatch-lab/manifest@1",
-    spec: { name: result.spec.name, hash: result.specHash, handlers: result.spec.handlers.length, args: result.spec.args, fallback: result.spec.fallback.toString() },
+    spec: {
+      name: result.spec.name,
+      hash: result.specHash,
+      handlers: result.spec.handlers.length,
+      args: result.spec.args,
+      fallback: result.spec.fallback.toString(),
+    },
     bodies: result.library.sources,
     toolVersions: result.toolVersions,
     modules: result.modules.map((m) => ({

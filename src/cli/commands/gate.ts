@@ -43,8 +43,12 @@ export const gateCommand = defineCommand({
       placeholder: "EXPR",
       help: `a within-run ratio that must hold, no baseline needed (repeatable):\n  ${ASSERT_GRAMMAR}\n  e.g. "xen <= 1.05 * table @ xen:pv-guest-build"; @ * for every workload`,
     }),
-    confirm: flag("re-measure suspect cells (regressed or inconclusive) in a fresh run of the current config before deciding (needs the spec here; --cpu, --confirm-budget S)"),
-    "require-all": flag('fail (exit 1) when the current results lack a cell the baseline measured; without it such cells are listed by name ("not gated") but do not decide'),
+    confirm: flag(
+      "re-measure suspect cells (regressed or inconclusive) in a fresh run of the current config before deciding (needs the spec here; --cpu, --confirm-budget S)",
+    ),
+    "require-all": flag(
+      'fail (exit 1) when the current results lack a cell the baseline measured; without it such cells are listed by name ("not gated") but do not decide',
+    ),
     "confirm-budget": int({ placeholder: "S", help: "seconds for each --confirm run", min: 0, max: 3600, fallback: 40 }),
     "cross-machine": CROSS_MACHINE_OPTION,
     cpu: int({ placeholder: "N", help: "the CPU --confirm's measuring processes are pinned to (default: the last one)", min: 0, max: 4096 }),
@@ -83,7 +87,7 @@ Mann-Whitney U test is significant (docs/ci.md).`,
     ];
     for (const [file, text] of writes) if (file) writeFileAtomic(file, text());
     const summary = process.env["GITHUB_STEP_SUMMARY"];
-    if (summary) appendTo(summary, markdown + "\n");
+    if (summary) appendTo(summary, `${markdown}\n`);
     return outcome.exitCode;
   },
 });

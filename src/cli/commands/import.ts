@@ -11,8 +11,17 @@ export const importCommand = defineCommand({
   synopsis: "xen FILE",
   arguments: [["xen FILE", "the format (only xen) and the hypercall-defs.c to read"]],
   options: {
-    caller: text({ placeholder: "C", help: "the caller column: pv32, pv64, hvm32, hvm64, arm (or any caller the file declares)", requiredFix: "e.g. --caller pv64" }),
-    arch: choice({ placeholder: "A", help: "the define preset: x86 (pv*/hvm* default) or arm (arm default); docs/import.md lists them", choices: ["x86", "arm"], fallback: "none" }),
+    caller: text({
+      placeholder: "C",
+      help: "the caller column: pv32, pv64, hvm32, hvm64, arm (or any caller the file declares)",
+      requiredFix: "e.g. --caller pv64",
+    }),
+    arch: choice({
+      placeholder: "A",
+      help: "the define preset: x86 (pv*/hvm* default) or arm (arm default); docs/import.md lists them",
+      choices: ["x86", "arm"],
+      fallback: "none",
+    }),
     define: repeatable({ placeholder: "N[=V]", help: "add a define (repeatable), e.g. --define CONFIG_ARGO" }),
     undefine: repeatable({ placeholder: "N", help: "remove a define (repeatable), e.g. --undefine CONFIG_KEXEC" }),
     numbers: text({
@@ -26,12 +35,22 @@ FILE:LINE: what is wrong, exit 2, nothing written; unknown types are warnings (t
   async run(values, positionals, io) {
     const [kind, file, ...extra] = positionals;
     if (kind !== "xen" || !file || extra.length)
-      throw new LabError("usage", [{ path: "import", message: kind && kind !== "xen" ? `unknown format "${kind}" (only xen)` : "expected: import xen FILE --caller C" }], "dispatch-lab import xen path/to/hypercall-defs.c --caller pv64");
+      throw new LabError(
+        "usage",
+        [{ path: "import", message: kind && kind !== "xen" ? `unknown format "${kind}" (only xen)` : "expected: import xen FILE --caller C" }],
+        "dispatch-lab import xen path/to/hypercall-defs.c --caller pv64",
+      );
     const { caller, arch, numbers, out } = values;
-    const { spec, warnings, notes } = importXenDefs(file, { caller, define: values.define, undefine: values.undefine, ...(arch ? { arch } : {}), ...(numbers ? { numbers } : {}) });
+    const { spec, warnings, notes } = importXenDefs(file, {
+      caller,
+      define: values.define,
+      undefine: values.undefine,
+      ...(arch ? { arch } : {}),
+      ...(numbers ? { numbers } : {}),
+    });
     for (const w of warnings) io.err(`warning: ${w}`);
     for (const n of notes) io.err(`note: ${n}`);
-    const json = JSON.stringify(specToJson(spec), null, 2) + "\n";
+    const json = `${JSON.stringify(specToJson(spec), null, 2)}\n`;
     if (out) {
       writeFileAtomic(out, json);
       io.err(`wrote ${spec.handlers.length} handlers of ${caller} to ${out}`);

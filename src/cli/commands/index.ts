@@ -11,4 +11,9 @@ import { runCommand } from "./run.js";
 import { sweepCommand } from "./sweep.js";
 
 /** The command registry: adding a command is adding a file and a line here. */
-export const commands: Readonly<Record<string, Command>> = Object.fromEntries([runCommand, sweepCommand, reportCommand, mergeCommand, compareCommand, gateCommand, checkCommand, emitCommand, lintCommand, importCommand].map((c) => [c.name, c]));
+export const commands: Readonly<Record<string, Command>> = Object.fromEntries(
+  [runCommand, sweepCommand, reportCommand, mergeCommand, compareCommand, gateCommand, checkCommand, emitCommand, lintCommand, importCommand].map((c) => [
+    c.name,
+    c,
+  ]),
+);

@@ -8,7 +8,10 @@ export const lintCommand = defineCommand({
   summary: "warn about the hazards the Xen thread found: 64-number masks, shift aliases, deep levels, ABI narrowing",
   options: {
     spec: text({ placeholder: "S", help: "the spec to lint (file, built-in, or xen-defs:FILE#CALLER)", shownDefault: DEFAULT_SPEC }),
-    against: text({ placeholder: "OLD", help: "an older version of the same spec: a parameter that narrowed from i64 to i32 since then is an error (the kexec_op regression of 2022)" }),
+    against: text({
+      placeholder: "OLD",
+      help: "an older version of the same spec: a parameter that narrowed from i64 to i32 since then is an error (the kexec_op regression of 2022)",
+    }),
     json: flag("print the findings as a JSON array"),
   },
   notes: "Rules (docs/lint.md): mask-word, unguarded-alias, level-size, position-cost, abi-narrowing.",

@@ -17,7 +17,8 @@ export const reportCommand = defineCommand({
 the summary table, bars with 95% CI whiskers per workload, and a machine x strategy heatmap of
 ratios to the reference when the inputs come from several machines.`,
   async run(values, positionals, io) {
-    if (positionals.length === 0) throw new LabError("usage", [{ path: "report", message: "no results given" }], "dispatch-lab report results/ [more results/...]");
+    if (positionals.length === 0)
+      throw new LabError("usage", [{ path: "report", message: "no results given" }], "dispatch-lab report results/ [more results/...]");
     const inputs = positionals.map(readResultsAt);
     const { renderHtml } = await import("../../report/html.js");
     const { renderMarkdown } = await import("../../report/markdown.js");

@@ -16,12 +16,15 @@ export const runCommand = defineCommand({
     workloads: text({
       placeholder: "L",
       help: `comma-separated, each once (default: Xen's measured mix when the spec holds its hypercalls, xen:pv-guest-build or xen:pvh-guest-build, else ${GENERIC_MIX}; then ${BASELINE_WORKLOADS.join(",")}); kinds:
-${listWorkloads().map((w) => `  ${w.syntax.padEnd(20)} ${w.summary}`).join("\n")}`,
+${listWorkloads()
+  .map((w) => `  ${w.syntax.padEnd(20)} ${w.summary}`)
+  .join("\n")}`,
     }),
     ...measureOptions({
       tiers: "turbofan (default; --no-liftoff), liftoff (--liftoff-only), tiered (V8's default, after tier-up)",
       samples: "samples per cell (default: as many as the time budget allows)",
-      processes: "processes per cell (default 3): the rounds are cut into N segments, each cell runs in a fresh process per segment; CIs resample blocks of rounds, then samples",
+      processes:
+        "processes per cell (default 3): the rounds are cut into N segments, each cell runs in a fresh process per segment; CIs resample blocks of rounds, then samples",
       timeBudget: "seconds the whole run may take (default 75); the rounds stop in time for it",
       seed: "seeds workloads, cell order and bootstrap (default 1)",
     }),
@@ -31,7 +34,9 @@ ${listWorkloads().map((w) => `  ${w.syntax.padEnd(20)} ${w.summary}`).join("\n")
       help: "where the results go; a folder that already holds a run is refused unless --resume or --force, and one run at a time writes it (a lock file)",
       shownDefault: "results",
     }),
-    resume: flag("continue the interrupted run in --out (its stored config; only --time-budget and --cpu may change; refused when the spec, the --bodies file or a trace file changed)"),
+    resume: flag(
+      "continue the interrupted run in --out (its stored config; only --time-budget and --cpu may change; refused when the spec, the --bodies file or a trace file changed)",
+    ),
     force: flag("replace the run in --out: its results files and report are deleted first"),
   },
   notes: `One child process per cell, with the tier's V8 flags. Each calibrates a batch of >= 10 ms of
@@ -43,17 +48,20 @@ Results are rewritten atomically after every round.`,
     const progress = runProgress();
     try {
       // The import is inside: a Ctrl-C while the lab loads is already an interruption (exit 130).
-      const { value: outcome, interrupted } = await interruptible(io, "stopping after the current sample; the results so far are kept (continue with --resume)", async (stop) =>
-        (await import("../../lab/run.js")).run({
-          ...measureSettings(values),
-          ...defined({ spec: values.spec, strategies: values.strategies, workloads: values.workloads, reference: values.reference }),
-          out: values.out ?? "results",
-          resume: values.resume,
-          force: values.force,
-          progress,
-          stop,
-          note: (line) => io.err(line),
-        }),
+      const { value: outcome, interrupted } = await interruptible(
+        io,
+        "stopping after the current sample; the results so far are kept (continue with --resume)",
+        async (stop) =>
+          (await import("../../lab/run.js")).run({
+            ...measureSettings(values),
+            ...defined({ spec: values.spec, strategies: values.strategies, workloads: values.workloads, reference: values.reference }),
+            out: values.out ?? "results",
+            resume: values.resume,
+            force: values.force,
+            progress,
+            stop,
+            note: (line) => io.err(line),
+          }),
       );
       progress.stop();
       // Names in these lines come from the user's spec, trace files and other processes (load): escaped
@@ -66,7 +74,10 @@ Results are rewritten atomically after every round.`,
       const pinning = outcome.results.sessions.at(-1)!.pinning;
       if (!pinning.pinned) io.out(`warning: not pinned to CPU ${pinning.cpu} (${pinning.note}): samples may be bimodal and intervals wider`);
       const load = outcome.results.sessions.at(-1)!.load;
-      if (load?.busy) io.out(`warning: the machine was busy while this run measured; its numbers may not repeat:\n${load.warnings.map((w) => `  - ${escapeTerminal(w)}`).join("\n")}`);
+      if (load?.busy)
+        io.out(
+          `warning: the machine was busy while this run measured; its numbers may not repeat:\n${load.warnings.map((w) => `  - ${escapeTerminal(w)}`).join("\n")}`,
+        );
       io.out(`\nwrote ${outcome.files.join(", ")}`);
       if (interrupted) return ExitCode.interrupted;
       return outcome.failedCells > 0 ? ExitCode.cellsFailed : ExitCode.ok;

@@ -22,7 +22,12 @@ export const hybrid: Strategy = {
   plan: (spec) => {
     const { hot, rest } = split(spec);
     const cold: Node = rest.length ? { kind: "table", entries: denseEntries(rest.map((h) => h.id)) } : { kind: "fallback" };
-    return { root: compareChain(hot.map((h) => h.id), cold) };
+    return {
+      root: compareChain(
+        hot.map((h) => h.id),
+        cold,
+      ),
+    };
   },
   claims: (spec) => {
     const { hot, rest } = split(spec);

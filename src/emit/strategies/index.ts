@@ -16,7 +16,10 @@ export const strategies: Readonly<Record<string, Strategy>> = Object.fromEntries
 );
 
 /** Every strategy except hazard variants, in registry order. */
-export const defaultStrategyNames = (): string[] => Object.values(strategies).filter((s) => !s.hazard).map((s) => s.name);
+export const defaultStrategyNames = (): string[] =>
+  Object.values(strategies)
+    .filter((s) => !s.hazard)
+    .map((s) => s.name);
 
 const PAD = /^(.+)\+(pad|nullpad):(\d{1,5})$/;
 
@@ -44,7 +47,8 @@ function nearestStrategy(name: string): string | undefined {
  * suffix.
  */
 export function selectStrategies(list: string | undefined): Strategy[] {
-  const names = list === undefined || list === "all" ? defaultStrategyNames() : nameList(list, { option: "--strategies", what: "strategy", example: "table,chain" });
+  const names =
+    list === undefined || list === "all" ? defaultStrategyNames() : nameList(list, { option: "--strategies", what: "strategy", example: "table,chain" });
   const unknown = names.filter((n) => !strategyByName(n));
   if (unknown.length) {
     throw new LabError(

@@ -33,7 +33,12 @@ export const switchStrategy: Strategy = {
   summary: "one br_table over 0..max id (a jump table where the engine builds one)",
   plan: (spec) => {
     const parts = chunks(spec);
-    const root = parts.slice(0, -1).reduceRight<Node>((otherwise, part) => ({ kind: "chain", arms: [{ test: { kind: "ltU", value: part.end }, then: part.node }], otherwise }), parts.at(-1)!.node);
+    const root = parts
+      .slice(0, -1)
+      .reduceRight<Node>(
+        (otherwise, part) => ({ kind: "chain", arms: [{ test: { kind: "ltU", value: part.end }, then: part.node }], otherwise }),
+        parts.at(-1)!.node,
+      );
     return { root };
   },
   claims: (spec) => {

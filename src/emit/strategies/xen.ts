@@ -36,7 +36,8 @@ export function xenPlan(spec: Spec, guard: boolean): Plan {
 
 /** Inside a mask level: two handlers need one compare, more an inner compare tree. */
 function inner(group: readonly Handler[]): Node {
-  if (group.length === 2) return { kind: "chain", arms: [{ test: { kind: "eq", value: group[0]!.id }, then: call(group[0]!.id) }], otherwise: call(group[1]!.id) };
+  if (group.length === 2)
+    return { kind: "chain", arms: [{ test: { kind: "eq", value: group[0]!.id }, then: call(group[0]!.id) }], otherwise: call(group[1]!.id) };
   return compareTree(group);
 }
 

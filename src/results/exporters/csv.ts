@@ -30,7 +30,24 @@ function context(r: RunRecord): Row {
 const csv = (rows: Row[], columns: string[]): string =>
   stringify(rows, { header: true, columns, cast: { number: (n) => String(n), string: neutraliseCsvText } });
 
-export const SAMPLE_COLUMNS = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "run_started_at", "strategy", "workload", "tier", "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
+export const SAMPLE_COLUMNS = [
+  "machine_id",
+  "cpu_model",
+  "node_version",
+  "v8_version",
+  "spec",
+  "spec_hash",
+  "run_started_at",
+  "strategy",
+  "workload",
+  "tier",
+  "round",
+  "session",
+  "segment",
+  "dispatches",
+  "sample_ns",
+  "ns_per_dispatch",
+];
 
 export function samplesCsv(d: Dataset): string {
   return csv(d.runs.flatMap(sampleRows), SAMPLE_COLUMNS);
@@ -39,17 +56,59 @@ export function samplesCsv(d: Dataset): string {
 function sampleRows(r: RunRecord): Row[] {
   const ctx = context(r);
   return r.cells.flatMap((c) =>
-    c.samples.map((s) => ({ ...ctx, strategy: c.strategy, workload: c.workload, tier: c.tier, round: s.round, session: s.session, segment: s.segment, dispatches: c.ready?.dispatches ?? null, sample_ns: s.ns, ns_per_dispatch: s.nsPerDispatch })),
+    c.samples.map((s) => ({
+      ...ctx,
+      strategy: c.strategy,
+      workload: c.workload,
+      tier: c.tier,
+      round: s.round,
+      session: s.session,
+      segment: s.segment,
+      dispatches: c.ready?.dispatches ?? null,
+      sample_ns: s.ns,
+      ns_per_dispatch: s.nsPerDispatch,
+    })),
   );
 }
 
 export const SUMMARY_COLUMNS = [
-  "machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "run_started_at", "strategy", "workload", "tier", "status", "samples",
-  "gross_ns_per_dispatch", "gross_ci_low_ns", "gross_ci_high_ns", "gross_mad_ns", "gross_mean_ns", "gross_stddev_ns", "gross_min_ns", "gross_p5_ns", "gross_p95_ns",
-  "outliers_low", "outliers_high",
-  "net_ns_per_dispatch", "net_ci_low_ns", "net_ci_high_ns",
-  "reference", "ratio_to_reference", "ratio_ci_low", "ratio_ci_high", "vs_reference_ns", "vs_reference_ci_low_ns", "vs_reference_ci_high_ns", "inconclusive",
-  "precision_ns_sqrt_s", "seconds_measured", "error",
+  "machine_id",
+  "cpu_model",
+  "node_version",
+  "v8_version",
+  "spec",
+  "spec_hash",
+  "run_started_at",
+  "strategy",
+  "workload",
+  "tier",
+  "status",
+  "samples",
+  "gross_ns_per_dispatch",
+  "gross_ci_low_ns",
+  "gross_ci_high_ns",
+  "gross_mad_ns",
+  "gross_mean_ns",
+  "gross_stddev_ns",
+  "gross_min_ns",
+  "gross_p5_ns",
+  "gross_p95_ns",
+  "outliers_low",
+  "outliers_high",
+  "net_ns_per_dispatch",
+  "net_ci_low_ns",
+  "net_ci_high_ns",
+  "reference",
+  "ratio_to_reference",
+  "ratio_ci_low",
+  "ratio_ci_high",
+  "vs_reference_ns",
+  "vs_reference_ci_low_ns",
+  "vs_reference_ci_high_ns",
+  "inconclusive",
+  "precision_ns_sqrt_s",
+  "seconds_measured",
+  "error",
 ];
 
 export function summaryCsv(d: Dataset): string {

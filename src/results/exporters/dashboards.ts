@@ -26,9 +26,7 @@ interface Cell {
 /** The cells both formats report, named, in dataset order (run, then summary). */
 function cells(d: Dataset): Cell[] {
   const list = d.runs.flatMap((run, index) =>
-    run.summaries
-      .filter((s) => s.status === "ok" && s.strategy !== run.config.control)
-      .map((s) => ({ run, index, s, base: baseName(run, s) })),
+    run.summaries.filter((s) => s.status === "ok" && s.strategy !== run.config.control).map((s) => ({ run, index, s, base: baseName(run, s) })),
   );
   const runsOf = (names: string[]): Map<string, Set<number>> => {
     const m = new Map<string, Set<number>>();
@@ -49,8 +47,7 @@ function cells(d: Dataset): Cell[] {
   }));
 }
 
-const baseName = (run: RunRecord, s: CellSummary): string =>
-  `${run.spec.name} ${s.workload} ${s.strategy}${run.config.tiers.length > 1 ? ` (${s.tier})` : ""}`;
+const baseName = (run: RunRecord, s: CellSummary): string => `${run.spec.name} ${s.workload} ${s.strategy}${run.config.tiers.length > 1 ? ` (${s.tier})` : ""}`;
 
 /** 3 significant digits, but never rounding away integer digits (1212.8 -> "1213", 0.73968 -> "0.74"). */
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : String(Number(x.toPrecision(3))));
@@ -103,7 +100,7 @@ export function customSmallerIsBetter(d: Dataset): string {
     if (s.net && finite(s.net.diff)) list.push(entry(c.name, NET_UNIT, s.net.diff, s.net.ciLow, s.net.ciHigh, tooltip));
     if (hasRatio(c)) list.push(entry(`${c.name} / ${c.run.config.reference}`, RATIO_UNIT, s.ratio!.ratio, s.ratio!.ciLow, s.ratio!.ciHigh, tooltip));
   }
-  return JSON.stringify(list, null, 2) + "\n";
+  return `${JSON.stringify(list, null, 2)}\n`;
 }
 
 /** A BMF metric: a value and, optionally, its bounds (here the 95% CI). */
@@ -138,5 +135,5 @@ export function bencherBmf(d: Dataset): string {
     if (hasRatio(c)) measures[BMF_MEASURES.ratio] = metric(s.ratio!.ratio, s.ratio!.ciLow, s.ratio!.ciHigh);
     if (Object.keys(measures).length > 0) out[c.name] = measures;
   }
-  return JSON.stringify(out, null, 2) + "\n";
+  return `${JSON.stringify(out, null, 2)}\n`;
 }

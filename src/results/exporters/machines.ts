@@ -7,7 +7,25 @@ import { stringify } from "csv-stringify/sync";
 import type { Dataset, RunRecord } from "../../model/results.js";
 import { neutraliseCsvText } from "../../text/escape.js";
 
-const FIXED = ["machine_id", "cpu_vendor", "cpu_model", "family", "model_number", "stepping", "microcode", "logical_cores", "physical_cores", "smt", "virtualization", "kernel_release", "os", "node_version", "v8_version", "runs", "specs"];
+const FIXED = [
+  "machine_id",
+  "cpu_vendor",
+  "cpu_model",
+  "family",
+  "model_number",
+  "stepping",
+  "microcode",
+  "logical_cores",
+  "physical_cores",
+  "smt",
+  "virtualization",
+  "kernel_release",
+  "os",
+  "node_version",
+  "v8_version",
+  "runs",
+  "specs",
+];
 
 export function machinesCsv(d: Dataset): string {
   const byMachine = new Map<string, RunRecord[]>();
@@ -36,5 +54,9 @@ export function machinesCsv(d: Dataset): string {
       ...Object.fromEntries(mitigations.map((m) => [`mitigation_${m}`, f.mitigations?.[m] ?? null])),
     };
   });
-  return stringify(rows, { header: true, columns: [...FIXED, ...mitigations.map((m) => `mitigation_${m}`)], cast: { number: (n) => String(n), string: neutraliseCsvText } });
+  return stringify(rows, {
+    header: true,
+    columns: [...FIXED, ...mitigations.map((m) => `mitigation_${m}`)],
+    cast: { number: (n) => String(n), string: neutraliseCsvText },
+  });
 }

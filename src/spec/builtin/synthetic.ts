@@ -127,7 +127,11 @@ export function parseSynthetic(arg: string): SyntheticOptions {
     problems.push(`sparse gives ${idRange(options)} possible ids (floor(S*N)); at most ${ID_SPACE} fit in 0..${LIMITS.maxId}`);
   }
   if (problems.length > 0) {
-    throw new LabError("spec-invalid", problems.map((message) => ({ path: arg, message })), `write ${GRAMMAR} (docs/spec.md)`);
+    throw new LabError(
+      "spec-invalid",
+      problems.map((message) => ({ path: arg, message })),
+      `write ${GRAMMAR} (docs/spec.md)`,
+    );
   }
   return options;
 }
@@ -184,9 +188,15 @@ function decimal({ numerator, denominator }: SyntheticOptions["sparse"]): string
 export function syntheticSpec(arg: string): Spec {
   const o = parseSynthetic(arg);
   const rng = seededRng(o.seed);
-  const ids = rng.shuffle(Array.from({ length: idRange(o) }, (_, i) => i)).slice(0, o.count).sort((a, b) => a - b);
+  const ids = rng
+    .shuffle(Array.from({ length: idRange(o) }, (_, i) => i))
+    .slice(0, o.count)
+    .sort((a, b) => a - b);
   const sizes = levelSizes(o.levels, o.count);
-  const chosen = rng.shuffle(ids).slice(0, sizes.reduce((a, b) => a + b, 0));
+  const chosen = rng.shuffle(ids).slice(
+    0,
+    sizes.reduce((a, b) => a + b, 0),
+  );
   const priority = new Map<number, number>();
   sizes.forEach((size, j) => chosen.splice(0, size).forEach((id) => priority.set(id, j + 1)));
   const handlers = ids.map(

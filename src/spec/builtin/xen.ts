@@ -40,13 +40,7 @@ export const X86_DEFINES: readonly string[] = [
  * defines HVM unconditionally (every Arm guest is an HVM guest), so hvm_op
  * is callable; IOREQ_SERVER is expert-only on Arm, so dm_op is not.
  */
-export const ARM_DEFINES: readonly string[] = [
-  "CONFIG_GRANT_TABLE",
-  "CONFIG_HVM",
-  "CONFIG_HYPFS",
-  "CONFIG_SYSCTL",
-  "CONFIG_XSM",
-];
+export const ARM_DEFINES: readonly string[] = ["CONFIG_GRANT_TABLE", "CONFIG_HVM", "CONFIG_HYPFS", "CONFIG_SYSCTL", "CONFIG_XSM"];
 
 type Caller = "pv32" | "pv64" | "hvm32" | "hvm64" | "arm";
 
@@ -155,7 +149,9 @@ export function evalCondition(condition: string, defines: ReadonlySet<string>): 
 
 /** One table of a data file: header names -> cells. The files have no quoting, so a split suffices. */
 function readCsv(file: string): Record<string, string>[] {
-  const lines = readFileSync(dataPath("xen", file), "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = readFileSync(dataPath("xen", file), "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "");
   const [header, ...rows] = lines.map((l) => l.split(",").map((c) => c.trim()));
   if (!header) throw new Error(`data/xen/${file} is empty`);
   return rows.map((cells, i) => {

@@ -138,6 +138,7 @@ function tokenizeExpr(text: string): string[] {
   const tokens: string[] = [];
   EXPR_TOKEN.lastIndex = 0;
   let m: RegExpExecArray | null;
+  // biome-ignore lint/suspicious/noAssignInExpressions: the exec loop of a global regex
   while ((m = EXPR_TOKEN.exec(text)) !== null) {
     if (m[4] !== undefined) throw new Error(`unsupported "${m[4]}"`);
     tokens.push(m[1] ?? m[2] ?? m[3]!);
@@ -157,7 +158,8 @@ function resolveExpr(tokens: readonly string[], defines: ReadonlyMap<string, str
     if (t === "defined") {
       const paren = tokens[i + 1] === "(";
       const name = tokens[i + (paren ? 2 : 1)];
-      if (name === undefined || !IDENT.test(name) || (paren && tokens[i + 3] !== ")")) throw new Error("defined needs a macro name: defined(NAME) or defined NAME");
+      if (name === undefined || !IDENT.test(name) || (paren && tokens[i + 3] !== ")"))
+        throw new Error("defined needs a macro name: defined(NAME) or defined NAME");
       out.push(defines.has(name) ? "1" : "0");
       i += paren ? 3 : 1;
     } else if (IDENT.test(t)) {
@@ -184,7 +186,7 @@ function parseExpr(tokens: readonly string[]): number {
   };
   const primary = (): number => {
     const t = peek();
-    if (t === "!") return at++, primary() === 0 ? 1 : 0;
+    if (t === "!") return (at++, primary() === 0 ? 1 : 0);
     if (t === "(") {
       at++;
       const v = or();
@@ -192,7 +194,7 @@ function parseExpr(tokens: readonly string[]): number {
       at++;
       return v;
     }
-    if (t !== undefined && /^[0-9]/.test(t)) return at++, literalValue(t);
+    if (t !== undefined && /^[0-9]/.test(t)) return (at++, literalValue(t));
     return fail();
   };
   const binary = (ops: readonly string[], next: () => number, apply: (op: string, a: number, b: number) => boolean) => (): number => {

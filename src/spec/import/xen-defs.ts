@@ -293,7 +293,8 @@ function rettypeLine(r: Reader, line: number, args: string[]): void {
   const prefix = args[0];
   if (prefix === undefined || args.length < 2) return problem(r, line, '"rettype:" needs a prefix and a type');
   const first = r.rettypes.get(prefix);
-  if (first !== undefined) return problem(r, line, `the return type of prefix ${prefix} is already set (line ${first}); set it once, before any "prefix:" line uses it`);
+  if (first !== undefined)
+    return problem(r, line, `the return type of prefix ${prefix} is already set (line ${first}); set it once, before any "prefix:" line uses it`);
   r.rettypes.set(prefix, line);
 }
 
@@ -396,7 +397,14 @@ interface Build {
 
 function mapParams(b: Build, proto: Prototype): ParamType[] {
   return proto.types.map((type) => {
-    const known = cTypeToParam(type) ?? STANDARD_TYPES.get(type.split(/\s+/).filter((w) => w !== "const").join(" "));
+    const known =
+      cTypeToParam(type) ??
+      STANDARD_TYPES.get(
+        type
+          .split(/\s+/)
+          .filter((w) => w !== "const")
+          .join(" "),
+      );
     if (known) return known;
     const warning = `${b.file}:${proto.line}: unknown type "${type}" in ${proto.name}, taken as i64`;
     if (!b.warnings.includes(warning)) b.warnings.push(warning);

@@ -25,14 +25,19 @@ const pct = (x: number) => `${(100 * x).toFixed(Math.abs(x) < 0.01 ? 2 : 1)}%`;
 export const body: SweepKindDef = {
   kind: "body",
   summary: "handler bodies from 0 to 10^4 alu ops: the dispatch's share of the whole call",
-  help: [`--spec S (default xen:pv64), --ops L (default ${DEFAULT_OPS.join(",")}), --strategies L (default ${DEFAULT_STRATEGIES.join(",")}), --workloads L (default: the spec's Xen mix, xen:pv-guest-build on xen:pv64, else ${GENERIC_MIX})`],
+  help: [
+    `--spec S (default xen:pv64), --ops L (default ${DEFAULT_OPS.join(",")}), --strategies L (default ${DEFAULT_STRATEGIES.join(",")}), --workloads L (default: the spec's Xen mix, xen:pv-guest-build on xen:pv64, else ${GENERIC_MIX})`,
+  ],
   plan(o, s, load) {
     const spec = o.spec ?? "xen:pv64";
     const ops = o.ops ?? DEFAULT_OPS;
     const strategies = o.strategies ?? DEFAULT_STRATEGIES;
     const workloads = o.workloads ?? [xenMixFor(load(spec)) ?? GENERIC_MIX];
     return {
-      points: ops.map((k) => ({ point: { label: `alu:${k}`, variable: "ops", x: k }, config: pointConfig(`${spec}+body=alu:${k}`, strategies, workloads, "table", { ...s, streamLength: bodyStreamLength(k, s.streamLength) }) })),
+      points: ops.map((k) => ({
+        point: { label: `alu:${k}`, variable: "ops", x: k },
+        config: pointConfig(`${spec}+body=alu:${k}`, strategies, workloads, "table", { ...s, streamLength: bodyStreamLength(k, s.streamLength) }),
+      })),
       options: { spec, ops, strategies, workloads },
     };
   },
@@ -45,9 +50,14 @@ export const body: SweepKindDef = {
       const first = measured[0]!;
       const last = measured.at(-1)!;
       const under = measured.find((p) => p.share!.ciHigh < 0.01);
-      const vs = c.strategy === reference || !last.vsReference ? "" : `; against ${reference}, ${pct(first.vsReference?.value ?? NaN)} of the call at ${first.ops} ops and ${pct(last.vsReference.value)} [${pct(last.vsReference.ciLow)}, ${pct(last.vsReference.ciHigh)}] at ${last.ops}`;
+      const vs =
+        c.strategy === reference || !last.vsReference
+          ? ""
+          : `; against ${reference}, ${pct(first.vsReference?.value ?? NaN)} of the call at ${first.ops} ops and ${pct(last.vsReference.value)} [${pct(last.vsReference.ciLow)}, ${pct(last.vsReference.ciHigh)}] at ${last.ops}`;
       const threshold = under ? `; under 1% from ${under.ops} ops` : "; never under 1% in range";
-      return [`${c.strategy} on ${c.workload}: the dispatch is ${pct(first.share!.value)} of the call at ${first.ops} ops, ${pct(last.share!.value)} [${pct(last.share!.ciLow)}, ${pct(last.share!.ciHigh)}] at ${last.ops} ops${threshold}${vs}.`];
+      return [
+        `${c.strategy} on ${c.workload}: the dispatch is ${pct(first.share!.value)} of the call at ${first.ops} ops, ${pct(last.share!.value)} [${pct(last.share!.ciLow)}, ${pct(last.share!.ciHigh)}] at ${last.ops} ops${threshold}${vs}.`,
+      ];
     });
     return { kind: "body", reference, curves, sentences };
   },

@@ -27,8 +27,13 @@ export const crossover: SweepKindDef = {
     const workloads = o.workloads ?? ["uniform"];
     const spec = o.spec ?? "xen:pv64";
     const skews = o.skews ?? DEFAULT_SKEWS;
-    const bySize = sizes.map((n): PlannedPoint => ({ point: { label: `N=${n}`, variable: "n", x: n }, config: pointConfig(atSize(family, n), [a], workloads, b, s) }));
-    const bySkew: PlannedPoint = { point: { label: `skew on ${spec}`, variable: "zipf", x: null }, config: pointConfig(spec, [a], skews.map(skewWorkload), b, s) };
+    const bySize = sizes.map(
+      (n): PlannedPoint => ({ point: { label: `N=${n}`, variable: "n", x: n }, config: pointConfig(atSize(family, n), [a], workloads, b, s) }),
+    );
+    const bySkew: PlannedPoint = {
+      point: { label: `skew on ${spec}`, variable: "zipf", x: null },
+      config: pointConfig(spec, [a], skews.map(skewWorkload), b, s),
+    };
     return { points: [...bySize, ...(skews.length ? [bySkew] : [])], options: { pair: [a, b], family, sizes, workloads, spec, skews } };
   },
   analyze(runs, points, options, seed): CrossoverAnalysis {

@@ -34,7 +34,9 @@ export const position: SweepKindDef = {
     const curves = positionCurves(run, seed);
     const sentences = curves.flatMap((c) =>
       c.fit
-        ? [`${c.strategy}${run.config.tiers.length > 1 ? ` (${c.tier})` : ""}: ${c.fit.slope.toFixed(3)} ns per position [${c.fit.slopeCI[0].toFixed(3)}, ${c.fit.slopeCI[1].toFixed(3)}], intercept ${c.fit.intercept.toFixed(2)} ns [${c.fit.interceptCI[0].toFixed(2)}, ${c.fit.interceptCI[1].toFixed(2)}], r² ${c.fit.r2.toFixed(2)} over ${c.fit.n} positions.`]
+        ? [
+            `${c.strategy}${run.config.tiers.length > 1 ? ` (${c.tier})` : ""}: ${c.fit.slope.toFixed(3)} ns per position [${c.fit.slopeCI[0].toFixed(3)}, ${c.fit.slopeCI[1].toFixed(3)}], intercept ${c.fit.intercept.toFixed(2)} ns [${c.fit.interceptCI[0].toFixed(2)}, ${c.fit.interceptCI[1].toFixed(2)}], r² ${c.fit.r2.toFixed(2)} over ${c.fit.n} positions.`,
+          ]
         : [`${c.strategy}: too few measured positions for a fit.`],
     );
     return { kind: "position", spec: run.spec.name, curves, sentences };

@@ -16,14 +16,20 @@ const fmt = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 export const scale: SweepKindDef = {
   kind: "scale",
   summary: "synthetic specs of N handlers x strategies x workloads: cost against N",
-  help: [`--family F (default ${DEFAULT_FAMILY}), --sizes L (default ${DEFAULT_SIZES.join(",")})`, `--strategies L (default ${DEFAULT_STRATEGIES.join(",")}), --workloads L (default ${DEFAULT_WORKLOADS.join(",")})`],
+  help: [
+    `--family F (default ${DEFAULT_FAMILY}), --sizes L (default ${DEFAULT_SIZES.join(",")})`,
+    `--strategies L (default ${DEFAULT_STRATEGIES.join(",")}), --workloads L (default ${DEFAULT_WORKLOADS.join(",")})`,
+  ],
   plan(o, s) {
     const family = o.family ?? DEFAULT_FAMILY;
     const sizes = o.sizes ?? DEFAULT_SIZES;
     const strategies = o.strategies ?? DEFAULT_STRATEGIES;
     const workloads = o.workloads ?? DEFAULT_WORKLOADS;
     return {
-      points: sizes.map((n) => ({ point: { label: `N=${n}`, variable: "n", x: n }, config: pointConfig(atSize(family, n), strategies, workloads, "table", s) })),
+      points: sizes.map((n) => ({
+        point: { label: `N=${n}`, variable: "n", x: n },
+        config: pointConfig(atSize(family, n), strategies, workloads, "table", s),
+      })),
       options: { family, sizes, strategies, workloads },
     };
   },

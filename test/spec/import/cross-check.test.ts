@@ -41,8 +41,7 @@ describe("importing the reconstructed hypercall-defs.c", () => {
   });
 
   it("follows other defines: --undefine CONFIG_KEXEC drops kexec_op, --define CONFIG_ARGO adds argo_op", () => {
-    const names = (define: string[], undefine: string[]) =>
-      importXenDefs(DEFS, { caller: "pv64", define, undefine }).spec.handlers.map((h) => h.name);
+    const names = (define: string[], undefine: string[]) => importXenDefs(DEFS, { caller: "pv64", define, undefine }).spec.handlers.map((h) => h.name);
     const base = names([], []);
     expect(names([], ["CONFIG_KEXEC"])).toEqual(base.filter((n) => n !== "kexec_op"));
     const argo = names(["CONFIG_ARGO"], []);
@@ -58,6 +57,8 @@ describe("importing the reconstructed hypercall-defs.c", () => {
   });
 
   it("arm under the x86 preset is a disabled caller", () => {
-    expect(() => importXenDefs(DEFS, { caller: "arm", arch: "x86" })).toThrow(/hypercall-defs\.c:\d+: caller arm is not enabled \(its `caller:` line is inside a disabled #if\)/);
+    expect(() => importXenDefs(DEFS, { caller: "arm", arch: "x86" })).toThrow(
+      /hypercall-defs\.c:\d+: caller arm is not enabled \(its `caller:` line is inside a disabled #if\)/,
+    );
   });
 });

@@ -33,7 +33,12 @@ describe("preprocess: conditionals", () => {
   });
 
   it("reads macro values in #if: numbers count, names that are not macros are 0", () => {
-    const d = new Map([["LEVEL", "2"], ["OFF", "0"], ["ALIAS", "LEVEL"], ["HEX", "0x10UL"]]);
+    const d = new Map([
+      ["LEVEL", "2"],
+      ["OFF", "0"],
+      ["ALIAS", "LEVEL"],
+      ["HEX", "0x10UL"],
+    ]);
     expect(evalIfExpression("LEVEL", d)).toBe(true);
     expect(evalIfExpression("OFF", d)).toBe(false);
     expect(evalIfExpression("UNDEFINED_NAME", d)).toBe(false);
@@ -54,7 +59,13 @@ describe("preprocess: macros", () => {
   it("records #define and #undef as it goes, only in active groups", () => {
     const text = ["#define P hvm", "a P", "#undef P", "b P", "#ifdef NOPE", "#define P nope", "#endif", "c P"].join("\n");
     expect(run(text)).toEqual(["2: a hvm", "4: b P", "8: c P"]);
-    expect(preprocess("#define Q 7\n#define R", "f.c", defs("A")).defines).toEqual(new Map([["A", "1"], ["Q", "7"], ["R", ""]]));
+    expect(preprocess("#define Q 7\n#define R", "f.c", defs("A")).defines).toEqual(
+      new Map([
+        ["A", "1"],
+        ["Q", "7"],
+        ["R", ""],
+      ]),
+    );
   });
 
   it("expands a macro defined with no value to nothing (PREFIX_hvm without CONFIG_HVM)", () => {
@@ -64,13 +75,25 @@ describe("preprocess: macros", () => {
   });
 
   it("replaces whole words only, and expands until stable", () => {
-    const d = new Map([["A", "B"], ["B", "C c"], ["do", "DO"]]);
+    const d = new Map([
+      ["A", "B"],
+      ["B", "C c"],
+      ["do", "DO"],
+    ]);
     expect(expandMacros("A AB xA A_ do:1 (A)", d)).toBe("C c AB xA A_ DO:1 (C c)");
   });
 
   it("stops on self-reference and cycles (C's rule) instead of looping", () => {
     expect(expandMacros("A", new Map([["A", "A"]]))).toBe("A");
-    expect(expandMacros("A", new Map([["A", "B"], ["B", "A"]]))).toBe("A");
+    expect(
+      expandMacros(
+        "A",
+        new Map([
+          ["A", "B"],
+          ["B", "A"],
+        ]),
+      ),
+    ).toBe("A");
   });
 
   it("leaves string literals and numbers alone", () => {

@@ -1,21 +1,13 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "../../../src/errors.js";
-import {
-  defineMap,
-  importXenDefs,
-  importXenDefsText,
-  parseNumbers,
-  parseXenDefsArg,
-  type XenImportOptions,
-} from "../../../src/spec/import/xen-defs.js";
+import { defineMap, importXenDefs, importXenDefsText, parseNumbers, parseXenDefsArg, type XenImportOptions } from "../../../src/spec/import/xen-defs.js";
 import { labError } from "../helpers.js";
 
 const fixture = (name: string): string => join(import.meta.dirname, "../../fixtures/xen-defs", name);
 const TINY_NUMBERS = fixture("tiny-numbers.csv");
 /** The `FILE:LINE: message` lines an import fails with. */
-const errorsOf = (name: string, options: XenImportOptions): string[] =>
-  labError(() => importXenDefs(fixture(name), options)).problems.map(formatProblem);
+const errorsOf = (name: string, options: XenImportOptions): string[] => labError(() => importXenDefs(fixture(name), options)).problems.map(formatProblem);
 const text = (...lines: string[]): string => lines.join("\n");
 
 describe("the README's tiny example", () => {
@@ -61,7 +53,10 @@ describe("the README's tiny example", () => {
 
   it("reads numbers from a C header too (hex, and an alias of another __HYPERVISOR_ name)", () => {
     const { spec } = importXenDefs(tiny, { caller: "left", numbers: fixture("tiny-numbers.h") });
-    expect(spec.handlers.map((h) => [h.name, h.id])).toEqual([["ping", 3], ["tick", 7]]);
+    expect(spec.handlers.map((h) => [h.name, h.id])).toEqual([
+      ["ping", 3],
+      ["tick", 7],
+    ]);
   });
 });
 
@@ -70,7 +65,9 @@ describe("errors, each FILE:LINE: message", () => {
   const numbers = TINY_NUMBERS;
 
   it("an unterminated #if (at the #if)", () => {
-    expect(errorsOf("unterminated-if.c", { caller: "left", numbers })).toEqual([at("unterminated-if.c", 3, "unterminated #ifdef: no #endif before the end of the file")]);
+    expect(errorsOf("unterminated-if.c", { caller: "left", numbers })).toEqual([
+      at("unterminated-if.c", 3, "unterminated #ifdef: no #endif before the end of the file"),
+    ]);
   });
 
   it("#else without #if, and the #endif after it", () => {
@@ -109,7 +106,9 @@ describe("errors, each FILE:LINE: message", () => {
     expect(errorsOf("disabled-caller.c", { caller: "middle", numbers })).toEqual([
       at("disabled-caller.c", 8, "caller middle is not a column of the table (columns: left, right)"),
     ]);
-    expect(importXenDefs(fixture("disabled-caller.c"), { caller: "right", define: ["CONFIG_RIGHT"], numbers }).spec.handlers.map((h) => h.name)).toEqual(["ping"]);
+    expect(importXenDefs(fixture("disabled-caller.c"), { caller: "right", define: ["CONFIG_RIGHT"], numbers }).spec.handlers.map((h) => h.name)).toEqual([
+      "ping",
+    ]);
   });
 
   it("a disabled column is not checked: its cells may name prefixes with no prototype", () => {
@@ -131,7 +130,19 @@ describe("errors, each FILE:LINE: message", () => {
       "ping do", // 10: a second row
       "tick maybe:", // 11
     );
-    expect(labError(() => importXenDefsText(defs, "e.c", { caller: "left" }, new Map([["ping", 1], ["tick", 2]]))).problems.map(formatProblem)).toEqual([
+    expect(
+      labError(() =>
+        importXenDefsText(
+          defs,
+          "e.c",
+          { caller: "left" },
+          new Map([
+            ["ping", 1],
+            ["tick", 2],
+          ]),
+        ),
+      ).problems.map(formatProblem),
+    ).toEqual([
       'e.c:2: parameter "b" of ping has no type or no name',
       "e.c:3: tick has 6 parameters; at most 5 are allowed",
       'e.c:4: parameter "void" of tock has no type or no name',
@@ -150,9 +161,19 @@ describe("errors, each FILE:LINE: message", () => {
       "e.c:7: hypercall ping already has a row for caller left (line 6)",
     ]);
     const alias = text("prefix: do", "ping(int a)", "pong(int a)", "caller: left", "table: left", "ping do", "pong do");
-    expect(labError(() => importXenDefsText(alias, "e.c", { caller: "left" }, new Map([["ping", 1], ["pong", 1]]))).message).toBe(
-      "e.c:7: hypercall pong has number 1, as has ping for caller left (line 6)",
-    );
+    expect(
+      labError(() =>
+        importXenDefsText(
+          alias,
+          "e.c",
+          { caller: "left" },
+          new Map([
+            ["ping", 1],
+            ["pong", 1],
+          ]),
+        ),
+      ).message,
+    ).toBe("e.c:7: hypercall pong has number 1, as has ping for caller left (line 6)");
   });
 
   it("no table at all", () => {
@@ -213,7 +234,12 @@ describe("options", () => {
 
 describe("parseNumbers", () => {
   it("reads a number,name CSV and rejects bad rows at FILE:LINE", () => {
-    expect(parseNumbers("number,name\n48,mca\n\n49,paging_domctl_cont\n", "n.csv")).toEqual(new Map([["mca", 48], ["paging_domctl_cont", 49]]));
+    expect(parseNumbers("number,name\n48,mca\n\n49,paging_domctl_cont\n", "n.csv")).toEqual(
+      new Map([
+        ["mca", 48],
+        ["paging_domctl_cont", 49],
+      ]),
+    );
     expect(labError(() => parseNumbers("number,name\nx,mca\n70000,big\n", "n.csv")).problems.map(formatProblem)).toEqual([
       'n.csv:2: expected "number,name" with number in 0..65535, got "x,mca"',
       'n.csv:3: expected "number,name" with number in 0..65535, got "70000,big"',
@@ -230,7 +256,13 @@ describe("parseNumbers", () => {
       "#define __HYPERVISOR_weird (__HYPERVISOR_arch_0 + 1)",
     );
     expect(parseNumbers(h, "xen.h")).toEqual(
-      new Map([["set_trap_table", 0], ["sched_op", 29], ["sched_op_new", 29], ["arch_0", 48], ["mca", 48]]),
+      new Map([
+        ["set_trap_table", 0],
+        ["sched_op", 29],
+        ["sched_op_new", 29],
+        ["arch_0", 48],
+        ["mca", 48],
+      ]),
     );
   });
 
