@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_COLUMNS, SUMMARY_COLUMNS } from "../../src/results/exporters/csv.js";
+import { readResultsAt } from "../../src/results/read.js";
 import type { Dataset, RunRecord } from "../../src/model/results.js";
 import { BIN, cli, spawnCli } from "../cli-harness.js";
 
@@ -126,6 +127,9 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
     expect(done.sessions).toHaveLength(2);
     expect(done.cells.every((c) => c.samples.length === 40)).toBe(true);
     expect(done.cells.some((c) => c.samples.some((s) => s.session === 1))).toBe(true);
+    // Every sample of a cell times the batch its first process calibrated, so the CSV reads back whole.
+    for (const c of done.cells) expect(c.ready!.reps, c.id).toBe(partial.cells.find((p) => p.id === c.id)!.ready?.reps ?? c.ready!.reps);
+    expect(readResultsAt(join(out, "samples.csv")).runs[0]!.cells.reduce((n, c) => n + c.samples.length, 0)).toBe(done.cells.length * 40);
     expect((await cli(["run", "--resume", "--out", out])).err).toContain("this run is already complete");
   });
 
