@@ -27,7 +27,17 @@ export function planCells(config: RunConfig, previous: RunRecord | undefined): C
         // Any other cell (re)starts in a new process; a failed one gets a fresh start; measured samples are kept,
         // and so is the batch the first process calibrated: every sample of a cell times the same dispatches.
         const batch = prior?.ready && prior.status !== "failed" ? { ready: prior.ready } : {};
-        return { id, strategy, workload, tier, flags: [...TIERS[tier]], status: "pending", ...batch, samples: prior?.samples ?? [], seconds: prior?.seconds ?? 0 };
+        return {
+          id,
+          strategy,
+          workload,
+          tier,
+          flags: [...TIERS[tier]],
+          status: "pending",
+          ...batch,
+          samples: prior?.samples ?? [],
+          seconds: prior?.seconds ?? 0,
+        };
       }),
     ),
   );
