@@ -76,9 +76,17 @@ export function parseTaskStat(text: string): TaskStat | null {
 /** A task (thread) with its process's id and that process's parent. */
 export type Task = TaskStat & { tgid: number; parent: number };
 
-/** Runnable tasks on `cpu` that are not of `self`'s process or its children's. */
+/** kthreadd: every kernel thread (kworker/N, ksoftirqd/N, migration/N) is its child. */
+const KTHREADD = 2;
+
+/**
+ * Runnable tasks on `cpu` that are not of `self`'s process or its children's,
+ * nor kernel threads: a CPU's own kworker and ksoftirqd are briefly runnable
+ * on every machine (one such sighting in four samples flagged a quiet sweep
+ * point as busy); what they take shows in loadavg if it matters.
+ */
 export function othersOn(tasks: readonly Task[], cpu: number, self: number): Task[] {
-  return tasks.filter((t) => t.state === "R" && t.processor === cpu && t.tgid !== self && t.parent !== self);
+  return tasks.filter((t) => t.state === "R" && t.processor === cpu && t.tgid !== self && t.parent !== self && t.tgid !== KTHREADD && t.parent !== KTHREADD);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

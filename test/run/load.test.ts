@@ -67,6 +67,7 @@ describe("parsing /proc", () => {
       task(300, 300, 1, "R", 1),
       task(301, 301, 1, "S", 1),
       task(400, 400, 1, "R", 0),
+      task(22, 22, 2, "R", 1), // ksoftirqd/1: a kernel thread (child of kthreadd), not another workload
     ];
     expect(othersOn(tasks, 1, 100).map((t) => t.pid)).toEqual([300]);
   });
