@@ -27,7 +27,7 @@ export const usageLine = (cmd: Command): string =>
   ["dispatch-lab", cmd.name, ...(cmd.synopsis ? [cmd.synopsis] : []), ...Object.entries(cmd.options).map(([name, def]) => usagePart(name, def))].join(" ");
 
 /** An option's help with its default, as one text (lines that start with spaces are lists). */
-export const optionHelp = (def: OptionDef<unknown>): string => (def.shownDefault === undefined ? def.help : `${def.help} (default ${def.shownDefault})`);
+const optionHelp = (def: OptionDef<unknown>): string => (def.shownDefault === undefined ? def.help : `${def.help} (default ${def.shownDefault})`);
 
 /** Words filled into lines of at most `width` characters; a line that starts with spaces is kept as written. */
 export function wrap(text: string, width = WIDTH): string[] {

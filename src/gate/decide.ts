@@ -6,6 +6,7 @@
  * cannot place on either side of the threshold is inconclusive (3), never
  * silently a pass.
  */
+import { ExitCode } from "../errors.js";
 import type { AssertionResult } from "./assert.js";
 import type { Comparison } from "./compare.js";
 
@@ -13,7 +14,13 @@ import type { Comparison } from "./compare.js";
 export type Outcome = "pass" | "regression" | "incomplete" | "inconclusive" | "incomparable";
 
 /** docs/ci.md: 0 pass, 1 regression, 2 usage or input error (the CLI's), 3 inconclusive, 4 incomparable. */
-export const OUTCOME_EXIT: Readonly<Record<Outcome, number>> = { pass: 0, regression: 1, incomplete: 1, inconclusive: 3, incomparable: 4 };
+export const OUTCOME_EXIT: Readonly<Record<Outcome, number>> = {
+  pass: ExitCode.ok,
+  regression: ExitCode.found,
+  incomplete: ExitCode.found,
+  inconclusive: ExitCode.inconclusive,
+  incomparable: ExitCode.incomparable,
+};
 
 export interface GateResult {
   comparison: Comparison | null;

@@ -64,7 +64,7 @@ export function gateText(g: GateResult, o: { reasons?: boolean } = {}): string {
 }
 
 /** What the gate did not gate, by name: cells only one side measured (a skipped cell's reason is among the reasons). */
-export function notGated(g: GateResult): string[] {
+function notGated(g: GateResult): string[] {
   const u = g.comparison?.unmatched;
   if (!u) return [];
   return [

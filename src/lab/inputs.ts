@@ -40,10 +40,10 @@ export function changedInputs(recorded: Readonly<Record<string, string>>, now: R
   return Object.keys(recorded).filter((f) => now[f] !== recorded[f]);
 }
 
-/** Throws, naming each file that changed since the run began. */
-export function checkInputsUnchanged(recorded: Readonly<Record<string, string>> | undefined, config: Pick<RunConfig, "bodies" | "workloads">): void {
+/** Throws, naming each file that changed since the run began (`now`: hashInputs of the resumed config, read once). */
+export function checkInputsUnchanged(recorded: Readonly<Record<string, string>> | undefined, now: Readonly<Record<string, string>>): void {
   if (!recorded) return; // a run from before inputs were recorded: nothing to compare against
-  const changed = changedInputs(recorded, hashInputs(config));
+  const changed = changedInputs(recorded, now);
   if (changed.length)
     throw new LabError(
       "usage",

@@ -16,7 +16,7 @@ import { exporters } from "../results/exporters/index.js";
 
 export const LOCK_FILE = ".dispatch-lab.lock";
 /** The files a run or sweep writes into its folder: their presence means the folder holds one. */
-export const RUN_FILES: readonly string[] = [...Object.keys(exporters), "report.html"];
+const RUN_FILES: readonly string[] = [...Object.keys(exporters), "report.html"];
 /** A lock file with no owner in it yet is being written by its creator for at most this long. */
 const UNWRITTEN_LOCK_MS = 10_000;
 
@@ -162,7 +162,7 @@ function lock(dir: string, owner: LockOwner, note: (line: string) => void): void
 }
 
 /** The run files `dir` holds. */
-export const runFilesIn = (dir: string): string[] => RUN_FILES.filter((f) => existsSync(join(dir, f)));
+const runFilesIn = (dir: string): string[] => RUN_FILES.filter((f) => existsSync(join(dir, f)));
 
 /** Why `claim` cannot have `dir`, or undefined when it may. */
 function refusal(dir: string, claim: Claim, resumable: boolean): LabError | undefined {

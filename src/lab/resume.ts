@@ -48,12 +48,12 @@ export function resumedConfig(previous: RunRecord, req: ResumeRequest): RunConfi
 }
 
 /** The spec's content and the --bodies and trace files must be what they were. */
-export function checkUnchanged(previous: RunRecord, inputs: RunInputs): void {
+export function checkUnchanged(previous: RunRecord, inputs: RunInputs, hashes: Readonly<Record<string, string>>): void {
   if (previous.spec.hash !== inputs.hash)
     throw new LabError(
       "results-invalid",
       [{ path: inputs.config.spec, message: `the spec changed since the run began (hash ${inputs.hash.slice(0, 12)} != ${previous.spec.hash.slice(0, 12)})` }],
       "restore the spec, or start a new run",
     );
-  checkInputsUnchanged(previous.config.inputs, inputs.config);
+  checkInputsUnchanged(previous.config.inputs, hashes);
 }

@@ -49,8 +49,8 @@ export interface RunOutcome {
   failedCells: number;
 }
 
-export const DEFAULT_TIME_BUDGET_S = 75;
-export const DEFAULT_PROCESSES = 3;
+const DEFAULT_TIME_BUDGET_S = 75;
+const DEFAULT_PROCESSES = 3;
 
 /**
  * A new run's config from a request. The control is measured in every run,
@@ -85,8 +85,9 @@ function prepare(req: RunRequest): { inputs: RunInputs; previous: RunRecord | un
   const config = previous ? resumedConfig(previous, req) : newConfig(req);
   checkCpu(config.cpu);
   const inputs = prepareRunInputs(config);
-  if (previous) checkUnchanged(previous, inputs);
-  config.inputs = hashInputs(config); // unchanged on --resume; recorded now for a run from before they were
+  const hashes = hashInputs(config); // a trace may be hundreds of MiB: read once, to compare and to record
+  if (previous) checkUnchanged(previous, inputs, hashes);
+  config.inputs = hashes; // unchanged on --resume; recorded now for a run from before they were
   return { inputs, previous };
 }
 

@@ -54,7 +54,7 @@ export interface SweepOutcome {
 /** Each kind's defaults finish within 3 minutes, start-up and report included, on a 2-core VM. */
 export const DEFAULT_SWEEP_BUDGET_S = 160;
 /** Two processes per cell: CIs see process-to-process variation, and the restarts cost less than a third. */
-export const DEFAULT_SWEEP_PROCESSES = 2;
+const DEFAULT_SWEEP_PROCESSES = 2;
 /** Kept back at the end for the analysis and the report. */
 const FINAL_RESERVE_MS = 5000;
 

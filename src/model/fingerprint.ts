@@ -1,9 +1,6 @@
 /**
  * The machine fingerprint recorded with every result (collected by
  * run/fingerprint.ts), and its one-line summary for terminals and reports.
- */
-/**
- * The machine fingerprint recorded with every result.
  *
  * Dispatch timings are only comparable between runs on the same hardware
  * *and* the same mitigation state: an indirect call (call_indirect, a JIT'd
@@ -12,10 +9,6 @@
  * So the fingerprint records the CPU identity (for grouping), and alongside
  * it everything that changes what a branch costs without changing the chip:
  * microcode, kernel, the vulnerabilities/ files, SMT state, the runtime.
- *
- * Collection never throws: every source may be missing (macOS, Windows,
- * containers that hide /sys, VMs that hide topology); a missing value becomes
- * null and a line in `unknown`, so a result is never lost to a fingerprint.
  */
 /** The CPU's identity as /proc/cpuinfo (or its ARM equivalent) states it; null where unknown. */
 export interface CpuIdentity {

@@ -1,5 +1,4 @@
-/** A workload stream's composition, as results record it (workload/ builds the streams). */
-/** How often one handler (or, with id null, "no handler") appears in a stream. */
+/** How often one handler (or, with id null, "no handler") appears in a stream: a workload's composition as results record it (workload/ builds the streams). */
 export interface MixEntry {
   /** The handler id; null for every number with no handler. */
   id: number | null;

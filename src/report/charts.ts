@@ -31,7 +31,7 @@ export function freshDocument(): Document {
  * (inline SVG in HTML gets its namespace from the parser), so the report
  * holds no http(s) string at all; comments are dropped.
  */
-export function svgMarkup(node: Node): string {
+function svgMarkup(node: Node): string {
   if (node.nodeType === 3) return escapeHtml(node.textContent ?? "");
   if (node.nodeType !== 1) return "";
   const el = node as Element;

@@ -17,7 +17,7 @@ import { sweepSectionHtml } from "./sweep-section.js";
 export { escapeHtml };
 
 /** No script, no network, no frames, no forms: only the inline <style> and the style attributes of inline SVG. */
-export const CSP = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+const CSP = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --head: #f6f8fa; --plot-background: var(--bg); }

@@ -1,7 +1,7 @@
 /**
  * A sweep's part of the report (docs/sweeps.md): its sentences, its charts
  * (sweep-charts.ts) and its tables. The tables are built once as text cells
- * (sweepTables) and rendered by html.ts's table() here and by markdownTable()
+ * (sweepTables) and rendered by html-table.ts's table() here and by markdownTable()
  * for Markdown, so both reports show the same numbers.
  */
 import type { Tier } from "../model/tiers.js";

@@ -6,6 +6,7 @@
  * newer writers add optional fields, and merge must carry them on. Pure: a
  * parsed JSON value in, the dataset or located problems out.
  */
+import { median } from "simple-statistics";
 import { z } from "zod";
 import type { Problem } from "../errors.js";
 import { TIERS, type Tier } from "../model/tiers.js";
@@ -16,16 +17,16 @@ export const MAX_NS_PER_DISPATCH = 1e9;
 /** One timed call (a sample aims at ~10 ms) taking an hour is damage too. */
 export const MAX_SAMPLE_NS = 3.6e12;
 /** Longer arrays than any run writes (a sample every 10 ms for 3 hours per cell). */
-export const MAX_ARRAY = 1_000_000;
+const MAX_ARRAY = 1_000_000;
 /** results.json nests about 8 deep; deeper is junk that would overflow recursive readers. */
-export const MAX_DEPTH = 32;
-/** ns / dispatches and the stored nsPerDispatch agree to this relative error (float division). */
+const MAX_DEPTH = 32;
+/** Two computations of one float (a median, ns / dispatches) agree to this relative error. */
 const RATIO_TOLERANCE = 1e-9;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** `runs[0].cells[3].samples[7].nsPerDispatch`: the path style every Problem uses. */
-export function jsonPath(path: readonly PropertyKey[]): string {
+function jsonPath(path: readonly PropertyKey[]): string {
   return path
     .map((key, i) =>
       typeof key === "number" ? `[${key}]` : IDENTIFIER.test(String(key)) ? `${i === 0 ? "" : "."}${String(key)}` : `[${JSON.stringify(String(key))}]`,
@@ -293,14 +294,7 @@ interface Located {
 
 const triple = (c: { strategy: string; workload: string; tier: string }) => `${c.strategy}|${c.workload}|${c.tier}`;
 
-/** The type-7 median (what stats/summary.ts reports). */
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = (s.length - 1) / 2;
-  return (s[Math.floor(mid)]! + s[Math.ceil(mid)]!) / 2;
-}
-
-const close = (a: number, b: number) => Math.abs(a - b) <= RATIO_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+export const close = (a: number, b: number) => Math.abs(a - b) <= RATIO_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
 
 /** Each list holds a name once. */
 function duplicates(values: readonly string[], path: (string | number)[]): Located[] {
@@ -325,13 +319,12 @@ function sampleProblems(c: RunRecord["cells"][number], at: (string | number)[]):
 
 /**
  * What the types cannot say: cells unique and within the config, the
- * reference among the strategies, samples one per round and consistent with
- * their dispatch count, summaries naming cells that exist and, for a
+ * reference and control valid, samples one per round, summaries naming cells that exist and, for a
  * complete run (summarised last, after its final sample), agreeing with the
  * samples in count and median. An incomplete run's summaries may lag its
  * samples (they are refreshed every few seconds), never lead them.
  */
-export function runProblems(r: RunRecord): Located[] {
+function runProblems(r: RunRecord): Located[] {
   const { config } = r;
   const problems: Located[] = [
     ...duplicates(config.strategies, ["config", "strategies"]),
@@ -380,11 +373,11 @@ export function runProblems(r: RunRecord): Located[] {
     const n = s.gross?.n ?? 0;
     if (n > c.samples.length || (r.complete && n !== c.samples.length))
       problems.push({ path: ["summaries", i, "gross", "n"], message: `${n} samples, but its cell has ${c.samples.length}` });
-    else if (r.complete && s.gross && !close(s.gross.median, median(c.samples.map((x) => x.nsPerDispatch))))
-      problems.push({
-        path: ["summaries", i, "gross", "median"],
-        message: `${s.gross.median} is not the median of its cell's samples (${median(c.samples.map((x) => x.nsPerDispatch))})`,
-      });
+    else if (r.complete && s.gross && c.samples.length) {
+      const m = median(c.samples.map((x) => x.nsPerDispatch));
+      if (!close(s.gross.median, m))
+        problems.push({ path: ["summaries", i, "gross", "median"], message: `${s.gross.median} is not the median of its cell's samples (${m})` });
+    }
   });
   if (r.complete)
     r.cells.forEach(
@@ -394,7 +387,7 @@ export function runProblems(r: RunRecord): Located[] {
 }
 
 /** A sweep's record is there for a sweep (and only then), with one point per run; a complete dataset is complete in every run. */
-export function datasetProblems(d: Dataset): Located[] {
+function datasetProblems(d: Dataset): Located[] {
   const problems: Located[] = [];
   if (d.complete) d.runs.forEach((r, i) => r.complete || problems.push({ path: ["runs", i, "complete"], message: "false, but the dataset says complete" }));
   if (d.kind !== "sweep") return d.sweep ? [...problems, { path: ["sweep"], message: `a ${d.kind} has no sweep record (only kind "sweep" does)` }] : problems;
@@ -418,7 +411,7 @@ export function datasetProblems(d: Dataset): Located[] {
  * MAX_DEPTH, walking without recursion: such a file is hostile or junk, and
  * a recursive reader (or the JSON.stringify of a merge) would overflow on it.
  */
-export function shapeProblem(value: unknown): Located | null {
+function shapeProblem(value: unknown): Located | null {
   // Entries point at their parent: a path is built only for the problem found.
   type Entry = { v: unknown; depth: number; key: string | number; parent: Entry | null };
   const pathOf = (e: Entry | null): (string | number)[] => (e?.parent ? [...pathOf(e.parent), e.key] : []);
@@ -455,7 +448,7 @@ function located(file: string, list: readonly Located[]): Problem[] {
 
 const DAMAGED = "the file is damaged or was edited: use the copy that run, sweep or merge wrote, or rerun into a new --out folder";
 
-export type Parsed = { ok: true; dataset: Dataset } | { ok: false; problems: Problem[]; fix: string };
+type Parsed = { ok: true; dataset: Dataset } | { ok: false; problems: Problem[]; fix: string };
 
 /**
  * A parsed results.json of either schema as a dataset, or its problems,

@@ -11,10 +11,10 @@ import { parse } from "csv-parse/sync";
 import { LabError } from "../errors.js";
 import { restoreCsvText } from "../text/escape.js";
 import type { Fingerprint } from "../model/fingerprint.js";
-import type { Tier } from "../model/tiers.js";
+import { TIERS, type Tier } from "../model/tiers.js";
 import { summarizeRun } from "./answers.js";
 import { SAMPLE_COLUMNS } from "./exporters/csv.js";
-import { MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
+import { close, MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
 import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
 
 interface Row {
@@ -45,7 +45,6 @@ const NUMERIC = {
   sample_ns: { lo: 0, loOpen: true, hi: MAX_SAMPLE_NS, int: false },
   ns_per_dispatch: { lo: 0, loOpen: true, hi: MAX_NS_PER_DISPATCH, int: false },
 } as const;
-const TIERS = new Set(["turbofan", "liftoff", "tiered"]);
 const NAMES = ["machine_id", "spec_hash", "strategy", "workload"] as const;
 
 /** Why a row's numeric cell is unusable, or null. */
@@ -64,12 +63,15 @@ function rowProblem(r: Record<string, string>): string | null {
     const problem = numberProblem(c, r[c]!);
     if (problem) return problem;
   }
-  if (!TIERS.has(r["tier"]!)) return `tier "${r["tier"]}" is not turbofan, liftoff or tiered`;
+  if (!Object.hasOwn(TIERS, r["tier"]!))
+    return `tier "${r["tier"]}" is not ${Object.keys(TIERS)
+      .join(", ")
+      .replace(/, (\w+)$/, " or $1")}`;
   const empty = NAMES.find((c) => r[c]!.trim() === "");
   if (empty) return `${empty} is empty`;
   const quotient = Number(r["sample_ns"]) / Number(r["dispatches"]);
   const stored = Number(r["ns_per_dispatch"]);
-  return Math.abs(quotient - stored) <= 1e-9 * Math.max(quotient, stored) ? null : `ns_per_dispatch ${stored} is not sample_ns / dispatches (${quotient})`;
+  return close(quotient, stored) ? null : `ns_per_dispatch ${stored} is not sample_ns / dispatches (${quotient})`;
 }
 
 /** Two rows for one round of one cell of one run: the second would silently pair with the wrong sample. */

@@ -7,13 +7,13 @@ import { datasetFromSamplesCsv } from "./read-csv.js";
 import type { Dataset, RunRecord } from "../model/results.js";
 
 /** The most a results file may hold: past it Node cannot hold the text as one string, and nothing we write comes near. */
-export const MAX_RESULTS_BYTES = 512 * 1024 * 1024;
+const MAX_RESULTS_BYTES = 512 * 1024 * 1024;
 
 const invalid = (problems: Problem[] | string, path: string, fix?: string) =>
   new LabError("results-invalid", typeof problems === "string" ? [{ path, message: problems }] : problems, fix);
 
 /** A results file's text, or a LabError naming it; its size is checked before it is read. */
-export function readResultsText(path: string): string {
+function readResultsText(path: string): string {
   try {
     const bytes = statSync(path).size;
     if (bytes > MAX_RESULTS_BYTES)

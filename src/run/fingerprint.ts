@@ -3,6 +3,13 @@ import { readFileSync, readdirSync } from "node:fs";
 import * as nodeOs from "node:os";
 import type { CpuIdentity, Fingerprint, FingerprintWithoutId } from "../model/fingerprint.js";
 
+/**
+ * Collects the fingerprint (model/fingerprint.ts) of this machine. Collection
+ * never throws: every source may be missing (macOS, Windows, containers that
+ * hide /sys, VMs that hide topology); a missing value becomes null and a line
+ * in `unknown`, so a result is never lost to a fingerprint.
+ */
+
 /** The slice of node:os the fingerprint reads (injectable for tests). */
 export interface FingerprintOs {
   platform(): string;
@@ -112,7 +119,7 @@ function identityOf(get: (key: string) => string | null): Identity {
 }
 
 /** MIDR implementer codes (Linux arch/arm64/include/asm/cputype.h); unknown ones stay as their hex. */
-const ARM_IMPLEMENTERS: Record<number, string> = { 65: "ARM", 81: "Qualcomm", 97: "Apple", 192: "Ampere" };
+const ARM_IMPLEMENTERS: Record<number, string> = { 0x41: "ARM", 0x51: "Qualcomm", 0x61: "Apple", 0xc0: "Ampere" };
 
 function armVendor(implementer: string): string {
   const code = Number.parseInt(implementer, 16);

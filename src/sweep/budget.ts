@@ -6,7 +6,7 @@
  * The model, per point (a run whose cells share one process per strategy
  * and tier, restarted for each of `processes` segments):
  *   start-up  = processes x (groups x PROCESS_START_MS + cells x cellInitMs)
- *   one round = cells x (1.1 x targetSampleMs + 2 ms)     (sample, pre-pass, IPC; as runner.ts plans)
+ *   one round = cells x (1.1 x targetSampleMs + 2 ms)     (sample, pre-pass, IPC; as run/round-plan.ts plans)
  *   reserve   = 0.5 s + 30 ms x cells                     (statistics; run/round-plan.ts statisticsReserveMs)
  * Constants are from the development VMs (2 cores; Node 20): a process
  * boots and loads its harness in ~0.15-0.2 s, and a cell compiles,

@@ -33,9 +33,9 @@ export function inconclusiveSentences(runs: readonly RunRecord[], labels: readon
   });
 }
 
-export const fromDifference = (d: DifferenceOfMedians | null): Estimate | null => (d ? { value: d.diff, ciLow: d.ciLow, ciHigh: d.ciHigh } : null);
-export const fromRatio = (r: RatioOfMedians | null): Estimate | null => (r ? { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh } : null);
-export const fromSummary = (s: Summary | null): Estimate | null => (s ? { value: s.median, ciLow: s.ciLow, ciHigh: s.ciHigh } : null);
+const fromDifference = (d: DifferenceOfMedians | null): Estimate | null => (d ? { value: d.diff, ciLow: d.ciLow, ciHigh: d.ciHigh } : null);
+const fromRatio = (r: RatioOfMedians | null): Estimate | null => (r ? { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh } : null);
+const fromSummary = (s: Summary | null): Estimate | null => (s ? { value: s.median, ciLow: s.ciLow, ciHigh: s.ciHigh } : null);
 
 const find = <T extends { strategy: string; workload: string; tier: Tier }>(
   list: readonly T[],
