@@ -28,7 +28,12 @@ export interface GateResult {
   outcome: Outcome;
   /** One line per thing that decided the outcome. */
   reasons: string[];
+  /** Baseline cells the current results lack, when --require-all made them count (labels as in Comparison.unmatched). */
+  missing: string[];
 }
+
+/** How a cell that could not be compared reads in every output. */
+export const skippedLine = (s: Comparison["skipped"][number]): string => `inconclusive: ${s.cell}: ${s.reason}`;
 
 /**
  * `requireAll`: a baseline cell the current results lack (not measured, or
@@ -37,9 +42,8 @@ export interface GateResult {
  */
 export function decide(comparison: Comparison | null, assertions: AssertionResult[], o: { requireAll?: boolean } = {}): GateResult {
   const cells = comparison?.cells ?? [];
-  const missing = o.requireAll
-    ? (comparison?.unmatched.base ?? []).map((c) => `missing: ${c} (in the baseline, not measured in the current results; --require-all)`)
-    : [];
+  const missingCells = o.requireAll ? (comparison?.unmatched.base ?? []) : [];
+  const missing = missingCells.map((c) => `missing: ${c} (in the baseline, not measured in the current results; --require-all)`);
   const regressed = [
     ...cells.filter((c) => c.verdict === "regressed").map((c) => `regressed: ${c.spec} ${c.strategy} @ ${c.workload}`),
     ...assertions.filter((a) => a.verdict === "fail").map((a) => `failed: ${a.message}`),
@@ -47,7 +51,7 @@ export function decide(comparison: Comparison | null, assertions: AssertionResul
   const incomparable = comparison?.incomparable ?? [];
   const inconclusive = [
     ...cells.filter((c) => c.verdict === "inconclusive").map((c) => `inconclusive: ${c.spec} ${c.strategy} @ ${c.workload}`),
-    ...(comparison?.skipped ?? []).map((s) => `inconclusive: ${s.cell}: ${s.reason}`),
+    ...(comparison?.skipped ?? []).map(skippedLine),
     ...assertions.filter((a) => a.verdict === "inconclusive").map((a) => `inconclusive: ${a.message}`),
   ];
   const outcome: Outcome = regressed.length
@@ -60,5 +64,5 @@ export function decide(comparison: Comparison | null, assertions: AssertionResul
           ? "inconclusive"
           : "pass";
   const reasons = { regression: [...regressed, ...missing], incomplete: missing, incomparable, inconclusive, pass: [] }[outcome];
-  return { comparison, assertions, outcome, reasons };
+  return { comparison, assertions, outcome, reasons, missing: missingCells };
 }

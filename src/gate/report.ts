@@ -7,7 +7,7 @@ import { markdownTable } from "../text/markdown-table.js";
 import { textTable } from "../text/text-table.js";
 import { escapeMarkdown, escapeXml } from "../text/escape.js";
 import type { CellChange } from "./compare.js";
-import type { GateResult } from "./decide.js";
+import { type GateResult, skippedLine } from "./decide.js";
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
 const num = (x: number, metric: CellChange["metric"]) => (metric === "net-ns" ? `${x.toFixed(2)} ns` : `${x.toFixed(3)}x`);
@@ -59,7 +59,7 @@ export function gateText(g: GateResult, o: { reasons?: boolean } = {}): string {
   for (const a of g.assertions) lines.push(`assert ${a.message}`);
   lines.push(...notGated(g));
   if (o.reasons !== false) lines.push(...g.reasons);
-  else lines.push(...(g.comparison?.incomparable ?? []), ...(g.comparison?.skipped ?? []).map((s) => `inconclusive: ${s.cell}: ${s.reason}`));
+  else lines.push(...(g.comparison?.incomparable ?? []), ...(g.comparison?.skipped ?? []).map(skippedLine));
   return lines.join("\n");
 }
 
@@ -75,8 +75,9 @@ function notGated(g: GateResult): string[] {
 
 export function gateMarkdown(g: GateResult): string {
   const out = [`### dispatch-lab ${headline(g)}`, ""];
-  for (const r of [...g.reasons, ...notGated(g)]) out.push(`- ${escapeMarkdown(r)}`);
-  if (g.reasons.length || notGated(g).length) out.push("");
+  const bullets = [...g.reasons, ...notGated(g)];
+  for (const r of bullets) out.push(`- ${escapeMarkdown(r)}`);
+  if (bullets.length) out.push("");
   if (g.comparison?.cells.length)
     out.push(markdownTable(CHANGE_HEADER, g.comparison.cells.map(changeRow), new Set([4, 5, 6, 7, 8])), "", `_${metricNote(g)}_`, "");
   if (g.assertions.length)
@@ -89,9 +90,6 @@ export function gateMarkdown(g: GateResult): string {
     );
   return out.join("\n");
 }
-
-/** Names and messages quote untrusted text: XML 1.0 forbids some control characters outright (text/escape.ts shows them instead). */
-const xml = escapeXml;
 
 interface Case {
   classname: string;
@@ -119,9 +117,9 @@ function cases(g: GateResult): Case[] {
   );
   const incomparable = (g.comparison?.incomparable ?? []).map((m): Case => ({ classname: "baseline", name: "comparable", status: "fail", message: m }));
   const skipped = (g.comparison?.skipped ?? []).map((k): Case => ({ classname: "not-compared", name: k.cell, status: "skip", message: k.reason }));
-  const missing = g.reasons
-    .filter((r) => r.startsWith("missing: "))
-    .map((m): Case => ({ classname: "baseline", name: m.slice(9).split(" (")[0]!, status: "fail", message: m }));
+  const missing = g.missing.map(
+    (cell): Case => ({ classname: "baseline", name: cell, status: "fail", message: `missing: ${cell} (in the baseline, not measured in the current results)` }),
+  );
   return [...cells, ...skipped, ...asserts, ...incomparable, ...missing];
 }
 
@@ -130,18 +128,18 @@ export function gateJunit(g: GateResult): string {
   const body = all.map((c) => {
     const inner =
       c.status === "fail"
-        ? `<failure message="${xml(c.message)}"/>`
+        ? `<failure message="${escapeXml(c.message)}"/>`
         : c.status === "skip"
-          ? `<skipped message="${xml(c.message)}"/>`
-          : `<system-out>${xml(c.message)}</system-out>`;
-    return `    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}">${inner}</testcase>`;
+          ? `<skipped message="${escapeXml(c.message)}"/>`
+          : `<system-out>${escapeXml(c.message)}</system-out>`;
+    return `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}">${inner}</testcase>`;
   });
   const failures = all.filter((c) => c.status === "fail").length;
   const skipped = all.filter((c) => c.status === "skip").length;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<testsuites name="dispatch-lab gate" tests="${all.length}" failures="${failures}" skipped="${skipped}">`,
-    `  <testsuite name="dispatch-lab gate: ${xml(g.outcome)}" tests="${all.length}" failures="${failures}" skipped="${skipped}">`,
+    `  <testsuite name="dispatch-lab gate: ${escapeXml(g.outcome)}" tests="${all.length}" failures="${failures}" skipped="${skipped}">`,
     ...body,
     `  </testsuite>`,
     `</testsuites>`,

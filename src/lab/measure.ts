@@ -10,7 +10,7 @@ import type { DatasetWriter } from "./dataset-writer.js";
 import type { WorkerModule } from "./emit-in-worker.js";
 import type { RunInputs } from "./run-inputs.js";
 import { finishRun } from "./run-record.js";
-import type { CellRecord, RunRecord, RunConfig } from "../model/results.js";
+import { type CellRecord, cellsOf, type RunConfig, type RunRecord } from "../model/results.js";
 import { withCustomSection } from "../run/cell-bytes.js";
 import { loadMonitor } from "../run/load.js";
 import { statisticsReserveMs } from "../run/round-plan.js";
@@ -65,7 +65,7 @@ function cellInputs({ inputs, run, modules }: Measurement, grouped: boolean, ses
 }
 
 /** Time kept back at the end of a run for its statistics (round-plan.ts). */
-const reserveMs = (config: RunConfig) => statisticsReserveMs(config.strategies.length * config.workloads.length * config.tiers.length);
+const reserveMs = (config: RunConfig) => statisticsReserveMs(cellsOf(config));
 
 function runnerOptions(config: RunConfig, deadline: number, session: number, stop: (() => boolean) | undefined): RunnerOptions {
   return {

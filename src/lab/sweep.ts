@@ -16,7 +16,7 @@ import { settingsOf, type SettingsRequest } from "./settings.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import type { Pinning } from "../model/cells.js";
-import type { Dataset, RunRecord } from "../model/results.js";
+import { cellsOf, type Dataset, type RunRecord } from "../model/results.js";
 import type { MeasureSettings } from "../model/settings.js";
 import type { SweepAnalysis, SweepKind } from "../model/sweep.js";
 import { collectFingerprint } from "../run/fingerprint.js";
@@ -84,14 +84,14 @@ function prepare(req: SweepRequest): Prepared {
 }
 
 function budgetTooSmall(s: MeasureSettings, cost: SweepCost, points: readonly RunInputs[]): LabError {
-  const cells = points.reduce((n, p) => n + p.config.strategies.length * p.config.workloads.length * p.config.tiers.length, 0);
+  const cells = points.reduce((n, p) => n + cellsOf(p.config), 0);
   const rounds = cost.points[0]!.rounds;
   return new LabError(
     "usage",
     [
       {
         path: "--time-budget",
-        message: `${s.timeBudgetS} s is too small for this sweep: ${points.length} point${points.length === 1 ? "" : "s"}, ${cells} cells in ${s.processes} processes each, need about ${cost.minimumS} s for ${rounds} rounds per cell (start-up ${(cost.points.reduce((n, p) => n + p.startupMs, 0) / 1000).toFixed(0)} s)`,
+        message: `${s.timeBudgetS} s is too small for this sweep: ${points.length} point${points.length === 1 ? "" : "s"}, ${cells} cells in ${s.processes} processes each, need about ${cost.minimumS} s for ${rounds} rounds per cell (start-up ${(cost.startupMs / 1000).toFixed(0)} s)`,
       },
     ],
     `use --time-budget ${cost.minimumS} or more, or measure less (fewer --sizes, --strategies or --workloads, --processes 1)`,
@@ -99,7 +99,7 @@ function budgetTooSmall(s: MeasureSettings, cost: SweepCost, points: readonly Ru
 }
 
 const estimateNote = (cost: SweepCost, budgetS: number) =>
-  `${cost.points.length} points; estimated start-up ${(cost.points.reduce((n, p) => n + p.startupMs, 0) / 1000).toFixed(0)} s and ${cost.minimumS} s for the minimum ${cost.points[0]!.rounds} rounds per cell; budget ${budgetS} s`;
+  `${cost.points.length} points; estimated start-up ${(cost.startupMs / 1000).toFixed(0)} s and ${cost.minimumS} s for the minimum ${cost.points[0]!.rounds} rounds per cell; budget ${budgetS} s`;
 
 /** The sweep claims its --out as `run` does (lab/out-folder.ts): a lock, and no run or sweep silently replaced. */
 export async function sweep(req: SweepRequest): Promise<SweepOutcome> {

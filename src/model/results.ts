@@ -123,3 +123,6 @@ export interface Dataset {
   runs: RunRecord[];
   sweep: SweepRecord | null;
 }
+
+/** How many cells a run of this config has: every strategy x workload x tier. */
+export const cellsOf = (c: Pick<RunConfig, "strategies" | "workloads" | "tiers">): number => c.strategies.length * c.workloads.length * c.tiers.length;

@@ -15,7 +15,7 @@ export function withCi(value: number | undefined, ciLow: number | undefined, ciH
 export const NEGATIVE_NET_NOTE =
   "negative net: this strategy's whole call was faster than the control kernel's in the same rounds; the control is an out-of-line direct call, so a strategy that the engine compiles tighter can come out below it.";
 
-const hasNegativeNet = (s: CellSummary): boolean => !!s.net && s.net.diff < 0;
+export const hasNegativeNet = (s: CellSummary): boolean => !!s.net && s.net.diff < 0;
 
 /**
  * A cell's status: failed with its error; "inconclusive: <why>" in place of

@@ -9,6 +9,7 @@ import pc from "picocolors";
 import type { CellSummary, RunRecord } from "../model/results.js";
 import { escapeTerminal } from "../text/escape.js";
 import { textTable } from "../text/text-table.js";
+import { hasNegativeNet } from "./summary.js";
 
 const fmt = (x: number) => x.toFixed(2);
 /** An inconclusive cell's interval is not one (from 1 round, a point): its value is shown without it. */
@@ -19,7 +20,7 @@ const interval = (value: number, lo: number, hi: number, unsure: boolean, unit =
 function cellColumns(s: CellSummary, control: string, reference: string): [string, string, string] {
   if (s.status === "failed") return ["", "", `failed: ${s.error ?? "no reason recorded"}`];
   if (!s.gross) return ["-", "", "not measured"];
-  const note = s.inconclusive ? `inconclusive: ${s.inconclusive}` : s.net && s.net.diff < 0 ? "negative net (see below)" : "";
+  const note = s.inconclusive ? `inconclusive: ${s.inconclusive}` : hasNegativeNet(s) ? "negative net (see below)" : "";
   if (s.strategy === control) return [`${fmt(s.gross.median)} gross`, "", s.inconclusive ? note : "the control kernel"];
   const unsure = !!s.inconclusive;
   const net = s.net ? interval(s.net.diff, s.net.ciLow, s.net.ciHigh, unsure) : `${fmt(s.gross.median)} gross`;
@@ -47,7 +48,7 @@ function legend(r: RunRecord): string[] {
   const lines = [
     `net: a cell's ns per dispatch minus the control kernel's (${control}: the same loop with one direct call) in the same rounds; whole call: gross time (loop, call, dispatch, handler) as a ratio to ${reference}'s.`,
   ];
-  if (r.summaries.some((s) => s.net && s.net.diff < 0))
+  if (r.summaries.some(hasNegativeNet))
     lines.push(
       `negative net: the strategy's whole call was faster than the control's in the same rounds. The control calls its handler out of line; a strategy the engine compiles tighter (or whose hot handler it inlines) can come out below it: its net is then a bound, not a cost.`,
     );

@@ -16,7 +16,7 @@
  */
 import { statisticsReserveMs } from "../run/round-plan.js";
 import { MIN_ROUNDS } from "../stats/rounds.js";
-import type { RunConfig } from "../model/results.js";
+import { cellsOf, type RunConfig } from "../model/results.js";
 
 const PROCESS_START_MS = 200;
 const cellInitMs = (targetSampleMs: number) => 60 + 6 * targetSampleMs;
@@ -33,8 +33,6 @@ export interface PointCost {
   minimumMs: number;
 }
 
-const cellsOf = (c: RunConfig) => c.strategies.length * c.workloads.length * c.tiers.length;
-
 export function pointCost(c: RunConfig): PointCost {
   const cells = cellsOf(c);
   const groups = c.strategies.length * c.tiers.length;
@@ -48,6 +46,8 @@ export function pointCost(c: RunConfig): PointCost {
 export interface SweepCost {
   points: PointCost[];
   emitMs: number;
+  /** Every point's start-up, added up. */
+  startupMs: number;
   /** The whole sweep at each point's minimum, emission and the final reserve included, seconds, rounded up to 5. */
   minimumS: number;
 }
@@ -56,7 +56,8 @@ export function sweepCost(configs: readonly RunConfig[], handlers: readonly numb
   const points = configs.map(pointCost);
   const emitMs = EMIT_BASE_MS + configs.reduce((sum, c, i) => sum + (handlers[i] ?? 0) * c.strategies.length, 0);
   const totalMs = emitMs + finalReserveMs + points.reduce((sum, p) => sum + p.minimumMs, 0);
-  return { points, emitMs, minimumS: 5 * Math.ceil(totalMs / 5000) };
+  const startupMs = points.reduce((sum, p) => sum + p.startupMs, 0);
+  return { points, emitMs, startupMs, minimumS: 5 * Math.ceil(totalMs / 5000) };
 }
 
 /**
