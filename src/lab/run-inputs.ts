@@ -15,8 +15,9 @@ export interface RunInputs {
   workloads: Map<string, Workload>;
 }
 
-export function prepareRunInputs(config: RunConfig): RunInputs {
-  const spec = loadSpec(config.spec);
+/** `load` resolves the spec argument (a caller that loaded it already passes its copy: xen-defs: parses a C file). */
+export function prepareRunInputs(config: RunConfig, load: (spec: string) => Spec = loadSpec): RunInputs {
+  const spec = load(config.spec);
   const workloads = new Map(config.workloads.map((w) => [w, buildWorkload(w, spec, { seed: config.seed, length: config.streamLength })]));
   return { config, spec, hash: specHash(spec), workloads };
 }

@@ -21,6 +21,7 @@ import { CONTROL, type Dataset, type RunRecord, type RunConfig } from "../model/
 import { collectFingerprint } from "../run/fingerprint.js";
 import { checkCpu, pin } from "../run/pin.js";
 import { loadSpec } from "../spec/load.js";
+import type { Spec } from "../spec/types.js";
 import { defaultWorkloads, workloadList } from "../workload/index.js";
 
 /** Settings: samples per cell (default: as many as the budget allows), processes per cell (segments, default 3), ... */
@@ -58,7 +59,7 @@ const DEFAULT_PROCESSES = 3;
  * and no cell two runs can be gated on. The default workloads depend on
  * the spec (workload/index.ts: defaultWorkloads).
  */
-export function newConfig(req: RunRequest): RunConfig {
+export function newConfig(req: RunRequest, load: (spec: string) => Spec = loadSpec): RunConfig {
   const listed = selectStrategies(req.strategies).map((s) => s.name);
   const strategies = listed.includes(CONTROL) ? listed : [...listed, CONTROL];
   const reference = req.reference ?? "table";
@@ -72,7 +73,7 @@ export function newConfig(req: RunRequest): RunConfig {
   return {
     spec,
     strategies,
-    workloads: req.workloads === undefined ? defaultWorkloads(loadSpec(spec)) : workloadList(req.workloads),
+    workloads: req.workloads === undefined ? defaultWorkloads(load(spec)) : workloadList(req.workloads),
     reference,
     control: CONTROL,
     ...settingsOf(req, { processes: DEFAULT_PROCESSES, timeBudgetS: DEFAULT_TIME_BUDGET_S }),
@@ -82,9 +83,11 @@ export function newConfig(req: RunRequest): RunConfig {
 /** Every input checked, before any process starts or file is written. */
 function prepare(req: RunRequest): { inputs: RunInputs; previous: RunRecord | undefined } {
   const previous = req.resume ? previousRun(req.out) : undefined;
-  const config = previous ? resumedConfig(previous, req) : newConfig(req);
+  const loaded = new Map<string, Spec>(); // the defaults and the inputs need the same spec: load it once
+  const load = (spec: string) => loaded.get(spec) ?? loaded.set(spec, loadSpec(spec)).get(spec)!;
+  const config = previous ? resumedConfig(previous, req) : newConfig(req, load);
   checkCpu(config.cpu);
-  const inputs = prepareRunInputs(config);
+  const inputs = prepareRunInputs(config, load);
   const hashes = hashInputs(config); // a trace may be hundreds of MiB: read once, to compare and to record
   if (previous) checkUnchanged(previous, inputs, hashes);
   config.inputs = hashes; // unchanged on --resume; recorded now for a run from before they were
