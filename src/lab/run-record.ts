@@ -12,8 +12,7 @@ import type { CellRecord, RunRecord, RunConfig, Session } from "../model/results
 import { TIERS } from "../model/tiers.js";
 import { toolVersions } from "../paths.js";
 import { summarizeRun } from "../results/answers.js";
-
-const cellId = (strategy: string, workload: string, tier: string) => `${strategy}|${workload}|${tier}`;
+import { cellId } from "../model/cells.js";
 
 /** Every cell of the config; a cell that already has all its samples (resume) is kept as it is. */
 export function planCells(config: RunConfig, previous: RunRecord | undefined): CellRecord[] {
@@ -21,7 +20,7 @@ export function planCells(config: RunConfig, previous: RunRecord | undefined): C
   return config.tiers.flatMap((tier) =>
     config.workloads.flatMap((workload) =>
       config.strategies.map((strategy): CellRecord => {
-        const id = cellId(strategy, workload, tier);
+        const id = cellId({ strategy, workload, tier });
         const prior = old.get(id);
         if (prior && prior.status === "ok" && config.samples !== null && prior.samples.length >= config.samples) return prior;
         // Any other cell (re)starts in a new process; a failed one gets a fresh start; measured samples are kept,

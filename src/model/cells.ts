@@ -102,3 +102,11 @@ export interface ModuleAudit {
   claims: OpcodeClaims;
   violations: string[];
 }
+
+type CellName = { strategy: string; workload: string; tier: string };
+
+/** A cell's id in results files: `strategy|workload|tier`. */
+export const cellId = (c: CellName): string => `${c.strategy}|${c.workload}|${c.tier}`;
+
+/** A key for maps of cells: NUL-joined, since a name cannot hold NUL but a trace path can hold `|`. */
+export const cellKey = (c: CellName): string => `${c.strategy}\u0000${c.workload}\u0000${c.tier}`;

@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { Problem } from "../errors.js";
 import { TIERS, type Tier } from "../model/tiers.js";
 import { CONTROL, RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type RunRecord } from "../model/results.js";
+import { cellKey } from "../model/cells.js";
 
 /** One dispatch taking a second is no dispatch: a sample above this is damage, not data. */
 export const MAX_NS_PER_DISPATCH = 1e9;
@@ -292,8 +293,6 @@ interface Located {
   message: string;
 }
 
-const triple = (c: { strategy: string; workload: string; tier: string }) => `${c.strategy}|${c.workload}|${c.tier}`;
-
 export const close = (a: number, b: number) => Math.abs(a - b) <= RATIO_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
 
 /** Each list holds a name once. */
@@ -357,17 +356,18 @@ function runProblems(r: RunRecord): Located[] {
           path: ["cells", i, field],
           message: `${JSON.stringify(c[field])} is not among config.${field === "strategy" ? "strategies" : `${field}s`}`,
         });
-    const first = byTriple.get(triple(c));
+    const first = byTriple.get(cellKey(c));
     if (first !== undefined && r.cells[first]!.id !== c.id)
       problems.push({ path: ["cells", i], message: `measures the same strategy, workload and tier as cells[${first}]` });
-    byTriple.set(triple(c), first ?? i);
+    byTriple.set(cellKey(c), first ?? i);
     problems.push(...sampleProblems(c, ["cells", i]));
   });
   const summarised = new Map<string, number>();
   r.summaries.forEach((s, i) => {
     const c = byId.get(s.id);
     if (!c) return problems.push({ path: ["summaries", i, "id"], message: `${JSON.stringify(s.id)} names no cell of this run` });
-    if (triple(c) !== triple(s)) problems.push({ path: ["summaries", i], message: `strategy, workload and tier differ from its cell ${JSON.stringify(s.id)}` });
+    if (cellKey(c) !== cellKey(s))
+      problems.push({ path: ["summaries", i], message: `strategy, workload and tier differ from its cell ${JSON.stringify(s.id)}` });
     if (summarised.has(s.id)) problems.push({ path: ["summaries", i, "id"], message: `${JSON.stringify(s.id)} repeats summaries[${summarised.get(s.id)}]` });
     summarised.set(s.id, i);
     const n = s.gross?.n ?? 0;

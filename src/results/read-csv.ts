@@ -16,6 +16,7 @@ import { summarizeRun } from "./answers.js";
 import { SAMPLE_COLUMNS } from "./exporters/csv.js";
 import { close, MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
 import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
+import { cellId } from "../model/cells.js";
 
 interface Row {
   machine_id: string;
@@ -123,7 +124,7 @@ const unique = (values: string[]) => [...new Set(values)];
 function cellsOf(rows: Row[]): CellRecord[] {
   const cells = new Map<string, CellRecord>();
   for (const r of rows) {
-    const id = `${r.strategy}|${r.workload}|${r.tier}`;
+    const id = cellId({ strategy: r.strategy!, workload: r.workload!, tier: r.tier! });
     const cell = cells.get(id) ?? { id, strategy: r.strategy, workload: r.workload, tier: r.tier as Tier, flags: [], status: "ok", samples: [], seconds: 0 };
     cell.samples.push({
       round: Number(r.round),

@@ -10,6 +10,7 @@ import { tooFewRounds } from "../stats/rounds.js";
 import { summarize } from "../stats/summary.js";
 import type { Sample } from "../model/cells.js";
 import type { CellRecord, CellSummary, RunConfig } from "../model/results.js";
+import { cellKey } from "../model/cells.js";
 
 /** Below this many shared rounds a paired bootstrap says little: resample independently. */
 const MIN_PAIRED_ROUNDS = 5;
@@ -79,8 +80,6 @@ function inconclusiveReason(cell: CellRecord, control: CellRecord | undefined, r
     other && other !== cell ? tooFewRounds(sharedRoundCount(cell.samples, other.samples), `shared with the ${role}`) : null;
   return tooFewRounds(cell.samples.length) ?? shared(control, `control ${config.control}`) ?? shared(reference, `reference ${config.reference}`);
 }
-
-const cellKey = (c: { strategy: string; workload: string; tier: string }) => `${c.strategy}\u0000${c.workload}\u0000${c.tier}`;
 
 export function summarizeCells(cells: readonly CellRecord[], config: RunConfig): CellSummary[] {
   const byKey = new Map(cells.map((c) => [cellKey(c), c]));

@@ -13,6 +13,7 @@ import { describeCrossovers, findCrossovers, type RatioPoint } from "../stats/cr
 import { bootstrapLineFit, fitWithPointCIs, type LineFitCI } from "../stats/fit.js";
 import type { Summary } from "../stats/summary.js";
 import type { BodyCurve, CrossoverCurve, Estimate, PositionCurve, PositionPoint, ScaleCurve, SweepPoint } from "../model/sweep.js";
+import { cellKey } from "../model/cells.js";
 
 /**
  * A cell with too few rounds (CellSummary.inconclusive) is left out of every
@@ -126,14 +127,12 @@ function group<K, P>(items: readonly { key: string; meta: K; point: P }[]): { me
   return [...curves.values()];
 }
 
-const curveKey = (s: CellSummary) => `${s.strategy}\u0000${s.workload}\u0000${s.tier}`;
-
 export function scaleCurves(runs: readonly RunRecord[], points: readonly SweepPoint[], _seed: number): ScaleCurve[] {
   const items = byX(runs, points, "n").flatMap(({ run, x }) =>
     run.summaries
       .filter((s) => s.strategy !== run.config.control && !s.inconclusive)
       .map((s) => ({
-        key: curveKey(s),
+        key: cellKey(s),
         meta: { strategy: s.strategy, workload: s.workload, tier: s.tier },
         point: { n: x, spec: run.spec.name, net: fromDifference(s.net), gross: fromSummary(s.gross), ratio: fromRatio(s.ratio) },
       })),
@@ -201,7 +200,7 @@ export function bodyCurves(runs: readonly RunRecord[], points: readonly SweepPoi
         const control = find(run.cells, run.config.control, s.workload, s.tier);
         const ratio = s.strategy === run.config.reference ? null : fromRatio(s.ratio);
         return {
-          key: curveKey(s),
+          key: cellKey(s),
           meta: { strategy: s.strategy, workload: s.workload, tier: s.tier },
           point: {
             ops: x,

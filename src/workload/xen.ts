@@ -44,8 +44,16 @@ export const XEN_PROFILES: readonly XenProfile[] = [
   { profile: "pvh-guest-scp", file: "profiles-hvm.csv", column: "pvh_guest_scp", measured: "a PVH guest copying a large file with scp, counted in the guest" },
 ];
 
-/** One profile's counts, in file order; hypercalls counted zero times are left out. */
+const profiles = new Map<string, { hypercall: string; count: bigint }[]>();
+
+/** One profile's counts, in file order; hypercalls counted zero times are left out. Read once per process: the data ships with the package. */
 export function readProfile(p: XenProfile): { hypercall: string; count: bigint }[] {
+  const counts = profiles.get(p.profile) ?? parseProfile(p);
+  profiles.set(p.profile, counts);
+  return [...counts]; // a copy: callers sort it
+}
+
+function parseProfile(p: XenProfile): { hypercall: string; count: bigint }[] {
   const where = `data/xen/${p.file}`;
   const lines = readFileSync(dataPath("xen", p.file), "utf8")
     .split(/\r?\n/)
