@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import { LabError } from "./errors.js";
 
@@ -15,7 +15,20 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     removeIfThere(tmp);
-    throw new LabError("io", [{ path, message: `cannot write: ${(e as Error).message}` }], "check that the output folder is writable and not a file");
+    throw writeError(path, e);
+  }
+}
+
+/** A write that failed, as the user sees it: the path, the system's reason, the usual fix. */
+export const writeError = (path: string, e: unknown): LabError =>
+  new LabError("io", [{ path, message: `cannot write: ${(e as Error).message}` }], "check that the output folder is writable and not a file");
+
+/** A file's text, or null when it cannot be read (gone, unreadable, not there on this OS): for probes, never for inputs. */
+export function readTextOr(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
   }
 }
 

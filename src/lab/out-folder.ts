@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { LabError } from "../errors.js";
 import { parseTaskStat } from "../run/load.js";
 import { exporters } from "../results/exporters/index.js";
+import { readTextOr, writeError } from "../io.js";
 
 export const LOCK_FILE = ".dispatch-lab.lock";
 /** The files a run or sweep writes into its folder: their presence means the folder holds one. */
@@ -89,14 +90,6 @@ function pidState(pid: number): PidState {
 
 const me = (): LockOwner => ({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), procStart: procStartOf(process.pid) });
 
-const readOr = (path: string): string | null => {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-};
-
 const ageMs = (path: string): number => {
   try {
     return Date.now() - statSync(path).mtimeMs;
@@ -104,9 +97,6 @@ const ageMs = (path: string): number => {
     return 0;
   }
 };
-
-const ioError = (path: string, e: unknown) =>
-  new LabError("io", [{ path, message: `cannot write: ${(e as Error).message}` }], "check that the output folder is writable and not a file");
 
 /**
  * Move a stale lock aside, but only the one that was read: if another
@@ -119,7 +109,7 @@ function removeStale(path: string, seen: string): boolean {
   } catch {
     return false; // someone else moved it first
   }
-  if (readOr(aside) === seen) {
+  if (readTextOr(aside) === seen) {
     rmSync(aside, { force: true });
     return true;
   }
@@ -140,9 +130,9 @@ function lock(dir: string, owner: LockOwner, note: (line: string) => void): void
       writeFileSync(path, `${JSON.stringify(owner)}\n`, { flag: "wx" });
       return;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw ioError(path, e);
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw writeError(path, e);
     }
-    const seen = readOr(path);
+    const seen = readTextOr(path);
     if (seen === null) continue; // released meanwhile
     const held = parseLockOwner(seen);
     if (held ? !isStale(held, owner.host, pidState(held.pid)) : ageMs(path) < UNWRITTEN_LOCK_MS) {
@@ -191,7 +181,7 @@ export function claimOutFolder(dir: string, claim: Claim, note: (line: string) =
   try {
     created = mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw ioError(dir, e);
+    throw writeError(dir, e);
   }
   const owner = me();
   const folder: OutFolder = {
@@ -200,7 +190,7 @@ export function claimOutFolder(dir: string, claim: Claim, note: (line: string) =
     },
     release() {
       const path = join(dir, LOCK_FILE);
-      const held = parseLockOwner(readOr(path) ?? "");
+      const held = parseLockOwner(readTextOr(path) ?? "");
       if (held?.pid === owner.pid && held.startedAt === owner.startedAt) rmSync(path, { force: true });
       if (created) removeEmpty(resolve(dir), resolve(created));
     },

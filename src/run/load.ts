@@ -8,10 +8,11 @@
  * (docs/measurement.md). Parsing and judging are pure; `sampleLoad` and
  * `loadMonitor` do the reading.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import type { LoadRecord, LoadSample } from "../model/cells.js";
+import { readTextOr } from "../io.js";
 
 /** Steal above this share of the measuring CPU's time over the run: busy. */
 export const STEAL_BUSY = 0.02;
@@ -113,13 +114,7 @@ export function judgeLoad(cpu: number, cpus: number, before: LoadSample, during:
   return { cpu, cpus, busy: warnings.length > 0, warnings, steal, before, during, after };
 }
 
-const readOr = (path: string): string | null => {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null; // not Linux, or a task that ended while we looked
-  }
-};
+// /proc files are missing off Linux, and a task's vanish when it ends while we look: readTextOr gives null.
 
 const listOr = (path: string): string[] => {
   try {
@@ -134,10 +129,10 @@ function tasksOf(proc: string): Task[] {
   return listOr(proc)
     .filter((d) => /^\d+$/.test(d))
     .flatMap((d) => {
-      const main = parseTaskStat(readOr(join(proc, d, "stat")) ?? "");
+      const main = parseTaskStat(readTextOr(join(proc, d, "stat")) ?? "");
       if (!main) return [];
       return listOr(join(proc, d, "task")).flatMap((t) => {
-        const task = parseTaskStat(readOr(join(proc, d, "task", t, "stat")) ?? "");
+        const task = parseTaskStat(readTextOr(join(proc, d, "task", t, "stat")) ?? "");
         return task ? [{ ...task, tgid: main.pid, parent: main.ppid }] : [];
       });
     });
@@ -148,8 +143,8 @@ export function sampleLoad(cpu: number, self = process.pid, proc = "/proc", now 
   const others = othersOn(tasksOf(proc), cpu, self);
   return {
     at: now.toISOString(),
-    loadavg: parseLoadavg(readOr(join(proc, "loadavg")) ?? ""),
-    ticks: parseCpuTicks(readOr(join(proc, "stat")) ?? "", cpu),
+    loadavg: parseLoadavg(readTextOr(join(proc, "loadavg")) ?? ""),
+    ticks: parseCpuTicks(readTextOr(join(proc, "stat")) ?? "", cpu),
     others: others.length,
     named: [...new Set(others.map((t) => `${t.comm} (pid ${t.tgid})`))].slice(0, NAMED),
   };
