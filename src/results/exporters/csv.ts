@@ -30,24 +30,10 @@ function context(r: RunRecord): Row {
 const csv = (rows: Row[], columns: string[]): string =>
   stringify(rows, { header: true, columns, cast: { number: (n) => String(n), string: neutraliseCsvText } });
 
-export const SAMPLE_COLUMNS = [
-  "machine_id",
-  "cpu_model",
-  "node_version",
-  "v8_version",
-  "spec",
-  "spec_hash",
-  "run_started_at",
-  "strategy",
-  "workload",
-  "tier",
-  "round",
-  "session",
-  "segment",
-  "dispatches",
-  "sample_ns",
-  "ns_per_dispatch",
-];
+/** Every row's machine, runtime, spec, run and cell: rows carry them, so files from many machines concatenate. */
+const CELL_CONTEXT = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "run_started_at", "strategy", "workload", "tier"];
+
+export const SAMPLE_COLUMNS = [...CELL_CONTEXT, "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
 
 export function samplesCsv(d: Dataset): string {
   return csv(d.runs.flatMap(sampleRows), SAMPLE_COLUMNS);
@@ -72,16 +58,7 @@ function sampleRows(r: RunRecord): Row[] {
 }
 
 export const SUMMARY_COLUMNS = [
-  "machine_id",
-  "cpu_model",
-  "node_version",
-  "v8_version",
-  "spec",
-  "spec_hash",
-  "run_started_at",
-  "strategy",
-  "workload",
-  "tier",
+  ...CELL_CONTEXT,
   "status",
   "samples",
   "gross_ns_per_dispatch",
