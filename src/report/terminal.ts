@@ -9,7 +9,7 @@ import pc from "picocolors";
 import type { CellSummary, RunRecord } from "../model/results.js";
 import { escapeTerminal } from "../text/escape.js";
 import { textTable } from "../text/text-table.js";
-import { hasNegativeNet } from "./summary.js";
+import { hasNegativeNet, NEGATIVE_NET_NOTE } from "./summary.js";
 
 const fmt = (x: number) => x.toFixed(2);
 /** An inconclusive cell's interval is not one (from 1 round, a point): its value is shown without it. */
@@ -48,10 +48,7 @@ function legend(r: RunRecord): string[] {
   const lines = [
     `net: a cell's ns per dispatch minus the control kernel's (${control}: the same loop with one direct call) in the same rounds; whole call: gross time (loop, call, dispatch, handler) as a ratio to ${reference}'s.`,
   ];
-  if (r.summaries.some(hasNegativeNet))
-    lines.push(
-      `negative net: the strategy's whole call was faster than the control's in the same rounds. The control calls its handler out of line; a strategy the engine compiles tighter (or whose hot handler it inlines) can come out below it: its net is then a bound, not a cost.`,
-    );
+  if (r.summaries.some(hasNegativeNet)) lines.push(NEGATIVE_NET_NOTE);
   return lines;
 }
 

@@ -12,6 +12,7 @@ import { summarizeCells } from "../../src/results/summarize.js";
 import { MIN_ROUNDS, tooFewRounds } from "../../src/stats/rounds.js";
 import { RESULTS_SCHEMA, type Dataset, type RunRecord } from "../../src/model/results.js";
 import { answers } from "../../src/results/answers.js";
+import { NEGATIVE_NET_NOTE } from "../../src/report/summary.js";
 import { inconclusiveText, resultsTable } from "../../src/report/terminal.js";
 import { positionCurves, inconclusiveSentences } from "../../src/sweep/curves.js";
 import { fakeRun, handlers } from "../sweep/fake-run.js";
@@ -84,7 +85,7 @@ describe("the terminal table", () => {
     expect(text).not.toContain("±");
     expect(text).toMatch(/chain\s+-0\.\d\d \[-0\.\d\d, -0\.\d\d\]\s+0\.50x \[0\.\d\d, 0\.\d\d\]\s+negative net/);
     expect(text).toContain("whole call vs table [95% CI]");
-    expect(text).toContain("negative net: the strategy's whole call was faster than the control's");
+    expect(text).toContain(NEGATIVE_NET_NOTE); // the report's note, word for word
   });
 
   it("marks inconclusive cells with their reason, prints no interval for them, and says what to do", () => {

@@ -66,11 +66,10 @@ describe("timeBlocks", () => {
   });
 });
 
-describe("summarizeCells", () => {
-  // Every round the control costs 5, table 8 and chain 6 ns, plus the same drift: paired
-  // comparisons see the drift cancel exactly.
+/** Every round the control costs 5, table 8 and chain 6 ns, plus the same drift in every cell. */
+const driftingCells = () => {
   const drift = [0, 0.5, -0.3, 1, 0.2, -0.1];
-  const cells = [
+  return [
     cell(
       "table",
       drift.map((d) => 8 + d),
@@ -84,6 +83,11 @@ describe("summarizeCells", () => {
       drift.map((d) => 5 + d),
     ),
   ];
+};
+
+describe("summarizeCells", () => {
+  // Paired comparisons see the shared drift cancel exactly.
+  const cells = driftingCells();
   const summaries = summarizeCells(cells, config);
   const by = (s: string) => summaries.find((x) => x.strategy === s)!;
 
@@ -132,21 +136,7 @@ describe("runs of rounds (and processes) are resampled as blocks", () => {
 
 describe("answers", () => {
   it("one sentence per workload, naming the ratio, its CI and the fastest", () => {
-    const drift = [0, 0.5, -0.3, 1, 0.2, -0.1];
-    const cells = [
-      cell(
-        "table",
-        drift.map((d) => 8 + d),
-      ),
-      cell(
-        "chain",
-        drift.map((d) => 6 + d),
-      ),
-      cell(
-        "direct",
-        drift.map((d) => 5 + d),
-      ),
-    ];
+    const cells = driftingCells();
     expect(answers(summarizeCells(cells, config), config, cells)).toEqual([
       "uniform: chain's whole call is 0.75x table's [0.74, 0.77], the dispatch 2.00 ns faster (net difference [-2.00, -2.00] ns); fastest: chain (0.75x table; 0.75x the runner-up table [0.74, 0.77]), on this machine.",
     ]);
