@@ -102,7 +102,7 @@ export const measureOptions = (help: MeasureHelp) =>
     bodies: MODULE_OPTIONS.bodies,
   }) as const satisfies OptionTable;
 
-type MeasureValues = Values<ReturnType<typeof measureOptions>>;
+export type MeasureValues = Values<ReturnType<typeof measureOptions>>;
 
 /** Drop undefined options, so the library's defaults apply. */
 export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

@@ -1,12 +1,11 @@
-import { ExitCode } from "../../errors.js";
 import { escapeTerminal } from "../../text/escape.js";
 import { fingerprintSummary } from "../../model/fingerprint.js";
 import { BASELINE_WORKLOADS, GENERIC_MIX, listWorkloads } from "../../workload/index.js";
+import { runAnswers } from "../../results/answers.js";
 import { failuresText, inconclusiveText, resultsTable } from "../../report/terminal.js";
-import { defined, defineCommand, measureOptions, measureSettings, samplesWarning, MODULE_OPTIONS } from "../command.js";
+import { defined, defineCommand, measureOptions, measureSettings, MODULE_OPTIONS } from "../command.js";
 import { flag, text } from "../options.js";
-import { interruptible } from "../interrupt.js";
-import { runProgress } from "../progress.js";
+import { measuring } from "../measuring.js";
 
 export const runCommand = defineCommand({
   name: "run",
@@ -43,46 +42,34 @@ ${listWorkloads()
 dispatches inside wasm and warms up; then rounds sample every cell once, in a fresh random order,
 the control kernel (direct) included, listed or not, so each cell's net cost = its cost - control's.
 Results are rewritten atomically after every round.`,
-  async run(values, _positionals, io) {
-    for (const w of samplesWarning(values)) io.err(w);
-    const progress = runProgress();
-    try {
-      // The import is inside: a Ctrl-C while the lab loads is already an interruption (exit 130).
-      const { value: outcome, interrupted } = await interruptible(
-        io,
-        "stopping after the current sample; the results so far are kept (continue with --resume)",
-        async (stop) =>
-          (await import("../../lab/run.js")).run({
-            ...measureSettings(values),
-            ...defined({ spec: values.spec, strategies: values.strategies, workloads: values.workloads, reference: values.reference }),
-            out: values.out ?? "results",
-            resume: values.resume,
-            force: values.force,
-            progress,
-            stop,
-            note: (line) => io.err(line),
-          }),
-      );
-      progress.stop();
-      // Names in these lines come from the user's spec, trace files and other processes (load): escaped
-      // here, because the output filter must let our own colours through.
-      io.out(`machine: ${escapeTerminal(fingerprintSummary(outcome.results.fingerprint))}\n`);
-      io.out(resultsTable(outcome.results));
-      io.out("");
-      for (const a of outcome.results.answers) io.out(escapeTerminal(a));
-      for (const f of [...inconclusiveText(outcome.results), ...failuresText(outcome.results)]) io.out(f);
-      const pinning = outcome.results.sessions.at(-1)!.pinning;
-      if (!pinning.pinned) io.out(`warning: not pinned to CPU ${pinning.cpu} (${pinning.note}): samples may be bimodal and intervals wider`);
-      const load = outcome.results.sessions.at(-1)!.load;
-      if (load?.busy)
-        io.out(
-          `warning: the machine was busy while this run measured; its numbers may not repeat:\n${load.warnings.map((w) => `  - ${escapeTerminal(w)}`).join("\n")}`,
-        );
-      io.out(`\nwrote ${outcome.files.join(", ")}`);
-      if (interrupted) return ExitCode.interrupted;
-      return outcome.failedCells > 0 ? ExitCode.cellsFailed : ExitCode.ok;
-    } finally {
-      progress.stop();
-    }
-  },
+  run: (values, _positionals, io) =>
+    measuring(
+      io,
+      values,
+      "stopping after the current sample; the results so far are kept (continue with --resume)",
+      async (hooks) =>
+        (await import("../../lab/run.js")).run({
+          ...measureSettings(values),
+          ...defined({ spec: values.spec, strategies: values.strategies, workloads: values.workloads, reference: values.reference }),
+          out: values.out ?? "results",
+          resume: values.resume,
+          force: values.force,
+          ...hooks,
+        }),
+      ({ results }) => {
+        // Names in these lines come from the user's spec, trace files and other processes (load): escaped
+        // here, because the output filter must let our own colours through.
+        io.out(`machine: ${escapeTerminal(fingerprintSummary(results.fingerprint))}\n`);
+        io.out(resultsTable(results));
+        io.out("");
+        for (const a of runAnswers(results)) io.out(escapeTerminal(a));
+        for (const f of [...inconclusiveText(results), ...failuresText(results)]) io.out(f);
+        const { pinning, load } = results.sessions.at(-1)!;
+        if (!pinning.pinned) io.out(`warning: not pinned to CPU ${pinning.cpu} (${pinning.note}): samples may be bimodal and intervals wider`);
+        if (load?.busy)
+          io.out(
+            `warning: the machine was busy while this run measured; its numbers may not repeat:\n${load.warnings.map((w) => `  - ${escapeTerminal(w)}`).join("\n")}`,
+          );
+      },
+    ),
 });

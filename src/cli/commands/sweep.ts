@@ -1,13 +1,12 @@
 import pc from "picocolors";
-import { ExitCode, LabError } from "../../errors.js";
+import { LabError } from "../../errors.js";
 import { fingerprintSummary } from "../../model/fingerprint.js";
 import { escapeTerminal } from "../../text/escape.js";
 import { didYouMean, nearest } from "../../suggest.js";
 import { SWEEP_KINDS, isSweepKind } from "../../sweep/kinds/index.js";
-import { defined, defineCommand, measureOptions, measureSettings, samplesWarning } from "../command.js";
+import { defined, defineCommand, measureOptions, measureSettings } from "../command.js";
 import { flag, list, numberList, refine, text } from "../options.js";
-import { interruptible } from "../interrupt.js";
-import { runProgress } from "../progress.js";
+import { measuring } from "../measuring.js";
 
 /** Per-kind defaults: each kind's help says them. */
 const PER_KIND = "as listed per kind";
@@ -96,31 +95,25 @@ report.html; the points run in a shuffled order, the files are rewritten during 
       out: values.out ?? `results/sweep-${kind}`,
       force: values.force,
     };
-    for (const w of samplesWarning(values)) io.err(w);
-    const progress = runProgress();
-    try {
-      // The import is inside: a Ctrl-C while the lab loads is already an interruption (exit 130).
-      const { value: outcome, interrupted } = await interruptible(io, "stopping after the current sample; the points so far are kept", async (stop) =>
-        (await import("../../lab/sweep.js")).sweep({ ...request, progress, stop, note: (line) => io.err(line) }),
-      );
-      progress.stop();
-      const first = outcome.dataset.runs[0]!;
-      // Names come from the user's specs and other processes (load): escaped here (see run.ts).
-      io.out(`machine: ${escapeTerminal(fingerprintSummary(first.fingerprint))}\n`);
-      for (const sentence of outcome.dataset.sweep?.analysis?.sentences ?? []) io.out(escapeTerminal(sentence));
-      for (const r of outcome.dataset.runs)
-        for (const c of r.summaries.filter((x) => x.status === "failed")) io.out(`${pc.red("failed")} ${escapeTerminal(`${r.spec.name} ${c.id}: ${c.error}`)}`);
-      const busy = outcome.dataset.runs.flatMap((r, i) =>
-        r.sessions[0]?.load?.busy
-          ? [`  - ${escapeTerminal(`${outcome.dataset.sweep?.points[i]?.label ?? r.spec.name}: ${r.sessions[0].load.warnings.join("; ")}`)}`]
-          : [],
-      );
-      if (busy.length) io.out(`warning: the machine was busy while these points measured; their numbers may not repeat:\n${busy.join("\n")}`);
-      io.out(`\nwrote ${outcome.files.join(", ")}`);
-      if (interrupted) return ExitCode.interrupted;
-      return outcome.failedCells > 0 ? ExitCode.cellsFailed : ExitCode.ok;
-    } finally {
-      progress.stop();
-    }
+    return measuring(
+      io,
+      values,
+      "stopping after the current sample; the points so far are kept",
+      async (hooks) => (await import("../../lab/sweep.js")).sweep({ ...request, ...hooks }),
+      ({ dataset }) => {
+        // Names come from the user's specs and other processes (load): escaped here (see run.ts).
+        io.out(`machine: ${escapeTerminal(fingerprintSummary(dataset.runs[0]!.fingerprint))}\n`);
+        for (const sentence of dataset.sweep?.analysis?.sentences ?? []) io.out(escapeTerminal(sentence));
+        for (const r of dataset.runs)
+          for (const c of r.summaries.filter((x) => x.status === "failed"))
+            io.out(`${pc.red("failed")} ${escapeTerminal(`${r.spec.name} ${c.id}: ${c.error}`)}`);
+        const busy = dataset.runs.flatMap((r, i) =>
+          r.sessions[0]?.load?.busy
+            ? [`  - ${escapeTerminal(`${dataset.sweep?.points[i]?.label ?? r.spec.name}: ${r.sessions[0].load.warnings.join("; ")}`)}`]
+            : [],
+        );
+        if (busy.length) io.out(`warning: the machine was busy while these points measured; their numbers may not repeat:\n${busy.join("\n")}`);
+      },
+    );
   },
 });
