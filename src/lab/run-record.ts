@@ -63,11 +63,10 @@ export function newRun(p: RunInputs, modules: readonly WorkerModule[], cells: Ce
     ),
     cells,
     summaries: [],
-    answers: [],
   };
 }
 
-/** Statistics and answers, whether every cell has its samples, and the session's end. */
+/** Statistics, whether every cell has its samples, and the session's end. */
 export function finishRun(run: RunRecord, interrupted: boolean): void {
   summarizeRun(run);
   const { cells, config } = run;

@@ -93,7 +93,15 @@ export interface Session {
   load?: LoadRecord;
 }
 
-/** One run: one machine, one spec, its cells. */
+/** A spec's handler as results.json holds it: JSON has no undefined, so an unprioritised handler has no `priority` key. */
+export type HandlerRecord = Omit<Handler, "priority"> & { priority?: number };
+
+/**
+ * One run: one machine, one spec, its cells. Its answer sentences are not
+ * kept here: they are words about the data, made from the summaries where
+ * they are shown (results/answers.ts), and written into results.json beside
+ * them for readers without the lab (results/exporters/json.ts).
+ */
 export interface RunRecord {
   /** False while running or after an interruption: `run --resume` completes it. */
   complete: boolean;
@@ -101,13 +109,11 @@ export interface RunRecord {
   tool: Record<string, string>;
   fingerprint: Fingerprint;
   config: RunConfig;
-  spec: { name: string; hash: string; args: number; fallback: string; handlers: Handler[] };
+  spec: { name: string; hash: string; args: number; fallback: string; handlers: HandlerRecord[] };
   modules: Record<string, { bytes: number; audit: ModuleAudit }>;
   workloads: Record<string, { description: string; length: number; mix: MixEntry[]; notes: string[] }>;
   cells: CellRecord[];
   summaries: CellSummary[];
-  /** One sentence per workload and tier that answers the question. */
-  answers: string[];
 }
 
 /**

@@ -9,6 +9,7 @@
 import type { CellSummary, Dataset, RunRecord } from "../model/results.js";
 import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeHtml } from "../text/escape.js";
+import { runAnswers } from "../results/answers.js";
 import { table } from "./html-table.js";
 import { BUSY, loadWarnings, summaryHeader, summaryNotes, summaryRow, SUMMARY_NUMERIC, sweepLoadWarnings } from "./summary.js";
 import { machineLabel, ratioHeatmap, strategyBars } from "./charts.js";
@@ -69,6 +70,9 @@ const summaryTable = (r: RunRecord): string =>
   ].join("\n");
 
 /** Busy-machine warnings (loadWarnings), beside the machine line; empty when the machine was quiet. */
+const answersHtml = (answers: readonly string[]): string =>
+  answers.length ? `<ul class="answers">${answers.map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>` : `<p class="muted">no answers</p>`;
+
 const loadHtml = (warnings: readonly string[]): string =>
   warnings.length
     ? `<div class="busy"><p><strong>${escapeHtml(BUSY)}</strong></p><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
@@ -137,7 +141,7 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
     loadHtml(loadWarnings([{ run: r }])),
     `<p class="muted">spec ${escapeHtml(r.spec.name)} <span class="mono">${escapeHtml(r.spec.hash.slice(0, 16))}</span>, reference ${escapeHtml(config.reference)}, control ${escapeHtml(config.control)}, ${escapeHtml(r.complete ? "complete" : "incomplete")}, started ${escapeHtml(r.sessions[0]?.startedAt ?? "?")}</p>`,
     `<h3>Answers</h3>`,
-    r.answers.length ? `<ul class="answers">${r.answers.map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>` : `<p class="muted">no answers</p>`,
+    answersHtml(runAnswers(r)),
     `<h3>Summary</h3>`,
     summaryTable(r),
     `<p class="muted">gross: loop + call + dispatch + handler (the whole call); net: gross minus ${escapeHtml(config.control)}; x ${escapeHtml(config.reference)}: the whole call's (gross) ratio to ${escapeHtml(config.reference)}'s; ns per dispatch, bootstrap 95% CIs as [low, high].</p>`,

@@ -7,6 +7,7 @@
 import type { Dataset, RunRecord } from "../model/results.js";
 import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeMarkdown } from "../text/escape.js";
+import { runAnswers } from "../results/answers.js";
 import { markdownTable } from "../text/markdown-table.js";
 import { BUSY, SUMMARY_NUMERIC, loadWarnings, summaryHeader, summaryNotes, summaryRow, sweepLoadWarnings } from "./summary.js";
 import { sweepSectionMarkdown } from "./sweep-section.js";
@@ -28,8 +29,7 @@ function runMarkdown(r: RunRecord, title: string): string[] {
     "",
     `spec ${escapeMarkdown(r.spec.name)}, reference ${escapeMarkdown(r.config.reference)}, control ${escapeMarkdown(r.config.control)}${r.complete ? "" : " (incomplete)"}`,
     "",
-    ...r.answers.map((a) => `- ${escapeMarkdown(a)}`),
-    ...(r.answers.length ? [""] : []),
+    ...runAnswers(r).flatMap((a, i, all) => [`- ${escapeMarkdown(a)}`, ...(i === all.length - 1 ? [""] : [])]),
     markdownTable(summaryHeader(r.config.reference), r.summaries.map(summaryRow), SUMMARY_NUMERIC),
     "",
     ...summaryNotes(r).flatMap((n) => [`_${escapeMarkdown(n)}_`, ""]),

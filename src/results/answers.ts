@@ -70,8 +70,10 @@ export function answers(summaries: readonly CellSummary[], config: RunConfig, ce
   });
 }
 
-/** A run's statistics and answers, from its samples (the run is updated in place). */
+/** One sentence per workload (and tier) that answers the lab's question for this run. */
+export const runAnswers = (run: RunRecord): string[] => answers(run.summaries, run.config, run.cells);
+
+/** A run's statistics, from its samples (the run is updated in place). */
 export function summarizeRun(run: RunRecord): void {
   run.summaries = summarizeCells(run.cells, run.config);
-  run.answers = answers(run.summaries, run.config, run.cells);
 }

@@ -2,9 +2,13 @@
  * results.json as stored (docs/results.md, "Reading results"): every field a
  * reader relies on, checked deeply, with plausible bounds, and the file's
  * cross-references (cells named by summaries, the config's lists, a sweep's
- * points) checked against each other. Objects keep keys they do not know:
- * newer writers add optional fields, and merge must carry them on. Pure: a
- * parsed JSON value in, the dataset or located problems out.
+ * points) checked against each other. The schemas declare every field the
+ * lab writes: their types (PersistedDataset) are the format, and the
+ * in-memory types must equal them (test/results/format.test.ts), so a
+ * refactor cannot change the file silently. A key the schema does not know
+ * is kept, not refused: the reader hands back the file's own objects, so a
+ * newer writer's optional fields ride through merge unchanged. Pure: a parsed
+ * JSON value in, the dataset or located problems out.
  */
 import { median } from "simple-statistics";
 import { z } from "zod";
@@ -69,7 +73,8 @@ const name = str.min(1, { error: "expected a non-empty string" });
 const nullableStr = z.string({ error: said("a string or null") }).nullable();
 const list = <T extends z.ZodType>(item: T) => z.array(item, { error: said("an array") });
 const record = <T extends z.ZodType>(value: T) => z.record(z.string(), value, { error: said("an object") });
-const obj = <S extends z.core.$ZodLooseShape>(shape: S) => z.looseObject(shape, { error: said("an object") });
+// z.object, not looseObject: unknown keys pass validation either way, and the declared type stays exact.
+const obj = <S extends z.core.$ZodLooseShape>(shape: S) => z.object(shape, { error: said("an object") });
 const bool = z.boolean({ error: said("true or false") });
 const choice = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: said(`one of ${values.join(", ")}`) });
 const tier = choice(Object.keys(TIERS) as [Tier, ...Tier[]]);
@@ -101,7 +106,17 @@ const cell = obj({
   flags: list(str),
   status,
   error: str.optional(),
-  ready: obj({ dispatches: positiveInt }).optional(),
+  ready: obj({
+    reps: positiveInt,
+    dispatches: positiveInt,
+    warmupSamples: count,
+    warmupMs: nonNegative,
+    warmNsPerDispatch: nonNegative,
+    checksum: str,
+    execArgv: list(str),
+    maxRssMB: nonNegative,
+    guard: choice(["pdeathsig", "watchdog"]).optional(),
+  }).optional(),
   pinning: pinning.optional(),
   samples: list(sample),
   seconds: nonNegative,
@@ -137,8 +152,8 @@ const summary = obj({
   net: difference.nullable(),
   ratio: ratio.nullable(),
   vsReference: difference.nullable(),
-  /** Absent in files written before it existed: read.ts recomputes those statistics. */
-  inconclusive: nullableStr.optional(),
+  /** Absent in files written before it existed: read.ts recomputes those statistics, so it is there once read. */
+  inconclusive: nullableStr.default(null),
   precisionNsSqrtS: nonNegative.nullable(),
   seconds: nonNegative,
 });
@@ -155,6 +170,7 @@ const fingerprint = obj({
     logicalCores: count,
     physicalCores: count.nullable(),
     smt: nullableStr,
+    mhz: nonNegative.nullable().optional(),
   }),
   mitigations: record(str),
   kernel: obj({ release: str, version: str }),
@@ -179,24 +195,53 @@ const config = obj({
   streamLength: count,
   cpu: count,
   bodies: nullableStr,
+  inputs: record(str).optional(),
 });
 
-const handler = obj({ id: count, name: str, priority: finite.optional(), params: list(str), body: obj({ kind: str, ops: count }) });
+const handler = obj({ id: count, name: str, priority: finite.optional(), params: list(choice(["i32", "i64"])), body: obj({ kind: str, ops: count }) });
+
+const loadSample = obj({
+  at: str,
+  loadavg: z.tuple([nonNegative, nonNegative, nonNegative]).nullable(),
+  ticks: obj({ total: count, steal: count }).nullable(),
+  others: count,
+  named: list(str),
+});
+const load = obj({
+  cpu: count,
+  cpus: positiveInt,
+  busy: bool,
+  warnings: list(str),
+  steal: nonNegative.nullable(),
+  before: loadSample,
+  during: list(loadSample),
+  after: loadSample,
+});
+
+const opcodeCounts = record(count);
+const audit = obj({
+  strategy: name,
+  dispatchBytes: count,
+  dispatch: opcodeCounts,
+  claims: record(z.union([count, z.tuple([count, count]).readonly()], { error: said("a count or [min, max]") })),
+  violations: list(str),
+});
 
 const run = obj({
   complete: bool,
-  sessions: list(obj({ startedAt: str, finishedAt: nullableStr, pinning })),
+  sessions: list(obj({ startedAt: str, finishedAt: nullableStr, pinning, load: load.optional() })),
   tool: record(str),
   fingerprint,
   config,
   spec: obj({ name: str, hash: name, args: count, fallback: str, handlers: list(handler) }),
-  modules: record(obj({ bytes: count })),
-  workloads: record(obj({ description: str, length: count, notes: list(str) })),
+  modules: record(obj({ bytes: count, audit })),
+  workloads: record(obj({ description: str, length: count, mix: list(obj({ id: count.nullable(), name: str, share: num(0, false, 1) })), notes: list(str) })),
   cells: list(cell),
   summaries: list(summary),
-  answers: list(str),
+  /** Words made from the summaries when written (exporters/json.ts); the lab never reads them, so a file may lack them. */
+  answers: list(str).optional(),
 }).superRefine((r, ctx) => {
-  for (const p of runProblems(r as unknown as RunRecord)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+  for (const p of runProblems(r)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
 });
 
 const estimate = ordered({ value: finite }).nullable();
@@ -280,7 +325,7 @@ const datasetV2 = obj({
   runs: list(run).min(1, { error: "no runs" }),
   sweep: sweep.nullable(),
 }).superRefine((d, ctx) => {
-  for (const p of datasetProblems(d as unknown as Dataset)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+  for (const p of datasetProblems(d)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
 });
 
 /** A results@1 file: one run, its fields beside "schema". */
@@ -477,3 +522,7 @@ export function parseResults(file: string, data: unknown): Parsed {
 
 const issues = (e: z.ZodError): Located[] =>
   e.issues.map((i) => ({ path: i.path.filter((k): k is string | number => typeof k !== "symbol"), message: i.message }));
+
+/** The results@2 format as the lab writes it: the in-memory Dataset maps into this (exporters/json.ts). */
+export type PersistedDataset = z.output<typeof datasetV2>;
+export type PersistedRunRecord = PersistedDataset["runs"][number];

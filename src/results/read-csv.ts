@@ -170,7 +170,6 @@ function runOf(rows: Row[], path: string): RunRecord {
     workloads: {},
     cells,
     summaries: [],
-    answers: [],
   };
   summarizeRun(run);
   return run;

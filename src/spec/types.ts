@@ -51,10 +51,13 @@ export interface Spec {
 /** Xen treats "no priority" as level 100, below every explicit 1..99. */
 export const UNPRIORITISED = 100;
 
-export const levelOf = (h: Handler): number => h.priority ?? UNPRIORITISED;
+/** What ordering needs of a handler (a validated one, or one read back from results.json). */
+type Ordered = { id: number; priority?: number | undefined };
+
+export const levelOf = (h: Ordered): number => h.priority ?? UNPRIORITISED;
 
 /** Priority order, then id order: the order of a compare chain. */
-export function chainOrder(handlers: readonly Handler[]): Handler[] {
+export function chainOrder<H extends Ordered>(handlers: readonly H[]): H[] {
   return [...handlers].sort((a, b) => levelOf(a) - levelOf(b) || a.id - b.id);
 }
 

@@ -28,8 +28,7 @@ const run = (rounds: number, xen = 7.5, extra: string[] = []) => {
     rounds,
     cost: (s) => (s === "chain" ? 7 : s === "xen" ? xen : 9),
   });
-  r.answers = answers(r.summaries, r.config, r.cells);
-  return r;
+  return Object.assign(r, { answers: answers(r.summaries, r.config, r.cells) });
 };
 
 describe("too few rounds: inconclusive, never a verdict", () => {

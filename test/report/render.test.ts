@@ -6,6 +6,7 @@ import { fingerprintSummary } from "../../src/model/fingerprint.js";
 import { ratioHeatmap, strategyBars } from "../../src/report/charts.js";
 import { escapeHtml, renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
+import { runAnswers } from "../../src/results/answers.js";
 
 /** The fixtures are results@1 files (one run each): they also pin that old files still read. */
 const fixture = (name: string): Dataset => readResults(fileURLToPath(new URL(`../fixtures/report/${name}`, import.meta.url)));
@@ -87,7 +88,7 @@ describe("renderHtml", () => {
       for (const [name, content] of Object.entries(r.fingerprint.mitigations)) {
         expect(two).toContain(`<td>${escapeHtml(name)}</td><td>${escapeHtml(content)}</td>`);
       }
-      for (const answer of r.answers) expect(two).toContain(escapeHtml(answer));
+      for (const answer of runAnswers(r)) expect(two).toContain(escapeHtml(answer));
       expect(two).toContain(escapeHtml(r.fingerprint.kernel.release));
       expect(two).toContain(escapeHtml(r.fingerprint.runtime.v8));
     }

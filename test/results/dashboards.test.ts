@@ -91,7 +91,6 @@ function run(machineId: string, o: { spec?: string; workloads?: string[]; tiers?
     workloads: {},
     cells: [],
     summaries,
-    answers: [],
   };
 }
 

@@ -9,8 +9,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { RESULTS_SCHEMA, RESULTS_SCHEMA_V1 } from "../../src/model/results.js";
+import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
+import { RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type RunRecord } from "../../src/model/results.js";
+import type { PersistedDataset, PersistedRunRecord } from "../../src/results/persisted.js";
 import { readResults } from "../../src/results/read.js";
 import { writeResults } from "../../src/results/write.js";
 
@@ -44,6 +45,16 @@ const text = (m: Map<string, Set<string>>) =>
     .join("\n")}\n`;
 
 describe("results format", () => {
+  it("the in-memory types are the declared format, both ways (tsc checks this: npm run typecheck)", () => {
+    // A run's answer sentences are made when it is written (exporters/json.ts): the only field the file has and memory does not.
+    type StoredRun = Omit<PersistedRunRecord, "answers">;
+    expectTypeOf<RunRecord>().toExtend<StoredRun>();
+    expectTypeOf<StoredRun>().toExtend<RunRecord>();
+    expectTypeOf<Omit<Dataset, "runs">>().toExtend<Omit<PersistedDataset, "runs">>();
+    expectTypeOf<Omit<PersistedDataset, "runs">>().toExtend<Omit<Dataset, "runs">>();
+    expectTypeOf<PersistedRunRecord["answers"]>().toEqualTypeOf<string[] | undefined>();
+  });
+
   it("reads back every version written: results@1 (a run), results@2 (a run, a sweep of every kind, a merge)", () => {
     const files = {
       "report/results-a.json": ["run", 1, RESULTS_SCHEMA_V1],

@@ -56,7 +56,7 @@ describe("merge of an interrupted run and its resumed version", () => {
     const interrupted: Dataset = {
       ...d,
       complete: false,
-      runs: [{ ...run, complete: false, cells: run.cells.map((c) => ({ ...c, samples: c.samples.slice(0, 2) })), summaries: [], answers: [] }],
+      runs: [{ ...run, complete: false, cells: run.cells.map((c) => ({ ...c, samples: c.samples.slice(0, 2) })), summaries: [] }],
     };
     const dir = tmp();
     writeFileSync(join(dir, "interrupted.json"), JSON.stringify(interrupted));

@@ -83,6 +83,5 @@ export function fakeRun(o: {
     workloads: {},
     cells,
     summaries: summarizeCells(cells, config),
-    answers: [],
   };
 }
