@@ -127,7 +127,8 @@ export function verdictOf(op: Op, factor: number, ci: { ciLow: number; ciHigh: n
 }
 
 const uniq = (xs: readonly string[]) => [...new Set(xs)];
-const fmt = (x: number) => (Math.abs(x) >= 0.1 || x === 0 || !Number.isFinite(x) ? x.toFixed(2) : x.toPrecision(2));
+/** A ratio or its bound as assertion messages write it: two decimals, or two significant digits below 0.1. */
+export const formatRatio = (x: number) => (Math.abs(x) >= 0.1 || x === 0 || !Number.isFinite(x) ? x.toFixed(2) : x.toPrecision(2));
 
 /**
  * Evaluate on every run of the dataset that measured the workload at the
@@ -150,8 +151,8 @@ export function evaluateAssertion(a: Assertion, d: Dataset, seed?: number): Asse
     const verdict = few ? "inconclusive" : verdictOf(a.op, a.factor, ratio);
     const scaled = a.factor === 1 ? "" : `${a.factor} x `;
     const where = a.tier === undefined ? workload : `${workload} / ${tier}`;
-    const interval = few ? "" : ` [${fmt(ratio.ciLow)}, ${fmt(ratio.ciHigh)}]`; // from too few rounds an interval is not one
-    const message = `${a.lhs} ${a.op} ${scaled}${a.rhs} @ ${where}: ${fmt(ratio.value)}x${interval}: ${verdict}${few ? ` (${few})` : ""}`;
+    const interval = few ? "" : ` [${formatRatio(ratio.ciLow)}, ${formatRatio(ratio.ciHigh)}]`; // from too few rounds an interval is not one
+    const message = `${a.lhs} ${a.op} ${scaled}${a.rhs} @ ${where}: ${formatRatio(ratio.value)}x${interval}: ${verdict}${few ? ` (${few})` : ""}`;
     return {
       text: a.text,
       lhs: a.lhs,

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { verdictOf } from "../../src/gate/assert.js";
+import { formatRatio, verdictOf } from "../../src/gate/assert.js";
 import * as lab from "../../src/lab.js";
 import { RESULTS_SCHEMA, type Dataset } from "../../src/model/results.js";
 import { fakeRun } from "../sweep/fake-run.js";
@@ -42,7 +42,7 @@ describe("the library API (docs/api.md)", () => {
     // Which verdict a real run gets is the machine's; that it is the one its interval implies (6 rounds: enough to draw one) is the lab's.
     expect(a.verdict).toBe(verdictOf("<=", 1.05, a.ratio));
     expect(a.message).toBe(
-      `xen <= 1.05 x table @ xen:pv-guest-build: ${a.ratio.value.toFixed(2)}x [${a.ratio.ciLow.toFixed(2)}, ${a.ratio.ciHigh.toFixed(2)}]: ${a.verdict}`,
+      `xen <= 1.05 x table @ xen:pv-guest-build: ${formatRatio(a.ratio.value)}x [${formatRatio(a.ratio.ciLow)}, ${formatRatio(a.ratio.ciHigh)}]: ${a.verdict}`,
     );
     expect(outcome.exitCode).toBe({ pass: 0, fail: 1, inconclusive: 3 }[a.verdict]);
     // The same results against themselves: the rank test finds no difference, so nothing regressed or improved.
