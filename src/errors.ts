@@ -108,7 +108,9 @@ export type ErrorCode =
   | "io" // a file that cannot be read or written
   | "results-invalid" // a results file that is missing, corrupt or of another schema or run
   | "emit-invalid" // binaryen rejected a module we emitted (our bug)
-  | "audit-failed"; // an emitted module is not the strategy it claims (our bug)
+  | "audit-failed" // an emitted module is not the strategy it claims (our bug)
+  | "engine-missing" // an engine named in --engines that is not installed
+  | "engine-install"; // an engine that cannot be installed (offline, no package for this platform)
 
 /** One problem, located. `path` is a JSON path (`handlers[3].id`), a file:line, or an option. */
 export interface Problem {

@@ -31,6 +31,7 @@ const ORDER = [
   "(root)",
   "spec",
   "model",
+  "engines",
   "workload",
   "emit",
   "lint",

@@ -81,6 +81,24 @@ export function moduleRequest(values: Values<typeof MODULE_OPTIONS>): { spec: Sp
   return { spec, strategies: values.strategies, bodies: values.bodies };
 }
 
+/** --engines, --inlining, --engine-path: what run, sweep and check run the wasm in (docs/engines.md). */
+export const ENGINE_OPTIONS = {
+  engines: text({
+    placeholder: "L",
+    help: "engines to run every cell in, each a dimension of the cells: node (the one running the lab), node@MAJOR, deno, bun, optionally @VERSION; others need `dispatch-lab engines install` or --engine-path",
+    shownDefault: "node",
+  }),
+  inlining: text({
+    placeholder: "M",
+    help: "off: the engine inlines no wasm call, so dispatches and handlers stay real calls (as Xen's handlers in other compilation units); engine: the engine's own defaults (V8 13.6+ inlines direct calls, 14.6+ and JavaScriptCore call_indirect too)",
+    shownDefault: "off",
+  }),
+  "engine-path": text({
+    placeholder: "N=P",
+    help: "NAME=PATH,...: a binary you have for an engine in --engines (e.g. node@24=/opt/node24/bin/node), instead of an installed one",
+  }),
+} as const satisfies OptionTable;
+
 /** What `run` and `sweep` say about each measurement option (their defaults differ). */
 export interface MeasureHelp {
   tiers: string;
@@ -94,6 +112,7 @@ export interface MeasureHelp {
 export const measureOptions = (help: MeasureHelp) =>
   ({
     tiers: text({ placeholder: "L", help: help.tiers }),
+    ...ENGINE_OPTIONS,
     samples: int({ placeholder: "N", help: help.samples, min: 1, max: 1_000_000 }),
     processes: int({ placeholder: "N", help: help.processes, min: 1, max: 100 }),
     "time-budget": int({ placeholder: "S", help: help.timeBudget, min: 1, max: 7 * 24 * 3600 }),
@@ -111,7 +130,18 @@ export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof 
 
 /** The measurement settings given on the command line (absent ones stay absent: the library's defaults apply). */
 export const measureSettings = (v: MeasureValues) =>
-  defined({ tiers: v.tiers, samples: v.samples, processes: v.processes, timeBudgetS: v.timeBudget, seed: v.seed, cpu: v.cpu, bodies: v.bodies });
+  defined({
+    tiers: v.tiers,
+    engines: v.engines,
+    inlining: v.inlining,
+    enginePaths: v.enginePath,
+    samples: v.samples,
+    processes: v.processes,
+    timeBudgetS: v.timeBudget,
+    seed: v.seed,
+    cpu: v.cpu,
+    bodies: v.bodies,
+  });
 
 /** A warning, before anything runs, when --samples is below the rounds a verdict needs: every cell would be inconclusive. */
 export function samplesWarning(v: MeasureValues): string[] {

@@ -15,6 +15,8 @@ import { withCustomSection } from "../run/cell-bytes.js";
 import { loadMonitor } from "../run/load.js";
 import { statisticsReserveMs } from "../run/round-plan.js";
 import { runCells, type CellInput, type RunnerHooks, type RunnerOptions } from "../run/runner.js";
+import { childCommand } from "../engines/command.js";
+import { engineOf } from "../model/cells.js";
 
 export interface RunProgress {
   cellStarted?(done: number, total: number, cell: CellRecord): void;
@@ -55,12 +57,13 @@ const progressHooks = (p: RunProgress | undefined): Pick<RunnerHooks, "onCellSta
  */
 function cellInputs({ inputs, run, modules }: Measurement, grouped: boolean, session: number): CellInput[] {
   const bytes = new Map(modules.map((m) => [m.strategy, m.bytes]));
+  const engines = new Map(inputs.engines.map((e) => [e.ref.name, e]));
   return run.cells.map((c) => ({
     id: c.id,
-    group: grouped ? `${c.strategy}|${c.tier}` : c.id,
+    group: grouped ? `${c.strategy}|${c.tier}|${engineOf(c)}` : c.id,
     module: withCustomSection(bytes.get(c.strategy)!, "dispatch-lab.cell", `${inputs.spec.name}|${c.id}|session ${session}`),
     stream: inputs.workloads.get(c.workload)!.stream,
-    execArgv: c.flags,
+    command: childCommand(engines.get(engineOf(c))!, c.tier, inputs.config.inlining ?? "off").command,
   }));
 }
 

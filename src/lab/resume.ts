@@ -9,10 +9,11 @@ import { checkInputsUnchanged } from "./inputs.js";
 import type { RunInputs } from "./run-inputs.js";
 import { LabError } from "../errors.js";
 import type { RunRecord, RunConfig } from "../model/results.js";
+import { DEFAULT_ENGINE } from "../model/engines.js";
 import { readResults } from "../results/read.js";
 
 /** The options that fix what a run measures: none may be given on --resume. */
-const FIXED = ["spec", "strategies", "workloads", "tiers", "samples", "processes", "seed", "reference", "bodies"] as const;
+const FIXED = ["spec", "strategies", "workloads", "tiers", "engines", "inlining", "samples", "processes", "seed", "reference", "bodies"] as const;
 
 type ResumeRequest = Partial<Record<(typeof FIXED)[number], unknown>> & { cpu?: number; timeBudgetS?: number };
 
@@ -56,4 +57,13 @@ export function checkUnchanged(previous: RunRecord, inputs: RunInputs, hashes: R
       "restore the spec, or start a new run",
     );
   checkInputsUnchanged(previous.config.inputs, hashes);
+  for (const e of inputs.engines) {
+    const was = previous.engines?.[e.ref.name]?.version ?? (e.ref.name === DEFAULT_ENGINE ? previous.fingerprint.runtime.node : undefined);
+    if (was !== undefined && was !== e.version)
+      throw new LabError(
+        "results-invalid",
+        [{ path: `--engines ${e.ref.name}`, message: `the run began on ${e.kind} ${was}; ${e.ref.name} is now ${e.kind} ${e.version}` }],
+        `run it on ${e.kind} ${was} (dispatch-lab engines install ${e.kind}@${was}, or --engine-path), or start a new run`,
+      );
+  }
 }

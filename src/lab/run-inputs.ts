@@ -1,8 +1,10 @@
 /**
  * What a run measures, loaded from its config: the spec (and its content
- * hash) and every workload's stream, each checked before a process starts
- * or a file is written.
+ * hash), every workload's stream and every engine's binary, each checked
+ * before a process starts or a file is written.
  */
+import { resolveEngines, type ResolvedEngine } from "../engines/resolve.js";
+import { parseEngines } from "../model/engines.js";
 import type { RunConfig } from "../model/results.js";
 import { loadSpec, specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
@@ -13,11 +15,18 @@ export interface RunInputs {
   spec: Spec;
   hash: string;
   workloads: Map<string, Workload>;
+  /** config.engines resolved to binaries, in its order. */
+  engines: ResolvedEngine[];
 }
 
-/** `load` resolves the spec argument (a caller that loaded it already passes its copy: xen-defs: parses a C file). */
-export function prepareRunInputs(config: RunConfig, load: (spec: string) => Spec = loadSpec): RunInputs {
+/**
+ * `load` resolves the spec argument (a caller that loaded it already passes
+ * its copy: xen-defs: parses a C file); `enginePaths` are --engine-path's
+ * binaries by engine name.
+ */
+export function prepareRunInputs(config: RunConfig, load: (spec: string) => Spec = loadSpec, enginePaths: ReadonlyMap<string, string> = new Map()): RunInputs {
+  const engines = resolveEngines(parseEngines(config.engines), enginePaths);
   const spec = load(config.spec);
   const workloads = new Map(config.workloads.map((w) => [w, buildWorkload(w, spec, { seed: config.seed, length: config.streamLength })]));
-  return { config, spec, hash: specHash(spec), workloads };
+  return { config, spec, hash: specHash(spec), workloads, engines };
 }

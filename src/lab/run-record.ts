@@ -9,35 +9,43 @@ import type { RunInputs } from "./run-inputs.js";
 import type { Pinning } from "../model/cells.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 import type { CellRecord, RunRecord, RunConfig, Session } from "../model/results.js";
-import { TIERS } from "../model/tiers.js";
+import { childCommand } from "../engines/command.js";
+import type { ResolvedEngine } from "../engines/resolve.js";
 import { toolVersions } from "../paths.js";
 import { summarizeRun } from "../results/answers.js";
 import { cellId } from "../model/cells.js";
 
-/** Every cell of the config; a cell that already has all its samples (resume) is kept as it is. */
-export function planCells(config: RunConfig, previous: RunRecord | undefined): CellRecord[] {
+/**
+ * Every cell of the config, engine by engine; a cell that already has all
+ * its samples (resume) is kept as it is.
+ */
+export function planCells(config: RunConfig, engines: readonly ResolvedEngine[], previous: RunRecord | undefined): CellRecord[] {
   const old = new Map(previous?.cells.map((c) => [c.id, c]));
-  return config.tiers.flatMap((tier) =>
-    config.workloads.flatMap((workload) =>
-      config.strategies.map((strategy): CellRecord => {
-        const id = cellId({ strategy, workload, tier });
-        const prior = old.get(id);
-        if (prior && prior.status === "ok" && config.samples !== null && prior.samples.length >= config.samples) return prior;
-        // Any other cell (re)starts in a new process; a failed one gets a fresh start; measured samples are kept,
-        // and so is the batch the first process calibrated: every sample of a cell times the same dispatches.
-        const batch = prior?.ready && prior.status !== "failed" ? { ready: prior.ready } : {};
-        return {
-          id,
-          strategy,
-          workload,
-          tier,
-          flags: [...TIERS[tier]],
-          status: "pending",
-          ...batch,
-          samples: prior?.samples ?? [],
-          seconds: prior?.seconds ?? 0,
-        };
-      }),
+  const inlining = config.inlining ?? "off";
+  return engines.flatMap((engine) =>
+    config.tiers.flatMap((tier) =>
+      config.workloads.flatMap((workload) =>
+        config.strategies.map((strategy): CellRecord => {
+          const id = cellId({ strategy, workload, tier, engine: engine.ref.name });
+          const prior = old.get(id);
+          if (prior && prior.status === "ok" && config.samples !== null && prior.samples.length >= config.samples) return prior;
+          // Any other cell (re)starts in a new process; a failed one gets a fresh start; measured samples are kept,
+          // and so is the batch the first process calibrated: every sample of a cell times the same dispatches.
+          const batch = prior?.ready && prior.status !== "failed" ? { ready: prior.ready } : {};
+          return {
+            id,
+            strategy,
+            workload,
+            tier,
+            engine: engine.ref.name,
+            flags: childCommand(engine, tier, inlining).flags,
+            status: "pending",
+            ...batch,
+            samples: prior?.samples ?? [],
+            seconds: prior?.seconds ?? 0,
+          };
+        }),
+      ),
     ),
   );
 }
@@ -63,6 +71,9 @@ export function newRun(p: RunInputs, modules: readonly WorkerModule[], cells: Ce
     ),
     cells,
     summaries: [],
+    engines: Object.fromEntries(
+      p.engines.map((e) => [e.ref.name, { kind: e.kind, version: e.version, vm: e.vm, inlining: p.config.inlining ?? "off", source: e.source }]),
+    ),
   };
 }
 

@@ -14,6 +14,7 @@ import { claimOutFolder, type OutFolder } from "./out-folder.js";
 import { checkUnchanged, previousRun, resumedConfig } from "./resume.js";
 import { failedCells, moduleRecords, newRun, newSession, planCells } from "./run-record.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
+import { parseEnginePaths } from "../engines/resolve.js";
 import { settingsOf, type SettingsRequest } from "./settings.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
@@ -87,7 +88,7 @@ function prepare(req: RunRequest): { inputs: RunInputs; previous: RunRecord | un
   const load = (spec: string) => loaded.get(spec) ?? loaded.set(spec, loadSpec(spec)).get(spec)!;
   const config = previous ? resumedConfig(previous, req) : newConfig(req, load);
   checkCpu(config.cpu);
-  const inputs = prepareRunInputs(config, load);
+  const inputs = prepareRunInputs(config, load, parseEnginePaths(req.enginePaths));
   const hashes = hashInputs(config); // a trace may be hundreds of MiB: read once, to compare and to record
   if (previous) checkUnchanged(previous, inputs, hashes);
   config.inputs = hashes; // unchanged on --resume; recorded now for a run from before they were
@@ -114,7 +115,7 @@ function beginSession(inputs: RunInputs, previous: RunRecord | undefined, starte
   const { config } = inputs;
   const pinning = pin(process.pid, config.cpu); // each child is pinned and checked again
   const sessions = [...(previous?.sessions ?? []), newSession(started, pinning)];
-  return newRun(inputs, [], planCells(config, previous), sessions, previous?.fingerprint ?? collectFingerprint());
+  return newRun(inputs, [], planCells(config, inputs.engines, previous), sessions, previous?.fingerprint ?? collectFingerprint());
 }
 
 async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {

@@ -5,12 +5,19 @@
  */
 import { LabError } from "../errors.js";
 import type { MeasureSettings } from "../model/settings.js";
+import { parseEngines, parseInlining } from "../model/engines.js";
 import { parseTiers } from "../model/tiers.js";
 import { defaultCpu } from "../run/pin.js";
 import { DEFAULT_STREAM_LENGTH } from "../workload/index.js";
 
 export interface SettingsRequest {
   tiers?: string;
+  /** `node,node@24,deno,bun` (default: the node running the lab). */
+  engines?: string;
+  /** `off` (default: calls stay calls) or `engine` (the engine's own inlining). */
+  inlining?: string;
+  /** `node@24=/path/to/node,deno=/usr/bin/deno`: binaries instead of installed engines. */
+  enginePaths?: string;
   /** Samples per cell; undefined: as many as the time budget allows. */
   samples?: number;
   processes?: number;
@@ -37,6 +44,8 @@ function positive(value: number, option: string, max: number, integer: boolean, 
 export function settingsOf(req: SettingsRequest, defaults: { processes: number; timeBudgetS: number }): MeasureSettings {
   return {
     tiers: parseTiers(req.tiers),
+    engines: parseEngines(req.engines).map((e) => e.name),
+    inlining: parseInlining(req.inlining),
     samples:
       req.samples === undefined
         ? null

@@ -12,6 +12,7 @@ import { measure, type RunProgress } from "./measure.js";
 import { claimOutFolder } from "./out-folder.js";
 import { failedCells, newRun, newSession, planCells } from "./run-record.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
+import { parseEnginePaths } from "../engines/resolve.js";
 import { settingsOf, type SettingsRequest } from "./settings.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
@@ -73,7 +74,8 @@ function prepare(req: SweepRequest): Prepared {
   if (plan.points.length === 0)
     throw new LabError("usage", [{ path: req.kind, message: "the sweep has no points" }], "give at least one size, skew or body size");
   for (const p of plan.points) selectStrategies(p.config.strategies.join(","));
-  const points = plan.points.map((p) => prepareRunInputs(p.config));
+  const enginePaths = parseEnginePaths(req.enginePaths);
+  const points = plan.points.map((p) => prepareRunInputs(p.config, loadSpec, enginePaths));
   const cost = sweepCost(
     points.map((p) => p.config),
     points.map((p) => p.spec.handlers.length),
@@ -117,7 +119,10 @@ export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
 async function emitPoints({ points, s }: Prepared, pinning: Pinning): Promise<{ modules: WorkerModule[][]; runs: RunRecord[] }> {
   const modules = await emitInWorker(points.map((p) => ({ spec: p.spec, strategies: p.config.strategies, bodies: s.bodies })));
   const fingerprint = collectFingerprint();
-  return { modules, runs: points.map((p, i) => newRun(p, modules[i]!, planCells(p.config, undefined), [newSession(Date.now(), pinning)], fingerprint)) };
+  return {
+    modules,
+    runs: points.map((p, i) => newRun(p, modules[i]!, planCells(p.config, p.engines, undefined), [newSession(Date.now(), pinning)], fingerprint)),
+  };
 }
 
 /** The measuring part of a sweep: emit, measure the points in a seeded order (each in its share of the budget left), analyse, report. */

@@ -4,6 +4,15 @@
  * runner (run/), the emitter (emit/) and the results files (results/) all
  * speak these types; they live here so that none of those depends on another.
  */
+import { DEFAULT_ENGINE } from "./engines.js";
+
+/**
+ * The most pages any wasm memory of a child may have (`--wasm-max-mem-pages`):
+ * 256 MiB, room for the longest stream (64 MiB) and the bodies' static data.
+ * A body that grows memory hits it in its first batch instead of taking GBs;
+ * the child fails the cell on any growth (run/child.ts).
+ */
+export const WASM_MAX_PAGES = 4096;
 
 export interface Sample {
   round: number;
@@ -103,10 +112,17 @@ export interface ModuleAudit {
   violations: string[];
 }
 
-type CellName = { strategy: string; workload: string; tier: string };
+/** What names a cell: its strategy, workload, tier and engine (absent: the node running the lab, as in runs before engines). */
+type CellName = { strategy: string; workload: string; tier: string; engine?: string | undefined };
 
-/** A cell's id in results files: `strategy|workload|tier`. */
-export const cellId = (c: CellName): string => `${c.strategy}|${c.workload}|${c.tier}`;
+/** The engine a cell ran in: runs written before engines were a dimension ran on the lab's own node. */
+export const engineOf = (c: { engine?: string | undefined }): string => c.engine ?? DEFAULT_ENGINE;
+
+/**
+ * A cell's id in results files: `strategy|workload|tier`, then `|engine` for
+ * any engine but the lab's own node (so ids of such runs are as they were).
+ */
+export const cellId = (c: CellName): string => `${c.strategy}|${c.workload}|${c.tier}${engineOf(c) === DEFAULT_ENGINE ? "" : `|${engineOf(c)}`}`;
 
 /** A key for maps of cells: NUL-joined, since a name cannot hold NUL but a trace path can hold `|`. */
-export const cellKey = (c: CellName): string => `${c.strategy}\u0000${c.workload}\u0000${c.tier}`;
+export const cellKey = (c: CellName): string => `${c.strategy}\u0000${c.workload}\u0000${c.tier}\u0000${engineOf(c)}`;

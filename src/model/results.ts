@@ -9,6 +9,8 @@ import type { LoadRecord } from "./cells.js";
 import type { Pinning } from "./cells.js";
 import type { CellRun } from "./cells.js";
 import type { Tier } from "./tiers.js";
+import { DEFAULT_ENGINE, type EngineRecord, type Inlining } from "./engines.js";
+import { engineOf } from "./cells.js";
 import type { DifferenceOfMedians, RatioOfMedians } from "../stats/medians.js";
 import type { Summary } from "../stats/summary.js";
 import type { MixEntry } from "./workload.js";
@@ -42,6 +44,10 @@ export interface RunConfig {
   streamLength: number;
   cpu: number;
   bodies: string | null;
+  /** The engines measured, by name (`node`, `node@24`, `deno`, `bun`); absent in runs written before engines (the lab's node). */
+  engines?: string[];
+  /** How much the engines may inline (model/engines.ts); absent before it was a setting (the engine's defaults). */
+  inlining?: Inlining;
   /**
    * sha256 of every file a cell's bytes or stream depend on, by the path as
    * given (the --bodies source, each trace:FILE): --resume refuses a change.
@@ -54,7 +60,9 @@ export interface CellRecord extends CellRun {
   strategy: string;
   workload: string;
   tier: Tier;
-  /** The exact V8 flags of the cell's process. */
+  /** The engine's name as --engines gave it (`node`, `node@24`, `deno`); absent in runs written before engines (the lab's node). */
+  engine?: string;
+  /** The exact flags of the cell's process: V8 flags, or JavaScriptCore options as NAME=VALUE (Bun). */
   flags: string[];
 }
 
@@ -63,6 +71,8 @@ export interface CellSummary {
   strategy: string;
   workload: string;
   tier: Tier;
+  /** As its cell's. */
+  engine?: string;
   status: CellRun["status"];
   error: string | null;
   /** Statistics of gross ns per dispatch (loop + call + dispatch + handler). */
@@ -114,6 +124,8 @@ export interface RunRecord {
   workloads: Record<string, { description: string; length: number; mix: MixEntry[]; notes: string[] }>;
   cells: CellRecord[];
   summaries: CellSummary[];
+  /** Each engine measured, by name: what it is exactly (absent in runs written before engines). */
+  engines?: Record<string, EngineRecord>;
 }
 
 /**
@@ -130,5 +142,18 @@ export interface Dataset {
   sweep: SweepRecord | null;
 }
 
-/** How many cells a run of this config has: every strategy x workload x tier. */
-export const cellsOf = (c: Pick<RunConfig, "strategies" | "workloads" | "tiers">): number => c.strategies.length * c.workloads.length * c.tiers.length;
+/** How many cells a run of this config has: every strategy x workload x tier x engine. */
+export const cellsOf = (c: Pick<RunConfig, "strategies" | "workloads" | "tiers" | "engines">): number =>
+  c.strategies.length * c.workloads.length * c.tiers.length * (c.engines?.length ?? 1);
+
+/** The engines a run measured (runs written before engines measured the lab's own node). */
+export const enginesOf = (c: Pick<RunConfig, "engines">): string[] => c.engines ?? [DEFAULT_ENGINE];
+
+/**
+ * What a cell's answer is about: its workload, with its tier and engine where
+ * the run has several (`uniform (liftoff, node@24)`).
+ */
+export function groupLabel(c: { workload: string; tier: string; engine?: string | undefined }, config: Pick<RunConfig, "tiers" | "engines">): string {
+  const parts = [...(config.tiers.length > 1 ? [c.tier] : []), ...(enginesOf(config).length > 1 ? [engineOf(c)] : [])];
+  return parts.length ? `${c.workload} (${parts.join(", ")})` : c.workload;
+}

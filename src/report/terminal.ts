@@ -6,7 +6,8 @@
  * Intervals are printed as brackets: they are not symmetric.
  */
 import pc from "picocolors";
-import type { CellSummary, RunRecord } from "../model/results.js";
+import { engineOf } from "../model/cells.js";
+import { enginesOf, groupLabel, type CellSummary, type RunRecord } from "../model/results.js";
 import { escapeTerminal } from "../text/escape.js";
 import { textTable } from "../text/text-table.js";
 import { hasNegativeNet, NEGATIVE_NET_NOTE } from "./summary.js";
@@ -30,17 +31,21 @@ function cellColumns(s: CellSummary, control: string, reference: string): [strin
 
 export function resultsTable(r: RunRecord): string {
   const { strategies, reference, control } = r.config;
-  const multiTier = r.config.tiers.length > 1;
-  const rows = [[multiTier ? "workload (tier)" : "workload", "strategy", "net ns/dispatch [95% CI]", `whole call vs ${reference} [95% CI]`, "note"]];
-  for (const tier of r.config.tiers)
-    for (const workload of r.config.workloads) {
-      const label = multiTier ? `${workload} (${tier})` : workload;
-      const cells = strategies.flatMap((strategy) => r.summaries.filter((x) => x.strategy === strategy && x.workload === workload && x.tier === tier));
-      // The workload is named on its first row only: the rows below it are its strategies.
-      cells.forEach((s, i) => rows.push([i === 0 ? label : "", s.strategy, ...cellColumns(s, control, reference)]));
-    }
-  const [head, ...body] = textTable(rows);
-  return [pc.bold(head!), ...body, ...legend(r).map((l) => pc.dim(l))].join("\n");
+  const engines = enginesOf(r.config);
+  const within = [...(r.config.tiers.length > 1 ? ["tier"] : []), ...(engines.length > 1 ? ["engine"] : [])];
+  const head = within.length ? `workload (${within.join(", ")})` : "workload";
+  const rows = [[head, "strategy", "net ns/dispatch [95% CI]", `whole call vs ${reference} [95% CI]`, "note"]];
+  for (const engine of engines)
+    for (const tier of r.config.tiers)
+      for (const workload of r.config.workloads) {
+        const cells = strategies.flatMap((strategy) =>
+          r.summaries.filter((x) => x.strategy === strategy && x.workload === workload && x.tier === tier && engineOf(x) === engine),
+        );
+        // The workload is named on its first row only: the rows below it are its strategies.
+        cells.forEach((s, i) => rows.push([i === 0 ? groupLabel(s, r.config) : "", s.strategy, ...cellColumns(s, control, reference)]));
+      }
+  const [top, ...body] = textTable(rows);
+  return [pc.bold(top!), ...body, ...legend(r).map((l) => pc.dim(l))].join("\n");
 }
 
 function legend(r: RunRecord): string[] {

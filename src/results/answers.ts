@@ -7,7 +7,7 @@
  * the paired interval separates it from the runner-up.
  */
 import { compareCells, summarizeCells } from "./summarize.js";
-import type { CellRecord, CellSummary, RunRecord, RunConfig } from "../model/results.js";
+import { groupLabel, type CellRecord, type CellSummary, type RunRecord, type RunConfig } from "../model/results.js";
 import { ratioOfMedians } from "../stats/medians.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */
@@ -47,7 +47,7 @@ function fastest(candidates: readonly CellSummary[], cells: readonly CellRecord[
 function groupBy(summaries: readonly CellSummary[], config: RunConfig): Map<string, CellSummary[]> {
   const groups = new Map<string, CellSummary[]>();
   for (const s of summaries) {
-    const key = config.tiers.length > 1 ? `${s.workload} (${s.tier})` : s.workload;
+    const key = groupLabel(s, config);
     const group = groups.get(key);
     if (group) group.push(s);
     else groups.set(key, [s]);

@@ -15,7 +15,8 @@ import { z } from "zod";
 import type { Problem } from "../errors.js";
 import { TIERS, type Tier } from "../model/tiers.js";
 import { CONTROL, RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type RunRecord } from "../model/results.js";
-import { cellKey } from "../model/cells.js";
+import { cellId, cellKey, engineOf } from "../model/cells.js";
+import { DEFAULT_ENGINE } from "../model/engines.js";
 
 /** One dispatch taking a second is no dispatch: a sample above this is damage, not data. */
 export const MAX_NS_PER_DISPATCH = 1e9;
@@ -103,6 +104,7 @@ const cell = obj({
   strategy: name,
   workload: name,
   tier,
+  engine: name.optional(),
   flags: list(str),
   status,
   error: str.optional(),
@@ -146,6 +148,7 @@ const summary = obj({
   strategy: name,
   workload: name,
   tier,
+  engine: name.optional(),
   status,
   error: nullableStr,
   gross: summaryStats.nullable(),
@@ -196,6 +199,8 @@ const config = obj({
   cpu: count,
   bodies: nullableStr,
   inputs: record(str).optional(),
+  engines: list(name).min(1, { error: "no engines" }).optional(),
+  inlining: choice(["off", "engine"]).optional(),
 });
 
 const handler = obj({ id: count, name: str, priority: finite.optional(), params: list(choice(["i32", "i64"])), body: obj({ kind: str, ops: count }) });
@@ -238,6 +243,15 @@ const run = obj({
   workloads: record(obj({ description: str, length: count, mix: list(obj({ id: count.nullable(), name: str, share: num(0, false, 1) })), notes: list(str) })),
   cells: list(cell),
   summaries: list(summary),
+  engines: record(
+    obj({
+      kind: choice(["node", "deno", "bun"]),
+      version: name,
+      vm: name,
+      inlining: choice(["off", "engine"]),
+      source: choice(["running", "path", "installed"]),
+    }),
+  ).optional(),
   /** Words made from the summaries when written (exporters/json.ts); the lab never reads them, so a file may lack them. */
   answers: list(str).optional(),
 }).superRefine((r, ctx) => {
@@ -391,19 +405,21 @@ function runProblems(r: RunRecord): Located[] {
   const byTriple = new Map<string, number>();
   r.cells.forEach((c, i) => {
     const lists = [
-      ["strategy", config.strategies],
-      ["workload", config.workloads],
-      ["tier", config.tiers],
+      ["strategy", c.strategy, config.strategies],
+      ["workload", c.workload, config.workloads],
+      ["tier", c.tier, config.tiers],
+      ["engine", engineOf(c), config.engines ?? [DEFAULT_ENGINE]],
     ] as const;
-    for (const [field, allowed] of lists)
-      if (!(allowed as readonly string[]).includes(c[field]))
+    for (const [field, value, allowed] of lists)
+      if (!(allowed as readonly string[]).includes(value))
         problems.push({
           path: ["cells", i, field],
-          message: `${JSON.stringify(c[field])} is not among config.${field === "strategy" ? "strategies" : `${field}s`}`,
+          message: `${JSON.stringify(value)} is not among config.${field === "strategy" ? "strategies" : `${field}s`}`,
         });
+    if (c.id !== cellId(c)) problems.push({ path: ["cells", i, "id"], message: `${JSON.stringify(c.id)} is not its cell's id ${JSON.stringify(cellId(c))}` });
     const first = byTriple.get(cellKey(c));
     if (first !== undefined && r.cells[first]!.id !== c.id)
-      problems.push({ path: ["cells", i], message: `measures the same strategy, workload and tier as cells[${first}]` });
+      problems.push({ path: ["cells", i], message: `measures the same strategy, workload, tier and engine as cells[${first}]` });
     byTriple.set(cellKey(c), first ?? i);
     problems.push(...sampleProblems(c, ["cells", i]));
   });
@@ -412,7 +428,7 @@ function runProblems(r: RunRecord): Located[] {
     const c = byId.get(s.id);
     if (!c) return problems.push({ path: ["summaries", i, "id"], message: `${JSON.stringify(s.id)} names no cell of this run` });
     if (cellKey(c) !== cellKey(s))
-      problems.push({ path: ["summaries", i], message: `strategy, workload and tier differ from its cell ${JSON.stringify(s.id)}` });
+      problems.push({ path: ["summaries", i], message: `strategy, workload, tier or engine differ from its cell ${JSON.stringify(s.id)}` });
     if (summarised.has(s.id)) problems.push({ path: ["summaries", i, "id"], message: `${JSON.stringify(s.id)} repeats summaries[${summarised.get(s.id)}]` });
     summarised.set(s.id, i);
     const n = s.gross?.n ?? 0;

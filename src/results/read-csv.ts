@@ -13,10 +13,11 @@ import { restoreCsvText } from "../text/escape.js";
 import type { Fingerprint } from "../model/fingerprint.js";
 import { TIERS, type Tier } from "../model/tiers.js";
 import { summarizeRun } from "./answers.js";
-import { SAMPLE_COLUMNS } from "./exporters/csv.js";
+import { ENGINE_COLUMNS, SAMPLE_COLUMNS } from "./exporters/csv.js";
 import { close, MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
 import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
-import { cellId } from "../model/cells.js";
+import { cellId, engineOf } from "../model/cells.js";
+import { DEFAULT_ENGINE, ENGINE_KINDS, type EngineKind, type EngineRecord } from "../model/engines.js";
 
 interface Row {
   machine_id: string;
@@ -29,6 +30,11 @@ interface Row {
   strategy: string;
   workload: string;
   tier: string;
+  /** Absent (with the next three) in files written before engines: the lab's node, at the engine's defaults. */
+  engine?: string;
+  engine_version?: string;
+  engine_vm?: string;
+  inlining?: string;
   round: string;
   session: string;
   segment: string;
@@ -79,7 +85,16 @@ function rowProblem(r: Record<string, string>): string | null {
 function repeatedRound(rows: readonly Record<string, string>[], path: string): void {
   const seen = new Map<string, number>();
   rows.forEach((r, i) => {
-    const key = [r["machine_id"], r["spec_hash"], r["run_started_at"], r["strategy"], r["workload"], r["tier"], Number(r["round"])].join("\u0000");
+    const key = [
+      r["machine_id"],
+      r["spec_hash"],
+      r["run_started_at"],
+      r["strategy"],
+      r["workload"],
+      r["tier"],
+      r["engine"] ?? DEFAULT_ENGINE,
+      Number(r["round"]),
+    ].join("\u0000");
     const first = seen.get(key);
     if (first !== undefined)
       throw invalid(
@@ -108,7 +123,7 @@ function parseRows(path: string, text: string): Row[] {
   // `cat a/samples.csv b/samples.csv` repeats the header: such rows are headers, not data.
   rows = rows.filter((r) => r["machine_id"] !== "machine_id");
   const header = Object.keys(rows[0] ?? {});
-  const missing = SAMPLE_COLUMNS.filter((c) => !header.includes(c));
+  const missing = SAMPLE_COLUMNS.filter((c) => !header.includes(c) && !ENGINE_COLUMNS.includes(c));
   if (rows.length === 0) throw invalid(path, "no rows");
   if (missing.length) throw invalid(path, `missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: not a samples.csv`);
   rows.forEach((r, i) => {
@@ -124,8 +139,19 @@ const unique = (values: string[]) => [...new Set(values)];
 function cellsOf(rows: Row[]): CellRecord[] {
   const cells = new Map<string, CellRecord>();
   for (const r of rows) {
-    const id = cellId({ strategy: r.strategy!, workload: r.workload!, tier: r.tier! });
-    const cell = cells.get(id) ?? { id, strategy: r.strategy, workload: r.workload, tier: r.tier as Tier, flags: [], status: "ok", samples: [], seconds: 0 };
+    const engine = r.engine || DEFAULT_ENGINE;
+    const id = cellId({ strategy: r.strategy, workload: r.workload, tier: r.tier, engine });
+    const cell = cells.get(id) ?? {
+      id,
+      strategy: r.strategy,
+      workload: r.workload,
+      tier: r.tier as Tier,
+      engine,
+      flags: [],
+      status: "ok",
+      samples: [],
+      seconds: 0,
+    };
     cell.samples.push({
       round: Number(r.round),
       session: Number(r.session),
@@ -148,6 +174,8 @@ function runOf(rows: Row[], path: string): RunRecord {
     strategies,
     workloads: unique(cells.map((c) => c.workload)),
     tiers: unique(cells.map((c) => c.tier)) as Tier[],
+    engines: unique(cells.map(engineOf)),
+    ...(first.inlining === "off" || first.inlining === "engine" ? { inlining: first.inlining } : {}),
     reference: strategies.includes("table") ? "table" : strategies[0]!,
     control: CONTROL,
     samples: null,
@@ -170,9 +198,28 @@ function runOf(rows: Row[], path: string): RunRecord {
     workloads: {},
     cells,
     summaries: [],
+    engines: enginesOfRows(rows),
   };
   summarizeRun(run);
   return run;
+}
+
+/** Each engine's version and VM as its rows state them (a file written before engines: the lab's node). */
+function enginesOfRows(rows: readonly Row[]): Record<string, EngineRecord> {
+  const out: Record<string, EngineRecord> = {};
+  for (const r of rows) {
+    const name = r.engine || DEFAULT_ENGINE;
+    if (out[name]) continue;
+    const kind = (ENGINE_KINDS as readonly string[]).find((k) => name === k || name.startsWith(`${k}@`)) as EngineKind | undefined;
+    out[name] = {
+      kind: kind ?? "node",
+      version: r.engine_version || (name === DEFAULT_ENGINE ? r.node_version : "unknown"),
+      vm: r.engine_vm || (name === DEFAULT_ENGINE ? `V8 ${r.v8_version}` : "unknown"),
+      inlining: r.inlining === "off" ? "off" : "engine",
+      source: name === DEFAULT_ENGINE ? "running" : "installed",
+    };
+  }
+  return out;
 }
 
 /** What a row says about its machine; the rest is empty (strings) or 0 (counts), and listed as unknown. */

@@ -100,6 +100,7 @@ export function summarizeCells(cells: readonly CellRecord[], config: RunConfig):
       strategy: cell.strategy,
       workload: cell.workload,
       tier: cell.tier,
+      ...(cell.engine === undefined ? {} : { engine: cell.engine }),
       status: cell.status,
       error: cell.error ?? null,
       gross,

@@ -6,18 +6,17 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { ChildCommand } from "../model/engines.js";
 import { packageRoot } from "../paths.js";
 import { defaultGuard, launch } from "./launcher.js";
 import type { OrphanGuard } from "../model/cells.js";
 import { pin } from "./pin.js";
 import type { Pinning } from "../model/cells.js";
-import { WASM_MAX_PAGES, type FromChild, type InitMessage, type Ready, type SampleReply, type SampleRequest } from "./protocol.js";
+import { decodeFromChild, encodeToChild, type FromChild, type InitMessage, type Ready, type SampleReply, type SampleRequest } from "./protocol.js";
 
 /** The compiled child entry; tests and the CLI both run it from dist/ (npm test builds first). */
 export const CHILD_ENTRY = join(packageRoot, "dist", "src", "run", "child.js");
-
-/** Flags every child runs with, before the tier's: the wasm memory ceiling (protocol.ts). */
-export const LIMIT_FLAGS: readonly string[] = [`--wasm-max-mem-pages=${WASM_MAX_PAGES}`];
 
 /**
  * `fatal`: the process is gone or hung (every cell in it is lost); a trap or
@@ -52,18 +51,23 @@ export class CellProcess {
   readonly pinning: Pinning;
 
   constructor(
-    execArgv: readonly string[],
+    command: ChildCommand,
     cpu: number,
     entry = CHILD_ENTRY,
     readonly guard: OrphanGuard = defaultGuard(),
   ) {
-    this.child = launch(entry, [...LIMIT_FLAGS, ...execArgv], guard);
+    this.child = launch(command, entry, guard);
     this.pinning = pin(this.child.pid!, cpu);
-    this.child.stderr!.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    this.child.on("message", (m: FromChild) => {
-      if (this.pending) this.settle((p) => p.resolve(m));
+    const keep = (text: string) => (this.stderr = (this.stderr + text).slice(-2000));
+    this.child.stderr!.on("data", (d: Buffer) => keep(d.toString()));
+    // Lines that are not messages are the engine's own words: kept with stderr, for a failure's reason.
+    createInterface({ input: this.child.stdout!, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+      const m = decodeFromChild(line);
+      if (!m) keep(`${line}\n`);
+      else if (this.pending) this.settle((p) => p.resolve(m));
       else this.inbox.push(m);
     });
+    this.child.stdin!.on("error", () => {}); // EPIPE from a child that died: its exit event says why
     // Sending to a child that already died fails with EPIPE: its exit event follows and says why.
     this.child.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code !== "EPIPE" && e.code !== "ERR_IPC_CHANNEL_CLOSED") this.settle((p) => p.reject(new CellFailure(`child process error: ${e.message}`)));
@@ -104,7 +108,7 @@ export class CellProcess {
 
   private request(message: InitMessage | SampleRequest, timeoutMs: number, doing: string): Promise<FromChild> {
     const reply = this.next(timeoutMs, doing);
-    if (!this.exited) this.child.send(message);
+    if (!this.exited) this.child.stdin!.write(`${encodeToChild(message)}\n`);
     return reply;
   }
 

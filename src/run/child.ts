@@ -7,8 +7,11 @@
  * call of `run` gets tiered-up code), then times one batch per request.
  * The loop runs inside wasm: one JS->wasm call per sample.
  */
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { guardSelf } from "./launcher.js";
-import { WASM_MAX_PAGES, type ChildError, type FromChild, type InitMessage, type Ready, type SampleReply, type ToChild } from "./protocol.js";
+import { WASM_MAX_PAGES } from "../model/cells.js";
+import { decodeToChild, encodeFromChild, type ChildError, type FromChild, type InitMessage, type Ready, type SampleReply } from "./protocol.js";
 
 const guard = guardSelf();
 
@@ -32,9 +35,25 @@ class Refused extends Error {}
 
 const loaded = new Map<string, Loaded>();
 
-const maxRssMB = () => process.resourceUsage().maxRSS / 1024;
+/** Peak resident set, MB: Node's and Bun's resourceUsage, else Linux's VmHWM (Deno has no resourceUsage). */
+function maxRssMB(): number {
+  try {
+    return process.resourceUsage().maxRSS / 1024;
+  } catch {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSafe("/proc/self/status"));
+    return hwm ? Number(hwm[1]) / 1024 : 0;
+  }
+}
 
-const send = (m: FromChild) => process.send!(m);
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+const send = (m: FromChild) => process.stdout.write(encodeFromChild(m));
 
 function load(msg: InitMessage): Placed {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(msg.module as BufferSource), {});
@@ -189,11 +208,15 @@ function sample(cell: string, round: number): SampleReply {
 
 const reason = (e: unknown) => (e instanceof Refused ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
-process.on("message", (msg: ToChild) => {
-  try {
-    send(msg.type === "init" ? init(msg) : sample(msg.cell, msg.round));
-  } catch (e) {
-    const error: ChildError = { type: "error", phase: msg.type, message: reason(e) };
-    send(error);
-  }
-});
+// One request per line on stdin; the runner closing it (or dying) ends the child.
+createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })
+  .on("line", (line) => {
+    const msg = decodeToChild(line);
+    try {
+      send(msg.type === "init" ? init(msg) : sample(msg.cell, msg.round));
+    } catch (e) {
+      const error: ChildError = { type: "error", phase: msg.type, message: reason(e) };
+      send(error);
+    }
+  })
+  .on("close", () => process.exit(0));

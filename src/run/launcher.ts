@@ -1,18 +1,19 @@
 /**
  * How a cell's child process starts, so that it never outlives the runner.
- * A child notices a runner that died through its IPC channel only when its
- * event loop runs, which it cannot while a wasm batch runs: after a SIGKILL
- * of the runner it would spin on the measuring CPU with PPID 1. So the
- * kernel ends it: util-linux `setpriv --pdeathsig KILL` (shipped wherever
- * `taskset` is) sets PR_SET_PDEATHSIG and execs node in place, keeping the
- * IPC channel. PR_SET_PDEATHSIG fires when the thread that spawned the child
- * exits: the runner spawns from its main thread. Where setpriv is missing
- * (not Linux, old util-linux), a watchdog thread in the child polls its
- * parent and kills its own process; it runs while the main thread is in wasm.
+ * A child notices a runner that died (its stdin closes) only when its event
+ * loop runs, which it cannot while a wasm batch runs: after a SIGKILL of the
+ * runner it would spin on the measuring CPU with PPID 1. So the kernel ends
+ * it: util-linux `setpriv --pdeathsig KILL` (shipped wherever `taskset` is)
+ * sets PR_SET_PDEATHSIG and execs the engine in place. PR_SET_PDEATHSIG
+ * fires when the thread that spawned the child exits: the runner spawns from
+ * its main thread. Where setpriv is missing (not Linux, old util-linux), a
+ * watchdog thread in the child polls its parent and kills its own process;
+ * it runs while the main thread is in wasm.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import type { OrphanGuard } from "../model/cells.js";
+import type { ChildCommand } from "../model/engines.js";
 
 /** `<guard>:<runner pid>`: which guard the child runs under, and whose child it must stay. */
 export const GUARD_ENV = "DISPATCH_LAB_GUARD";
@@ -38,18 +39,18 @@ function canSetPdeathsig(): boolean {
 export const defaultGuard = (): OrphanGuard => (process.platform === "linux" && canSetPdeathsig() ? "pdeathsig" : "watchdog");
 
 /**
- * Start node on `entry` with `execArgv`, an IPC channel (structured clone)
- * and stderr piped. Detached: a terminal's Ctrl-C goes to the runner alone,
- * which stops cleanly and ends its children itself.
+ * Start `command` on `entry` with stdin and stdout as the protocol's pipes
+ * (JSON lines: every engine speaks them, protocol.ts) and stderr piped.
+ * Detached: a terminal's Ctrl-C goes to the runner alone, which stops
+ * cleanly and ends its children itself.
  */
-export function launch(entry: string, execArgv: readonly string[], guard: OrphanGuard): ChildProcess {
-  const node = [...execArgv, entry];
-  const [command, args] = guard === "pdeathsig" ? ["setpriv", ["--pdeathsig", "KILL", "--", process.execPath, ...node]] : [process.execPath, node];
-  return spawn(command, args, {
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-    serialization: "advanced",
+export function launch(command: ChildCommand, entry: string, guard: OrphanGuard): ChildProcess {
+  const argv = [...command.args, entry];
+  const [binary, args] = guard === "pdeathsig" ? ["setpriv", ["--pdeathsig", "KILL", "--", command.binary, ...argv]] : [command.binary, argv];
+  return spawn(binary, args, {
+    stdio: ["pipe", "pipe", "pipe"],
     detached: true,
-    env: { ...process.env, [GUARD_ENV]: `${guard}:${process.pid}` },
+    env: { ...process.env, ...command.env, [GUARD_ENV]: `${guard}:${process.pid}` },
   });
 }
 

@@ -1,12 +1,11 @@
-import type { CellReady } from "../model/cells.js";
-
 /**
- * The most pages any wasm memory of a child may have (`--wasm-max-mem-pages`):
- * 256 MiB, room for the longest stream (64 MiB) and the bodies' static data.
- * A body that grows memory hits it in its first batch instead of taking GBs;
- * the child fails the cell on any growth (child.ts).
+ * The runner <-> child protocol: one JSON object per line, the runner's on
+ * the child's stdin, the child's on its stdout after a marker. JSON lines are
+ * what every engine speaks (Node's advanced IPC serialization crashes a Deno
+ * child's parent, a Bun child never answers it); bytes travel as base64.
  */
-export const WASM_MAX_PAGES = 4096;
+import { Buffer } from "node:buffer";
+import type { CellReady } from "../model/cells.js";
 
 export interface InitMessage {
   type: "init";
@@ -60,3 +59,30 @@ export interface ChildError {
 }
 
 export type FromChild = Loaded | Ready | SampleReply | ChildError;
+
+/** What starts each protocol line on the child's stdout: anything else there (an engine's own words) is not a message. */
+export const MARK = "\u0001dispatch-lab ";
+
+type WireInit = Omit<InitMessage, "module" | "stream"> & { module: string; stream: string };
+
+const base64 = (bytes: Uint8Array | Int32Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+
+/** A runner's message as its line (without the newline). */
+export function encodeToChild(m: ToChild): string {
+  return JSON.stringify(m.type === "init" ? ({ ...m, module: base64(m.module), stream: base64(m.stream) } satisfies WireInit) : m);
+}
+
+/** A runner's line as its message; the stream's bytes copied to an aligned buffer. */
+export function decodeToChild(line: string): ToChild {
+  const m = JSON.parse(line) as WireInit | SampleRequest;
+  if (m.type !== "init") return m;
+  const module = new Uint8Array(Buffer.from(m.module, "base64"));
+  const stream = new Int32Array(new Uint8Array(Buffer.from(m.stream, "base64")).buffer);
+  return { ...m, module, stream };
+}
+
+/** A child's message as its stdout line. */
+export const encodeFromChild = (m: FromChild): string => `${MARK}${JSON.stringify(m)}\n`;
+
+/** A child's stdout line as its message, or null for a line that is not one. */
+export const decodeFromChild = (line: string): FromChild | null => (line.startsWith(MARK) ? (JSON.parse(line.slice(MARK.length)) as FromChild) : null);

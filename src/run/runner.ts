@@ -13,6 +13,7 @@
 import { seededRng } from "../stats/rng.js";
 import { CellFailure, CellProcess } from "./cell-process.js";
 import type { CellRun } from "../model/cells.js";
+import type { ChildCommand } from "../model/engines.js";
 import {
   nextNumbers,
   planSession,
@@ -29,11 +30,12 @@ import {
 
 export interface CellInput {
   id: string;
-  /** Cells with the same group share one child process (same execArgv required). */
+  /** Cells with the same group share one child process (same command required). */
   group: string;
   module: Uint8Array;
   stream: Int32Array;
-  execArgv: readonly string[];
+  /** The engine and flags its process starts with. */
+  command: ChildCommand;
 }
 
 export interface RunnerOptions extends RoundBudget {
@@ -83,9 +85,9 @@ class Processes {
     return this.procs.get(group);
   }
 
-  fresh(group: string, execArgv: readonly string[], cpu: number): CellProcess {
+  fresh(group: string, command: ChildCommand, cpu: number): CellProcess {
     this.procs.get(group)?.kill();
-    const proc = new CellProcess(execArgv, cpu);
+    const proc = new CellProcess(command, cpu);
     this.procs.set(group, proc);
     return proc;
   }
@@ -171,7 +173,7 @@ async function startAll({ slots, procs, o, limits }: Session, onStarted?: Runner
   for (const group of new Set(slots.map((s) => s.input.group))) {
     const members = slots.filter((s) => s.input.group === group && wants(s));
     if (members.length === 0) continue;
-    const proc = procs.fresh(group, members[0]!.input.execArgv, o.cpu);
+    const proc = procs.fresh(group, members[0]!.input.command, o.cpu);
     for (const slot of members) {
       if (o.stop?.()) return false;
       // After a fatal failure the group's other cells are already failed: they are counted, not started.

@@ -67,6 +67,8 @@ export function pointConfig(spec: string, strategies: readonly string[], workloa
     streamLength: s.streamLength,
     cpu: s.cpu,
     bodies: s.bodies,
+    ...(s.engines ? { engines: [...s.engines] } : {}),
+    ...(s.inlining ? { inlining: s.inlining } : {}),
   };
 }
 

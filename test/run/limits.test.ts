@@ -13,6 +13,7 @@ import { loadSpec } from "../../src/spec/load.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { builtinLibrary, TINY } from "../helpers.js";
 import { misbehavingModule } from "./fixtures.js";
+import { nodeCommand } from "../engines/node-command.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-limits-"));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,7 +89,7 @@ function inputsOf(modules: { strategy: string; bytes: Uint8Array }[]): CellInput
     group: m.strategy,
     module: withCustomSection(m.bytes, "cell", m.strategy),
     stream,
-    execArgv: ["--no-liftoff"],
+    command: nodeCommand(["--no-liftoff"]),
   }));
 }
 
@@ -110,7 +111,7 @@ describe("cells within the budget and the memory ceiling", () => {
   });
 
   it("a body that loops forever fails in seconds, not after the 60-s init timeout", async () => {
-    const inputs: CellInput[] = [{ id: "hang", group: "hang", module: misbehavingModule("hang"), stream, execArgv: [] }];
+    const inputs: CellInput[] = [{ id: "hang", group: "hang", module: misbehavingModule("hang"), stream, command: nodeCommand([]) }];
     const cells = fresh(inputs);
     await runCells(inputs, cells, options(1), { persist: () => undefined });
     expect(cells[0]!.error).toMatch(/^timed out after \d+\.\d s calibrating \(a call of run that never returns\?\)$/);

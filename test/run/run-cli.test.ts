@@ -72,6 +72,10 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
         "strategy",
         "workload",
         "tier",
+        "engine",
+        "engine_version",
+        "engine_vm",
+        "inlining",
         "round",
         "session",
         "segment",
@@ -81,7 +85,7 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
       ]
     `);
     expect(SUMMARY_COLUMNS.join(",")).toMatchInlineSnapshot(
-      `"machine_id,cpu_model,node_version,v8_version,spec,spec_hash,run_started_at,strategy,workload,tier,status,samples,gross_ns_per_dispatch,gross_ci_low_ns,gross_ci_high_ns,gross_mad_ns,gross_mean_ns,gross_stddev_ns,gross_min_ns,gross_p5_ns,gross_p95_ns,outliers_low,outliers_high,net_ns_per_dispatch,net_ci_low_ns,net_ci_high_ns,reference,ratio_to_reference,ratio_ci_low,ratio_ci_high,vs_reference_ns,vs_reference_ci_low_ns,vs_reference_ci_high_ns,inconclusive,precision_ns_sqrt_s,seconds_measured,error"`,
+      `"machine_id,cpu_model,node_version,v8_version,spec,spec_hash,run_started_at,strategy,workload,tier,engine,engine_version,engine_vm,inlining,status,samples,gross_ns_per_dispatch,gross_ci_low_ns,gross_ci_high_ns,gross_mad_ns,gross_mean_ns,gross_stddev_ns,gross_min_ns,gross_p5_ns,gross_p95_ns,outliers_low,outliers_high,net_ns_per_dispatch,net_ci_low_ns,net_ci_high_ns,reference,ratio_to_reference,ratio_ci_low,ratio_ci_high,vs_reference_ns,vs_reference_ci_low_ns,vs_reference_ci_high_ns,inconclusive,precision_ns_sqrt_s,seconds_measured,error"`,
     );
   });
 

@@ -4,7 +4,8 @@ import { selectStrategies } from "../../src/emit/strategies/index.js";
 import { runCells, type CellInput, type RunnerOptions } from "../../src/run/runner.js";
 import type { CellRun } from "../../src/model/cells.js";
 import { withCustomSection } from "../../src/run/cell-bytes.js";
-import { LIMIT_FLAGS } from "../../src/run/cell-process.js";
+import { LIMIT_FLAGS } from "../../src/engines/kinds/v8.js";
+import { nodeCommand } from "../engines/node-command.js";
 import { builtinLibrary, tinySpec } from "../helpers.js";
 import { misbehavingModule } from "./fixtures.js";
 
@@ -33,7 +34,7 @@ async function goodInputs(): Promise<CellInput[]> {
     group: m.strategy,
     module: withCustomSection(m.bytes, "cell", m.strategy),
     stream,
-    execArgv: ["--no-liftoff"],
+    command: nodeCommand(["--no-liftoff"]),
   }));
 }
 
@@ -62,12 +63,12 @@ describe("runner (real child processes)", () => {
     // One run for every failure (each hang costs the init timeout): a and b are processes shared by two and three cells.
     const inputs: CellInput[] = [
       { ...good[0]!, group: "a" },
-      { id: "trapLater", group: "a", module: misbehavingModule("trapLater", 30), stream, execArgv: ["--no-liftoff"] },
+      { id: "trapLater", group: "a", module: misbehavingModule("trapLater", 30), stream, command: nodeCommand(["--no-liftoff"]) },
       { ...good[1]!, group: "b" },
-      { id: "hang", group: "b", module: misbehavingModule("hang"), stream, execArgv: ["--no-liftoff"] },
+      { id: "hang", group: "b", module: misbehavingModule("hang"), stream, command: nodeCommand(["--no-liftoff"]) },
       { ...good[2]!, group: "b" },
-      { id: "crash", group: "crash", module: good[0]!.module, stream, execArgv: ["--no-such-v8-flag"] },
-      { id: "trap", group: "trap", module: misbehavingModule("trap"), stream, execArgv: [] },
+      { id: "crash", group: "crash", module: good[0]!.module, stream, command: nodeCommand(["--no-such-v8-flag"]) },
+      { id: "trap", group: "trap", module: misbehavingModule("trap"), stream, command: nodeCommand([]) },
     ];
     const cells = fresh(inputs);
     await runCells(inputs, cells, options({ initTimeoutMs: 3000 }), { persist: () => undefined });

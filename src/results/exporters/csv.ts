@@ -10,6 +10,8 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { neutraliseCsvText } from "../../text/escape.js";
+import { engineOf } from "../../model/cells.js";
+import { DEFAULT_ENGINE } from "../../model/engines.js";
 import type { Dataset, RunRecord } from "../../model/results.js";
 
 type Row = Record<string, string | number | null>;
@@ -30,8 +32,44 @@ function context(r: RunRecord): Row {
 const csv = (rows: Row[], columns: string[]): string =>
   stringify(rows, { header: true, columns, cast: { number: (n) => String(n), string: neutraliseCsvText } });
 
-/** Every row's machine, runtime, spec, run and cell: rows carry them, so files from many machines concatenate. */
-const CELL_CONTEXT = ["machine_id", "cpu_model", "node_version", "v8_version", "spec", "spec_hash", "run_started_at", "strategy", "workload", "tier"];
+/**
+ * Every row's machine, runtime, spec, run and cell: rows carry them, so files
+ * from many machines concatenate. node_version and v8_version are the lab's
+ * own node; engine, engine_version and engine_vm the cell's (the same node
+ * for `node`).
+ */
+const CELL_CONTEXT = [
+  "machine_id",
+  "cpu_model",
+  "node_version",
+  "v8_version",
+  "spec",
+  "spec_hash",
+  "run_started_at",
+  "strategy",
+  "workload",
+  "tier",
+  "engine",
+  "engine_version",
+  "engine_vm",
+  "inlining",
+];
+
+/** Columns a samples.csv written before engines lacks (read-csv.ts reads such a file as the lab's node). */
+export const ENGINE_COLUMNS: readonly string[] = ["engine", "engine_version", "engine_vm", "inlining"];
+
+/** The columns of a cell's engine: a run written before engines ran every cell on the lab's node, at the engine's defaults. */
+function engineColumns(r: RunRecord, c: { engine?: string | undefined }): Row {
+  const name = engineOf(c);
+  const e = r.engines?.[name];
+  const lab = name === DEFAULT_ENGINE;
+  return {
+    engine: name,
+    engine_version: e?.version ?? (lab ? r.fingerprint.runtime.node : null),
+    engine_vm: e?.vm ?? (lab ? `V8 ${r.fingerprint.runtime.v8}` : null),
+    inlining: r.config.inlining ?? "engine",
+  };
+}
 
 export const SAMPLE_COLUMNS = [...CELL_CONTEXT, "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
 
@@ -47,6 +85,7 @@ function sampleRows(r: RunRecord): Row[] {
       strategy: c.strategy,
       workload: c.workload,
       tier: c.tier,
+      ...engineColumns(r, c),
       round: s.round,
       session: s.session,
       segment: s.segment,
@@ -99,6 +138,7 @@ function summaryRows(r: RunRecord): Row[] {
     strategy: s.strategy,
     workload: s.workload,
     tier: s.tier,
+    ...engineColumns(r, s),
     status: s.status,
     samples: s.gross?.n ?? 0,
     gross_ns_per_dispatch: s.gross?.median ?? null,
