@@ -110,7 +110,8 @@ export type ErrorCode =
   | "emit-invalid" // binaryen rejected a module we emitted (our bug)
   | "audit-failed" // an emitted module is not the strategy it claims (our bug)
   | "engine-missing" // an engine named in --engines that is not installed
-  | "engine-install"; // an engine that cannot be installed (offline, no package for this platform)
+  | "engine-install" // an engine that cannot be installed (offline, no package for this platform)
+  | "engine-inlining"; // an engine that inlines despite --inlining off, or whose inlining cannot be read
 
 /** One problem, located. `path` is a JSON path (`handlers[3].id`), a file:line, or an option. */
 export interface Problem {

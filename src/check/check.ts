@@ -4,10 +4,14 @@
  * (or the spec's fallback where no handler has that number). The control
  * kernel (`direct`) is held to its own contract: always its one handler.
  * A call that traps, or memory that grows (bodies never allocate), ends a
- * module's check with a failure naming the case.
+ * module's check with a failure naming the case. A module that needs an
+ * engine feature the running engine lacks (table-ref on Node 20) is not run:
+ * its check is skipped with a note saying why.
  */
 import type { Spec } from "../spec/types.js";
+import { engineSupports, unsupportedNote } from "../emit/features.js";
 import { controlHandlerId } from "../emit/strategies/direct.js";
+import { strategyNeeds } from "../emit/strategies/index.js";
 import type { Case } from "./cases.js";
 
 type Fn = (...args: (number | bigint)[]) => bigint;
@@ -32,6 +36,12 @@ export interface StrategyCheck {
   routes: Record<string, number>;
   /** Why the check stopped before its last case (a trap, memory growth, a timeout), or null when it ran them all. */
   failure: string | null;
+  /**
+   * Present when the check did not run: the module needs an engine feature
+   * this engine lacks (`skipped: table-ref needs typed-function-references, which Node 20.20.2 ... lacks`).
+   * `cases` is then 0 and `failure` null.
+   */
+  skipped?: string;
 }
 
 export interface CheckableModule {
@@ -86,7 +96,25 @@ export const failedCheck = (module: CheckableModule, cases: number, failure: str
   failure,
 });
 
+/** A skipped check when the module needs a feature this engine lacks; undefined when it can run here. */
+export function skipUnsupported(module: CheckableModule): StrategyCheck | undefined {
+  const need = strategyNeeds(module.strategy);
+  if (need === undefined || engineSupports(need)) return undefined;
+  return {
+    strategy: module.strategy,
+    control: module.control,
+    cases: 0,
+    mismatches: 0,
+    examples: [],
+    routes: {},
+    failure: null,
+    skipped: unsupportedNote(module.strategy, need),
+  };
+}
+
 export function checkModule(spec: Spec, module: CheckableModule, cases: readonly Case[]): StrategyCheck {
+  const skipped = skipUnsupported(module);
+  if (skipped) return skipped;
   const exports = instantiate(module.bytes);
   const dispatch = exports["dispatch"] as Fn;
   const memory = exports["memory"] as WebAssembly.Memory;

@@ -3,7 +3,8 @@
  * binaryen) and check that the dispatch function is the strategy it claims.
  * Two independent checks:
  * - the strategy's claims (chain: no br_table, one compare and one direct
- *   call per handler; table: exactly one call_indirect; ...);
+ *   call per handler; table: exactly one call_indirect; table-ref: one
+ *   table.get, one call_ref and no call_indirect; ...);
  * - the plan's shape, lowered by our documented rules (binaryen.ts), must be
  *   what the binary holds: nothing added, merged or rewritten on the way.
  * The handlers and the harness must not dispatch on their own.
@@ -19,6 +20,8 @@ import type { ModuleAudit } from "../model/cells.js";
 export const KEY_OPCODES = [
   "call",
   "call_indirect",
+  "call_ref",
+  "table.get",
   "br_table",
   "br_if",
   "if",
@@ -46,12 +49,16 @@ export function expectedFromPlan(plan: Plan): OpcodeClaims {
   return {
     call: s.directCalls,
     call_indirect: s.callIndirect,
+    call_ref: s.callRef,
+    "table.get": s.callRef,
+    return_call_ref: 0,
+    return_call_indirect: 0,
     br_table: s.brTable,
     br_if: 0,
-    if: s.eqTests + s.ltTests + s.maskTests + s.callIndirect,
+    if: s.eqTests + s.ltTests + s.maskTests + s.callIndirect + s.callRef,
     "i32.eq": s.eqTests + wordCompares,
     "i32.lt_u": s.ltTests,
-    "i32.ge_u": s.callIndirect,
+    "i32.ge_u": s.callIndirect + s.callRef,
     "i64.shl": plan.mask ? 1 : 0,
     "i64.and": s.maskTests,
     "i32.gt_u": plan.mask === "guarded" ? 1 : 0,
@@ -77,8 +84,8 @@ export function auditModule(bytes: Uint8Array, strategy: Strategy, plan: Plan, s
   const violations = [
     ...checkClaims(dispatch, claims, `${strategy.name} claims`),
     ...checkClaims(dispatch, expectedFromPlan(plan), "plan shape"),
-    ...checkClaims(counts["run"]!, { call: 1, call_indirect: 0, br_table: 0 }, "harness run"),
-    ...handlerExports.flatMap((name) => checkClaims(counts[name]!, { call_indirect: 0, br_table: 0 }, `handler ${name}`)),
+    ...checkClaims(counts["run"]!, { call: 1, call_indirect: 0, call_ref: 0, br_table: 0 }, "harness run"),
+    ...handlerExports.flatMap((name) => checkClaims(counts[name]!, { call_indirect: 0, call_ref: 0, br_table: 0 }, `handler ${name}`)),
   ];
   return {
     strategy: strategy.name,

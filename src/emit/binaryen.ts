@@ -11,7 +11,7 @@
 import binaryen from "binaryen";
 import { LabError } from "../errors.js";
 import type { Handler, ParamType, Spec } from "../spec/types.js";
-import type { MaskMode, MaskWord, Node, Plan, Test } from "./plan.js";
+import { planFeatures, type MaskMode, type MaskWord, type Node, type Plan, type Test } from "./plan.js";
 import type { Pad } from "./strategy.js";
 
 // Each LabError thrown here is our bug (a module we built that binaryen rejects).
@@ -22,6 +22,18 @@ const FEATURES =
   binaryen.Features.BulkMemory |
   binaryen.Features.BulkMemoryOpt |
   binaryen.Features.SIMD128;
+
+/**
+ * Added only for a plan that needs typed function references (a tableRef node): binaryen
+ * validates call_ref only with GC enabled ("call_ref requires gc"). Every other module keeps
+ * FEATURES alone, so its bytes do not change.
+ */
+const TYPED_FUNCTION_REFERENCES = binaryen.Features.ReferenceTypes | binaryen.Features.GC;
+
+/** binaryen.js's addTable takes the element type and an init expression; its .d.ts omits both. */
+interface TypedTables {
+  addTable(name: string, initial: number, maximum: number, type: binaryen.Type, init: binaryen.ExpressionRef): binaryen.TableRef;
+}
 
 function readLibrary(bytes: Uint8Array): binaryen.Module {
   const mod = binaryen.readBinary(bytes);
@@ -95,6 +107,8 @@ const implName = (h: Handler) => `handler.${h.name}`;
 const adapterName = (h: Handler) => `adapter.${h.name}`;
 const FALLBACK_FN = "fallback.uniform";
 const TABLE = "handlers";
+/** The start function that puts the handlers into typed tables (tableRef). */
+const TABLE_INIT_FN = "handlers.init";
 
 /**
  * Odd 64-bit constants for the handler seed: seed = (id + 1) * GOLDEN, then
@@ -109,6 +123,7 @@ const i64 = (v: bigint) => BigInt.asIntN(64, v);
 export function link(input: LinkInput): Linked {
   const mod = readLibrary(input.library);
   try {
+    if (planFeatures(input.plan).includes("typed-function-references")) mod.setFeatures(FEATURES | TYPED_FUNCTION_REFERENCES);
     const ctx = new Lowering(mod, input.spec);
     ctx.addHandlers();
     ctx.addDispatch(input.plan);
@@ -127,6 +142,10 @@ export function link(input: LinkInput): Linked {
 class Lowering {
   private readonly uniform: number;
   private tables = 0;
+  /** The uniform signature as a heap type, built on first use (tableRef). */
+  private uniformHeapType: number | undefined;
+  /** table.set statements for the start function (tableRef). */
+  private readonly tableInits: number[] = [];
   private readonly bodyNames = new Map<string, string>();
   private readonly byId = new Map<number, Handler>();
 
@@ -247,6 +266,8 @@ class Lowering {
         );
       case "table":
         return this.lowerTable(node.entries);
+      case "tableRef":
+        return this.lowerTableRef(node.entries);
       case "switch":
         return this.lowerSwitch(node.base, node.entries);
     }
@@ -263,8 +284,7 @@ class Lowering {
   /** if (op >=u SIZE) return fallback; return table[op](a1..aN): a fixed-size table (min = max). */
   private lowerTable(entries: readonly (number | null)[]): number {
     const m = this.mod;
-    const name = this.tables === 0 ? TABLE : `${TABLE}${this.tables}`;
-    this.tables++;
+    const name = this.nextTableName();
     m.addTable(name, entries.length, entries.length);
     const funcs = entries.map((id) => (id === null ? FALLBACK_FN : this.uniformEntry(this.byId.get(id)!)));
     m.addActiveElementSegment(name, `${name}.init`, funcs, m.i32.const(0));
@@ -276,6 +296,55 @@ class Lowering {
       ],
       binaryen.unreachable,
     );
+  }
+
+  private nextTableName(): string {
+    const name = this.tables === 0 ? TABLE : `${TABLE}${this.tables}`;
+    this.tables++;
+    return name;
+  }
+
+  /** (ref null $uniform) and (ref $uniform): the typed table's element type and a ref.func's type. */
+  private uniformRefTypes(): { nullable: number; exact: number } {
+    if (this.uniformHeapType === undefined) {
+      const builder = new binaryen.TypeBuilder(1);
+      builder.setSignatureType(0, this.uniform, binaryen.i64);
+      this.uniformHeapType = builder.buildAndDispose()[0]!; // the same (final) type as every uniform function's
+    }
+    return { nullable: binaryen.getTypeFromHeapType(this.uniformHeapType, true), exact: binaryen.getTypeFromHeapType(this.uniformHeapType, false) };
+  }
+
+  /**
+   * (table $t N N (ref null $uniform) (ref.func $fallback)): every slot starts as the
+   * fallback function; the start function sets each handler's slot (an active element
+   * segment cannot be typed through binaryen's API). Then
+   * if (op >=u N) return fallback; return call_ref $uniform (a1..aN, table.get $t op).
+   */
+  private lowerTableRef(entries: readonly (number | null)[]): number {
+    const m = this.mod;
+    const name = this.nextTableName();
+    const { nullable, exact } = this.uniformRefTypes();
+    (m as unknown as TypedTables).addTable(name, entries.length, entries.length, nullable, m.ref.func(FALLBACK_FN, exact));
+    entries.forEach((id, slot) => {
+      if (id !== null) this.tableInits.push(m.table.set(name, m.i32.const(slot), m.ref.func(this.uniformEntry(this.byId.get(id)!), exact)));
+    });
+    return m.block(
+      null,
+      [
+        m.if(m.i32.ge_u(this.op(), m.i32.const(entries.length)), m.return(m.i64.const(this.spec.fallback))),
+        m.return(m.call_ref(m.table.get(name, this.op(), nullable), this.args(), binaryen.i64)),
+      ],
+      binaryen.unreachable,
+    );
+  }
+
+  /** The start function filling typed tables (after the library's own start, if it has one). */
+  private addTableInit(): void {
+    if (this.tableInits.length === 0) return;
+    const m = this.mod;
+    const previous = m.getStart();
+    const first = previous ? [m.call(binaryen.getFunctionInfo(previous).name, [], binaryen.none)] : [];
+    m.setStart(m.addFunction(TABLE_INIT_FN, binaryen.none, binaryen.none, [], m.block(null, [...first, ...this.tableInits], binaryen.none)));
   }
 
   /**
@@ -365,6 +434,7 @@ class Lowering {
    */
   finish(): void {
     const m = this.mod;
+    this.addTableInit();
     for (const kind of this.bodyNames.keys()) m.removeExport(kind);
     const pages = m.getMemoryInfo().initial;
     m.addGlobal("stream_base", binaryen.i32, false, m.i32.const(pages * 65536));

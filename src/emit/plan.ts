@@ -10,6 +10,7 @@
  * `op` is the dispatched number (an i32, compared unsigned, so a negative
  * i32 is a huge number with no handler).
  */
+import type { EngineFeature } from "./features.js";
 
 export type Test =
   /** op == value */
@@ -34,6 +35,13 @@ export type Node =
   | { kind: "chain"; arms: { test: Test; then: Node }[]; otherwise: Node }
   /** A bounds check, then one call_indirect through a fixed-size funcref table; null = fallback entry. */
   | { kind: "table"; entries: (number | null)[] }
+  /**
+   * `table` through a typed function table (ref null $uniform): a bounds check, one
+   * table.get and one call_ref (no signature check); null = fallback entry (the table's
+   * init fills every slot with the fallback function, so no slot is ever null).
+   * Needs typed function references in the engine (planFeatures).
+   */
+  | { kind: "tableRef"; entries: (number | null)[] }
   /** One br_table indexed by op - base over entries; null and out-of-range go to the fallback. */
   | { kind: "switch"; base: number; entries: (number | null)[] };
 
@@ -65,6 +73,8 @@ export function walkPlan(node: Node, visit: (n: Node) => void): void {
 export interface PlanShape {
   directCalls: number;
   callIndirect: number;
+  /** tableRef nodes: each one table.get and one call_ref. */
+  callRef: number;
   brTable: number;
   eqTests: number;
   ltTests: number;
@@ -72,10 +82,11 @@ export interface PlanShape {
 }
 
 export function planShape(plan: Plan): PlanShape {
-  const shape: PlanShape = { directCalls: 0, callIndirect: 0, brTable: 0, eqTests: 0, ltTests: 0, maskTests: 0 };
+  const shape: PlanShape = { directCalls: 0, callIndirect: 0, callRef: 0, brTable: 0, eqTests: 0, ltTests: 0, maskTests: 0 };
   walkPlan(plan.root, (n) => {
     if (n.kind === "call") shape.directCalls++;
     else if (n.kind === "table") shape.callIndirect++;
+    else if (n.kind === "tableRef") shape.callRef++;
     else if (n.kind === "switch") {
       shape.brTable++;
       shape.directCalls += new Set(n.entries.filter((e) => e !== null)).size; // one direct call per case
@@ -87,6 +98,15 @@ export function planShape(plan: Plan): PlanShape {
       }
   });
   return shape;
+}
+
+/** The engine features a plan's module needs (features.ts): typed function references for a tableRef node. */
+export function planFeatures(plan: Plan): EngineFeature[] {
+  let typed = false;
+  walkPlan(plan.root, (n) => {
+    if (n.kind === "tableRef") typed = true;
+  });
+  return typed ? ["typed-function-references"] : [];
 }
 
 /** Table/switch entries indexed by id: handler ids where present, null elsewhere. */

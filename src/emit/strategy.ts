@@ -1,6 +1,7 @@
 import type { Spec } from "../spec/types.js";
 import type { Plan } from "./plan.js";
 import type { OpcodeClaims } from "../model/cells.js";
+import type { EngineFeature } from "./features.js";
 
 /**
  * A measurement-quality knob: K dependent adds of a zero the engine cannot
@@ -24,6 +25,12 @@ export interface Strategy {
   readonly hazard?: boolean;
   /** The control kernel: calls one handler whatever the number; not a dispatcher. */
   readonly control?: boolean;
+  /**
+   * An engine feature its module needs beyond what every supported engine runs
+   * (features.ts): such a strategy is never in a default set (asked for by name
+   * only), and `check` skips it, with a note, on an engine without the feature.
+   */
+  readonly needs?: EngineFeature;
   /** Set on a `+pad:K` / `+nullpad:K` variant (bench/ quality measurements). */
   readonly pad?: Pad;
   plan(spec: Spec): Plan;

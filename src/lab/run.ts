@@ -9,6 +9,7 @@
 import { datasetWriter, newDataset, writeReport } from "./dataset-writer.js";
 import { emitInWorker } from "./emit-in-worker.js";
 import { hashInputs } from "./inputs.js";
+import { proveInlining } from "./inlining.js";
 import { measure, type RunProgress } from "./measure.js";
 import { claimOutFolder, type OutFolder } from "./out-folder.js";
 import { checkUnchanged, previousRun, resumedConfig } from "./resume.js";
@@ -130,6 +131,7 @@ async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
   if (!previous) writer.write(undefined);
   const [modules] = await emitInWorker([{ spec: inputs.spec, strategies: inputs.config.strategies, bodies: inputs.config.bodies }]);
   results.modules = moduleRecords(modules!);
+  await proveInlining(inputs, modules!, results);
   if (!previous) writer.write(undefined);
   const deadline = started + inputs.config.timeBudgetS * 1000;
   await measure(

@@ -11,6 +11,7 @@ import { emitInWorker, type WorkerModule } from "./emit-in-worker.js";
 import { measure, type RunProgress } from "./measure.js";
 import { claimOutFolder } from "./out-folder.js";
 import { failedCells, newRun, newSession, planCells } from "./run-record.js";
+import { proveInlining } from "./inlining.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { parseEnginePaths } from "../engines/resolve.js";
 import { settingsOf, type SettingsRequest } from "./settings.js";
@@ -132,6 +133,13 @@ async function measurePoints(req: SweepRequest, prepared: Prepared): Promise<Swe
   req.progress?.note?.(estimateNote(cost, s.timeBudgetS));
   const pinning = pin(process.pid, s.cpu);
   const { modules, runs } = await emitPoints(prepared, pinning);
+  // One probe of the engines (the first point's modules) stands for every point: the engines and flags are the same.
+  await proveInlining(points[0]!, modules[0]!, runs[0]!);
+  for (const r of runs.slice(1))
+    for (const [name, e] of Object.entries(r.engines ?? {})) {
+      const check = runs[0]!.engines?.[name]?.inliningCheck;
+      if (check) e.inliningCheck = check;
+    }
   const order = seededRng(s.seed).shuffle(points.map((_, i) => i));
   const dataset = newDataset("sweep", runs, { kind: req.kind, options: plan.options, points: plan.points.map((p) => p.point), order, analysis: null });
   const writer = datasetWriter(dataset, req.out);

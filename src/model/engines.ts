@@ -12,6 +12,9 @@ import { didYouMean, nearest } from "../suggest.js";
 export const ENGINE_KINDS = ["node", "deno", "bun"] as const;
 export type EngineKind = (typeof ENGINE_KINDS)[number];
 
+/** A wasm feature beyond what every engine the lab supports runs (emit/features.ts): a strategy that needs one is skipped elsewhere. */
+export type EngineFeature = "typed-function-references";
+
 /** The engine that runs the lab itself, and every cell unless --engines says otherwise. */
 export const DEFAULT_ENGINE = "node";
 
@@ -44,6 +47,14 @@ export interface EngineRecord {
   inlining: Inlining;
   /** Where its binary came from: the node running the lab, --engine-path, or `engines install`. */
   source: "running" | "path" | "installed";
+  /**
+   * What the engine was seen to inline before the run measured (lab/inlining.ts):
+   * `trace`, the engine's own trace, `inlinedCalls` the calls it reported
+   * inlined (0 with --inlining off, or the run stops); `options`, its list of
+   * options in effect (JavaScriptCore has no trace), `optionOff` whether it
+   * said inlining is off. Absent in runs before it was checked.
+   */
+  inliningCheck?: { method: "trace" | "options"; inlinedCalls: number | null; optionOff?: boolean; examples: string[] };
 }
 
 const VERSION = /^\d+(\.\d+){0,2}$/;

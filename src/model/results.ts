@@ -124,8 +124,17 @@ export interface RunRecord {
   workloads: Record<string, { description: string; length: number; mix: MixEntry[]; notes: string[] }>;
   cells: CellRecord[];
   summaries: CellSummary[];
+  /** Strategies an engine could not run (a wasm feature it lacks), so their cells were not planned; absent before engines. */
+  skipped?: Skipped[];
   /** Each engine measured, by name: what it is exactly (absent in runs written before engines). */
   engines?: Record<string, EngineRecord>;
+}
+
+/** A strategy not measured in an engine, and why (`needs typed-function-references: V8 11.3 predates ...`). */
+export interface Skipped {
+  strategy: string;
+  engine: string;
+  reason: string;
 }
 
 /**

@@ -66,6 +66,10 @@ export function inconclusiveText(r: RunRecord): string[] {
   ];
 }
 
+/** One line per strategy an engine could not run: not measured there, not a failure. */
+export const skippedText = (r: RunRecord): string[] =>
+  (r.skipped ?? []).map((s) => `${pc.yellow("skipped")} ${escapeTerminal(`${s.strategy} in ${s.engine}: ${s.reason}`)}`);
+
 export function failuresText(r: RunRecord): string[] {
   return r.summaries.filter((s) => s.status === "failed").map((s) => `${pc.red("failed")} ${escapeTerminal(`${s.id}: ${s.error}`)}`);
 }

@@ -243,6 +243,7 @@ const run = obj({
   workloads: record(obj({ description: str, length: count, mix: list(obj({ id: count.nullable(), name: str, share: num(0, false, 1) })), notes: list(str) })),
   cells: list(cell),
   summaries: list(summary),
+  skipped: list(obj({ strategy: name, engine: name, reason: str })).optional(),
   engines: record(
     obj({
       kind: choice(["node", "deno", "bun"]),
@@ -250,6 +251,7 @@ const run = obj({
       vm: name,
       inlining: choice(["off", "engine"]),
       source: choice(["running", "path", "installed"]),
+      inliningCheck: obj({ method: choice(["trace", "options"]), inlinedCalls: count.nullable(), optionOff: bool.optional(), examples: list(str) }).optional(),
     }),
   ).optional(),
   /** Words made from the summaries when written (exporters/json.ts); the lab never reads them, so a file may lack them. */

@@ -1,6 +1,7 @@
 import { LabError } from "../../errors.js";
 import { nameList } from "../../names.js";
 import { didYouMean, nearest } from "../../suggest.js";
+import type { EngineFeature } from "../features.js";
 import type { Pad, Strategy } from "../strategy.js";
 import { bsearch } from "./bsearch.js";
 import { chain } from "./chain.js";
@@ -8,17 +9,21 @@ import { direct } from "./direct.js";
 import { hybrid } from "./hybrid.js";
 import { switchStrategy } from "./switch.js";
 import { table } from "./table.js";
+import { tableRef } from "./table-ref.js";
 import { xen, xenUnguarded } from "./xen.js";
 
 /** The registry: adding a strategy is adding a file and a line here. */
 export const strategies: Readonly<Record<string, Strategy>> = Object.fromEntries(
-  [table, chain, xen, switchStrategy, bsearch, hybrid, direct, xenUnguarded].map((s) => [s.name, s]),
+  [table, chain, xen, switchStrategy, bsearch, hybrid, direct, xenUnguarded, tableRef].map((s) => [s.name, s]),
 );
 
-/** Every strategy except hazard variants, in registry order. */
+/**
+ * Every strategy except hazard variants and those that need an engine feature
+ * (table-ref: typed function references, not on Node 20), in registry order.
+ */
 export const defaultStrategyNames = (): string[] =>
   Object.values(strategies)
-    .filter((s) => !s.hazard)
+    .filter((s) => !s.hazard && !s.needs)
     .map((s) => s.name);
 
 const PAD = /^(.+)\+(pad|nullpad):(\d{1,5})$/;
@@ -32,6 +37,18 @@ function strategyByName(name: string): Strategy | undefined {
   const pad: Pad = { where: m[2] === "pad" ? "op" : "result", k: Number(m[3]) };
   return { ...base, name, pad };
 }
+
+/** The engine feature the named strategy's module needs (pad suffix allowed); undefined when none or unknown. */
+export function strategyNeeds(name: string): EngineFeature | undefined {
+  return strategyByName(name)?.needs;
+}
+
+/** `table-ref, which needs typed-function-references`: the strategies left out of `all` for an engine feature. */
+const notDefault = (): string =>
+  Object.values(strategies)
+    .filter((s) => s.needs)
+    .map((s) => `${s.name}, which needs ${s.needs}`)
+    .join("; ");
 
 /** `chian+pad:8` -> `chain+pad:8`: the registered name nearest to a typo, its pad suffix kept. */
 function nearestStrategy(name: string): string | undefined {
@@ -54,7 +71,7 @@ export function selectStrategies(list: string | undefined): Strategy[] {
     throw new LabError(
       "usage",
       [{ path: "--strategies", message: `unknown strategy ${unknown.map((u) => `"${u}"`).join(", ")}` }],
-      `${didYouMean(unknown.map(nearestStrategy))}valid strategies: ${Object.keys(strategies).join(", ")}, or all (every one but hazard variants); any may take +pad:K or +nullpad:K`,
+      `${didYouMean(unknown.map(nearestStrategy))}valid strategies: ${Object.keys(strategies).join(", ")}, or all (every one but hazard variants and ${notDefault()}); any may take +pad:K or +nullpad:K`,
     );
   }
   return names.map((n) => strategyByName(n)!);

@@ -39,6 +39,7 @@ export const bun: EngineDriver = {
     const flags = Object.entries(options).map(([k, v]) => `${k}=${v}`);
     return { command: { binary: engine.path, args: [], env: Object.fromEntries(Object.entries(options).map(([k, v]) => [`BUN_JSC_${k}`, v])) }, flags };
   },
-  callRef: () => true,
-  inliningTrace: () => null,
+  supports: () => true,
+  // No inlining trace: JSC lists the options it runs with on stderr (dumpOptions=1: those changed from their defaults).
+  inliningCheck: () => ({ method: "options", flags: [], env: { BUN_JSC_dumpOptions: "1" }, inlined: /(?!)/, confirms: /useOMGInlining\s*=\s*false/ }),
 };

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { cacheRoot } from "../cache.js";
 import type { EngineDriver } from "./types.js";
-import { v8CallRef, v8Flags, v8Trace } from "./v8.js";
+import { v8Supports, v8Flags, v8InliningCheck } from "./v8.js";
 
 const PACKAGES: Record<string, string> = {
   "linux-x64": "@deno/linux-x64-glibc",
@@ -22,8 +22,8 @@ export const deno: EngineDriver = {
   binaryInPackage: "deno",
   probeArgs: ["eval", "console.log(JSON.stringify(Deno.version))"],
   readProbe: (v) => (typeof v["deno"] === "string" && typeof v["v8"] === "string" ? { version: v["deno"], vm: `V8 ${v["v8"]}` } : null),
-  command(engine, tier, inlining) {
-    const flags = v8Flags(engine.vm, tier, inlining);
+  command(engine, tier, inlining, extra = []) {
+    const flags = v8Flags(engine.vm, tier, inlining, extra);
     return {
       command: {
         binary: engine.path,
@@ -41,6 +41,6 @@ export const deno: EngineDriver = {
       flags,
     };
   },
-  callRef: (engine) => v8CallRef(engine.vm),
-  inliningTrace: v8Trace,
+  supports: (engine, feature) => v8Supports(engine.vm, feature),
+  inliningCheck: v8InliningCheck,
 };

@@ -1,4 +1,4 @@
-import type { ChildCommand, EngineKind, Inlining } from "../../model/engines.js";
+import type { ChildCommand, EngineFeature, EngineKind, Inlining } from "../../model/engines.js";
 import type { Tier } from "../../model/tiers.js";
 
 /** An engine as a driver needs it: its binary and versions. */
@@ -7,6 +7,21 @@ export interface EngineBinary {
   version: string;
   /** `V8 13.6.233.17-node.63`, `JavaScriptCore <revision>`. */
   vm: string;
+}
+
+/**
+ * `trace`: the engine prints each inlining decision (V8's
+ * --trace-wasm-inlining), and `inlined` matches a line that reports an
+ * inlined call. `options`: it has no such trace (JavaScriptCore); its list
+ * of the options in effect (`env`) is read instead, and `confirms` matches
+ * the line that says inlining is off.
+ */
+export interface InliningCheck {
+  method: "trace" | "options";
+  flags: readonly string[];
+  env: Readonly<Record<string, string>>;
+  inlined: RegExp;
+  confirms?: RegExp;
 }
 
 /** What the lab knows of one kind of engine: where its binary comes from, how to ask its versions, how to start a child. */
@@ -25,14 +40,9 @@ export interface EngineDriver {
    * after `args`), and the flags to record (V8 flags, or JSC options as
    * NAME=VALUE). Never null: every engine has every tier, documented per driver.
    */
-  command(engine: EngineBinary, tier: Tier, inlining: Inlining): { command: ChildCommand; flags: string[] };
-  /** Whether its wasm has typed function references (call_ref), needed by table-ref; else the reason. */
-  callRef(engine: EngineBinary): true | string;
-  /**
-   * The engine's own switch that prints every inlining decision on stdout,
-   * and the pattern of a line that reports an inlined call; null where the
-   * engine has none (JavaScriptCore: its off mode is proven by its option,
-   * docs/engines.md).
-   */
-  inliningTrace(engine: EngineBinary): { flag: string; inlined: RegExp } | null;
+  command(engine: EngineBinary, tier: Tier, inlining: Inlining, extraFlags?: readonly string[]): { command: ChildCommand; flags: string[] };
+  /** Whether its wasm has a feature (typed function references: call_ref, for table-ref); else why not. */
+  supports(engine: EngineBinary, feature: EngineFeature): true | string;
+  /** How to read what the engine inlined (run/trace-inlining.ts). */
+  inliningCheck(engine: EngineBinary): InliningCheck;
 }
