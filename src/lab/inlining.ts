@@ -22,8 +22,9 @@ const PROBE_STREAM = 4096;
 export async function proveInlining(inputs: RunInputs, modules: readonly WorkerModule[], run: RunRecord): Promise<void> {
   const inlining = inputs.config.inlining ?? "off";
   const stream = [...inputs.workloads.values()][0]!.stream.subarray(0, PROBE_STREAM);
-  const bytes = modules.map((m) => m.bytes);
   for (const engine of inputs.engines) {
+    const skipped = new Set((run.skipped ?? []).filter((s) => s.engine === engine.ref.name).map((s) => s.strategy));
+    const bytes = modules.filter((m) => !skipped.has(m.strategy)).map((m) => m.bytes);
     const record = run.engines?.[engine.ref.name];
     let inlined = 0;
     let confirmed = true;
