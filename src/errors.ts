@@ -60,9 +60,13 @@ export const EXIT_CODES = [
   {
     code: 4,
     name: "incomparable",
-    brief: "incomparable results (another machine or spec)",
-    meaning: "incomparable: the baseline is of another machine (absolute ns are never compared across machines without --cross-machine) or another spec",
-    commands: { gate: "incomparable (the baseline is of another machine or spec)", compare: "nothing is comparable (machine or spec mismatch)" },
+    brief: "incomparable results (another machine, engine or spec)",
+    meaning:
+      "incomparable: the baseline is of another machine or engine (absolute ns are never compared across machines without --cross-machine, nor across engines without --cross-engine) or another spec",
+    commands: {
+      gate: "incomparable (the baseline is of another machine, engine or spec)",
+      compare: "nothing is comparable (machine, engine or spec mismatch)",
+    },
   },
   {
     code: 70,

@@ -61,9 +61,23 @@ function checkSome(job: CheckJob, timeoutMs: number): Promise<StrategyCheck[]> {
  * their handlers' bodies, so when one loops the others mostly do too: in
  * turn, seven strategies would take seven timeouts; at once, about one.
  */
-export async function checkInWorkers(spec: Spec, modules: readonly CheckableModule[], cases: readonly Case[], timeoutMs: number): Promise<StrategyCheck[]> {
-  const results = await checkSome({ spec, modules: [...modules], cases }, timeoutMs);
+export const checkInWorkers = (spec: Spec, modules: readonly CheckableModule[], cases: readonly Case[], timeoutMs: number): Promise<StrategyCheck[]> =>
+  inTurnThenEach(modules, (some) => checkSome({ spec, modules: some, cases }, timeoutMs));
+
+/**
+ * How a checker that stops at a timeout or crash gets through every module
+ * (workers here, another engine's processes in lab/check-in-process.ts):
+ * `some` checks the modules it is given in turn, returning the results up
+ * to and including the one that stopped it; one call takes them all, then
+ * the modules after a stop get a call each, at once.
+ */
+export async function inTurnThenEach(
+  modules: readonly CheckableModule[],
+  some: (modules: CheckableModule[]) => Promise<StrategyCheck[]>,
+): Promise<StrategyCheck[]> {
+  if (modules.length === 0) return [];
+  const results = await some([...modules]);
   const rest = modules.slice(results.length);
-  const each = await Promise.all(rest.map((m) => checkSome({ spec, modules: [m], cases }, timeoutMs)));
+  const each = await Promise.all(rest.map((m) => some([m])));
   return [...results, ...each.flat()];
 }

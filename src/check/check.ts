@@ -9,7 +9,7 @@
  * its check is skipped with a note saying why.
  */
 import type { Spec } from "../spec/types.js";
-import { engineSupports, unsupportedNote } from "../emit/features.js";
+import { engineSupports, FEATURE_ENGINES, unsupportedNote, type EngineFeature } from "../emit/features.js";
 import { controlHandlerId } from "../emit/strategies/direct.js";
 import { strategyNeeds } from "../emit/strategies/index.js";
 import type { Case } from "./cases.js";
@@ -96,20 +96,35 @@ export const failedCheck = (module: CheckableModule, cases: number, failure: str
   failure,
 });
 
+/** A check that did not run, and why (`skipped: ...`). */
+export const skippedCheck = (module: CheckableModule, note: string): StrategyCheck => ({
+  strategy: module.strategy,
+  control: module.control,
+  cases: 0,
+  mismatches: 0,
+  examples: [],
+  routes: {},
+  failure: null,
+  skipped: note,
+});
+
 /** A skipped check when the module needs a feature this engine lacks; undefined when it can run here. */
 export function skipUnsupported(module: CheckableModule): StrategyCheck | undefined {
   const need = strategyNeeds(module.strategy);
   if (need === undefined || engineSupports(need)) return undefined;
-  return {
-    strategy: module.strategy,
-    control: module.control,
-    cases: 0,
-    mismatches: 0,
-    examples: [],
-    routes: {},
-    failure: null,
-    skipped: unsupportedNote(module.strategy, need),
-  };
+  return skippedCheck(module, unsupportedNote(module.strategy, need));
+}
+
+/**
+ * A skipped check when the module needs a feature another engine lacks, as
+ * that engine's driver says (`supports`: true, or why not), without starting
+ * it; undefined when it can run there. `engine` names it: `Node 20.20.2 (V8 11.3.244.8-node.38)`.
+ */
+export function skipUnsupportedOn(module: CheckableModule, engine: string, supports: (feature: EngineFeature) => true | string): StrategyCheck | undefined {
+  const need = strategyNeeds(module.strategy);
+  const answer = need === undefined ? true : supports(need);
+  if (need === undefined || answer === true) return undefined;
+  return skippedCheck(module, `skipped: ${module.strategy} needs ${need}, which ${engine} lacks (${answer}); it runs on ${FEATURE_ENGINES[need]}`);
 }
 
 export function checkModule(spec: Spec, module: CheckableModule, cases: readonly Case[]): StrategyCheck {

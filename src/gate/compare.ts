@@ -3,9 +3,11 @@
  * per round inside each run, so drift that hit a whole round cancels:
  *
  * - same machine: net ns per dispatch, cell - control in the same round;
- * - across machines (only when asked): the ratio cell / control in the same
- *   round. Absolute ns of two machines are not comparable; how a strategy
- *   relates to the same machine's control kernel is.
+ * - across machines or engines (only when asked): the ratio cell / control
+ *   in the same round. Absolute ns of two machines, or of node 20 and bun,
+ *   are not comparable; how a strategy relates to the same process's control
+ *   kernel is. An engine is its kind and major version (`node 24`, `bun 1`):
+ *   a patch release is the same engine, another major is not.
  * - `basis: "reference"`: the ratio cell / reference strategy in the same
  *   round; the reference itself is the yardstick and is not compared. On a
  *   machine with slow states lasting a whole run (every strategy 20%
@@ -24,6 +26,9 @@
 import { alignByRound, timeBlocks } from "../results/summarize.js";
 import { tooFewRounds } from "../stats/rounds.js";
 import type { CellRecord, Dataset, RunRecord } from "../model/results.js";
+import { engineOf } from "../model/cells.js";
+import { DEFAULT_ENGINE } from "../model/engines.js";
+import { LabError } from "../errors.js";
 import type { Tier } from "../model/tiers.js";
 import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
 import type { Estimate } from "../stats/medians.js";
@@ -41,10 +46,12 @@ export interface CompareOptions {
   alpha: number;
   /** Compare runs from different machines, by their within-run ratios. */
   crossMachine: boolean;
+  /** Compare cells of different engines (each side measured one), by their within-run ratios. */
+  crossEngine: boolean;
   seed: number;
 }
 
-export const COMPARE_DEFAULTS: CompareOptions = { threshold: 0.05, basis: "control", alpha: 0.05, crossMachine: false, seed: 1 };
+export const COMPARE_DEFAULTS: CompareOptions = { threshold: 0.05, basis: "control", alpha: 0.05, crossMachine: false, crossEngine: false, seed: 1 };
 
 export type Metric = "net-ns" | "ratio-to-control" | "ratio-to-reference";
 
@@ -54,6 +61,10 @@ export interface CellChange {
   strategy: string;
   workload: string;
   tier: Tier;
+  /** The current cell's engine, as its run named it (`node`, `node@24`). */
+  engine: string;
+  /** The engine each side ran the cell in (`node 20.20.2`); they differ only with crossEngine. */
+  engines: { base: string; current: string };
   machines: { base: string; current: string };
   metric: Metric;
   base: { median: number; call: number; rounds: number };
@@ -93,7 +104,9 @@ interface Series {
 function series(run: RunRecord, cell: CellRecord, metric: Metric, side: string): Series | string {
   const role = metric === "ratio-to-reference" ? "reference" : "control";
   const against = metric === "ratio-to-reference" ? run.config.reference : run.config.control;
-  const other = run.cells.find((c) => c.strategy === against && c.workload === cell.workload && c.tier === cell.tier && c.samples.length > 0);
+  const other = run.cells.find(
+    (c) => c.strategy === against && c.workload === cell.workload && c.tier === cell.tier && engineOf(c) === engineOf(cell) && c.samples.length > 0,
+  );
   if (!other)
     return `the ${side} run has no measured ${role} ${against} for this workload and tier (runs made before the control was always measured lack it): rerun it`;
   const [mine, theirs, shared] = alignByRound(cell.samples, other.samples);
@@ -103,11 +116,31 @@ function series(run: RunRecord, cell: CellRecord, metric: Metric, side: string):
   return { values, blocks: timeBlocks(shared), gross: median(mine) };
 }
 
-/** Net ns on one machine; a ratio to the control across machines; a ratio to the reference when asked. */
-function metricOf(base: RunRecord, current: RunRecord, o: CompareOptions): Metric {
+/** Net ns on one machine and engine; a ratio to the control across machines or engines; a ratio to the reference when asked. */
+function metricOf(base: { run: RunRecord; cell: CellRecord }, current: { run: RunRecord; cell: CellRecord }, o: CompareOptions): Metric {
   if (o.basis === "reference") return "ratio-to-reference";
-  return base.fingerprint.machineId === current.fingerprint.machineId ? "net-ns" : "ratio-to-control";
+  const same = base.run.fingerprint.machineId === current.run.fingerprint.machineId && engineKey(base.run, base.cell) === engineKey(current.run, current.cell);
+  return same ? "net-ns" : "ratio-to-control";
 }
+
+/** The engine a cell ran in, exactly: kind and version (a run before engines: the lab's node, from its fingerprint). */
+function engineVersion(run: RunRecord, cell: CellRecord): { kind: string; version: string } {
+  const name = engineOf(cell);
+  const e = run.engines?.[name];
+  if (e) return { kind: e.kind, version: e.version };
+  return name === DEFAULT_ENGINE ? { kind: "node", version: run.fingerprint.runtime.node } : { kind: name.split("@")[0]!, version: name.split("@")[1] ?? "?" };
+}
+
+/** What makes two cells' engines the same for comparing ns: kind and major version. */
+const engineKey = (run: RunRecord, cell: CellRecord): string => {
+  const { kind, version } = engineVersion(run, cell);
+  return `${kind} ${version.split(".")[0]}`;
+};
+
+const engineLabel = (run: RunRecord, cell: CellRecord): string => {
+  const { kind, version } = engineVersion(run, cell);
+  return `${kind} ${version}`;
+};
 
 export function verdictOf(relative: Estimate, p: number, o: Pick<CompareOptions, "threshold" | "alpha">): Verdict {
   const significant = p < o.alpha;
@@ -123,7 +156,7 @@ function compareCell(
   o: CompareOptions,
   seed: number,
 ): CellChange | string {
-  const metric = metricOf(base.run, current.run, o);
+  const metric = metricOf(base, current, o);
   const b = series(base.run, base.cell, metric, "baseline");
   const c = series(current.run, current.cell, metric, "current");
   if (typeof b === "string") return b;
@@ -141,6 +174,8 @@ function compareCell(
     strategy: cell.strategy,
     workload: cell.workload,
     tier: cell.tier,
+    engine: engineOf(cell),
+    engines: { base: engineLabel(base.run, base.cell), current: engineLabel(current.run, cell) },
     machines: { base: base.run.fingerprint.machineId, current: current.run.fingerprint.machineId },
     metric,
     base: { median: bm, call, rounds: b.values.length },
@@ -153,22 +188,24 @@ function compareCell(
   };
 }
 
-const cellKey = (run: RunRecord, c: CellRecord, withMachine: boolean) =>
-  `${run.spec.name} ${c.strategy} @ ${c.workload} / ${c.tier}${withMachine ? ` on ${run.fingerprint.machineId.slice(0, 8)}` : ""}`;
-const matchKey = (run: RunRecord, c: CellRecord, withMachine: boolean) =>
-  `${run.spec.hash}\u0000${c.strategy}\u0000${c.workload}\u0000${c.tier}${withMachine ? `\u0000${run.fingerprint.machineId}` : ""}`;
+const cellLabel = (run: RunRecord, c: CellRecord, o: CompareOptions) =>
+  `${run.spec.name} ${c.strategy} @ ${c.workload} / ${c.tier}${o.crossEngine || engineOf(c) === DEFAULT_ENGINE ? "" : ` in ${engineOf(c)}`}${o.crossMachine ? "" : ` on ${run.fingerprint.machineId.slice(0, 8)}`}`;
+const matchKey = (run: RunRecord, c: CellRecord, o: CompareOptions) =>
+  [run.spec.hash, c.strategy, c.workload, c.tier, o.crossEngine ? "" : engineKey(run, c), o.crossMachine ? "" : run.fingerprint.machineId].join("\u0000");
 
 /** The measured cells of every run that are compared (not the control; not the reference on that basis), keyed for matching. */
 function measured(d: Dataset, o: CompareOptions): Map<string, { run: RunRecord; cell: CellRecord; label: string }> {
-  const withMachine = !o.crossMachine;
   const out = new Map<string, { run: RunRecord; cell: CellRecord; label: string }>();
   for (const run of d.runs)
     for (const cell of run.cells) {
       const yardstick = cell.strategy === run.config.control || (o.basis === "reference" && cell.strategy === run.config.reference);
-      if (!yardstick && cell.samples.length > 0) out.set(matchKey(run, cell, withMachine), { run, cell, label: cellKey(run, cell, withMachine) });
+      if (!yardstick && cell.samples.length > 0) out.set(matchKey(run, cell, o), { run, cell, label: cellLabel(run, cell, o) });
     }
   return out;
 }
+
+/** The engines a dataset measured (`node 20`, `bun 1`). */
+const enginesMeasured = (d: Dataset): string[] => [...new Set(d.runs.flatMap((r) => r.cells.filter((c) => c.samples.length).map((c) => engineKey(r, c))))];
 
 /** Why the two datasets share no comparable cell, in words. */
 function mismatch(base: Dataset, current: Dataset, o: CompareOptions): string[] {
@@ -184,11 +221,29 @@ function mismatch(base: Dataset, current: Dataset, o: CompareOptions): string[] 
     return [
       `machine mismatch: base ran on ${[...bm].join(", ")}, current on ${[...cm].join(", ")}: absolute ns are never compared across machines (--cross-machine compares the within-run ratios to the control instead)`,
     ];
+  const [be, ce] = [enginesMeasured(base), enginesMeasured(current)];
+  if (!o.crossEngine && !ce.some((e) => be.includes(e)))
+    return [
+      `engine mismatch: base ran in ${be.join(", ")}, current in ${ce.join(", ")}: absolute ns are never compared across engines (--cross-engine compares the within-run ratios to the control instead)`,
+    ];
   return ["no cell was measured on both sides"];
 }
 
 export function compareDatasets(base: Dataset, current: Dataset, options: Partial<CompareOptions> = {}): Comparison {
   const o = { ...COMPARE_DEFAULTS, ...options };
+  if (o.crossEngine)
+    for (const [side, d] of [
+      ["base", base],
+      ["current", current],
+    ] as const) {
+      const engines = enginesMeasured(d);
+      if (engines.length > 1)
+        throw new LabError(
+          "usage",
+          [{ path: "--cross-engine", message: `the ${side} results measured ${engines.length} engines (${engines.join(", ")}): which pairs with which?` }],
+          "--cross-engine compares one engine with another: give results of one engine on each side (run --engines ENGINE), or compare without it",
+        );
+    }
   const [b, c] = [measured(base, o), measured(current, o)];
   const cells: CellChange[] = [];
   const skipped: Comparison["skipped"] = [];

@@ -36,6 +36,8 @@ export interface GateRequest {
   asserts?: string[];
   /** Compare across machine ids, by within-run ratios to the control. */
   crossMachine?: boolean;
+  /** Compare one engine's cells with another's (each side measured one), by within-run ratios to the control. */
+  crossEngine?: boolean;
   /** Re-measure suspect cells before deciding. */
   confirm?: boolean;
   /** Fail (a regression) when the current results lack a cell the baseline measured. */
@@ -65,6 +67,7 @@ export async function gate(req: GateRequest): Promise<GateOutcome> {
     threshold: req.maxRegression ?? 0.05,
     basis: req.basis ?? "control",
     crossMachine: !!req.crossMachine,
+    crossEngine: !!req.crossEngine,
     seed: req.seed ?? 1,
   };
   const base = req.baseline ? load(req.baseline) : undefined;
@@ -103,7 +106,7 @@ async function confirmSuspects(
       if (mine.length) reruns.push(await remeasure(r, mine, join(dir, String(reruns.length)), req));
     }
     const again = compareDatasets(base, { ...current, kind: "merge", runs: reruns }, options);
-    const key = (c: CellChange) => `${c.specHash} ${c.strategy} ${c.workload} ${c.tier} ${c.machines.base}`;
+    const key = (c: CellChange) => `${c.specHash} ${c.strategy} ${c.workload} ${c.tier} ${c.engine} ${c.machines.base}`;
     const redone = new Map(again.cells.map((c) => [key(c), c]));
     const cells = comparison.cells.map((c) => (suspect(c) ? (redone.get(key(c)) ?? c) : c));
     return { comparison: { ...comparison, cells }, confirmed: suspects.map((c) => `${c.spec} ${c.strategy} @ ${c.workload}`) };
@@ -123,11 +126,14 @@ async function remeasure(r: RunRecord, cells: CellChange[], out: string, req: Ga
   const strategies = [...new Set([...cells.map((c) => c.strategy), r.config.reference, r.config.control])];
   const workloads = [...new Set(cells.map((c) => c.workload))];
   const tiers = [...new Set(cells.map((c) => c.tier))];
+  const engines = [...new Set(cells.map((c) => c.engine))];
   const outcome = await run({
     spec: r.config.spec,
     strategies: strategies.join(","),
     workloads: workloads.join(","),
     tiers: tiers.join(","),
+    engines: engines.join(","),
+    inlining: r.config.inlining ?? "engine", // a run before --inlining ran at the engine's defaults
     reference: r.config.reference,
     processes: r.config.processes,
     timeBudgetS: req.confirmBudgetS ?? 40,

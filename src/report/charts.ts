@@ -9,7 +9,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import type { CellSummary, RunRecord } from "../model/results.js";
+import { engineOf } from "../model/cells.js";
+import { enginesOf, groupLabel, type CellSummary, type RunRecord } from "../model/results.js";
 import type { Tier } from "../model/tiers.js";
 import { escapeHtml } from "../text/escape.js";
 
@@ -70,13 +71,18 @@ interface BarDatum {
 
 /**
  * Horizontal bars of gross ns/dispatch (median) per strategy for one
- * workload and tier, with the bootstrap 95% CI as whiskers; the control
+ * workload, tier and engine (default: the run's first), with the bootstrap 95% CI as whiskers; the control
  * kernel in a muted colour. Null when no cell of it has a measurement.
  */
-export function strategyBars(results: RunRecord, workload: string, tier: Tier = results.config.tiers[0] ?? "turbofan"): string | null {
+export function strategyBars(
+  results: RunRecord,
+  workload: string,
+  tier: Tier = results.config.tiers[0] ?? "turbofan",
+  engine: string = enginesOf(results.config)[0]!,
+): string | null {
   const { strategies, control } = results.config;
   const cells = strategies
-    .map((st) => results.summaries.find((s) => s.strategy === st && s.workload === workload && s.tier === tier))
+    .map((st) => results.summaries.find((s) => s.strategy === st && s.workload === workload && s.tier === tier && engineOf(s) === engine))
     .filter((s): s is CellSummary & { gross: NonNullable<CellSummary["gross"]> } => !!s && !!s.gross);
   if (cells.length === 0) return null;
   const data: BarDatum[] = cells.map((s) => ({
@@ -88,8 +94,7 @@ export function strategyBars(results: RunRecord, workload: string, tier: Tier = 
     label: s.gross.median.toFixed(2),
     note: s.inconclusive ? `, inconclusive: ${s.inconclusive}` : "",
   }));
-  const name = tierLabel(results, workload, tier);
-  const label = `Gross ns per dispatch by strategy, ${name}`;
+  const label = `Gross ns per dispatch by strategy, ${groupLabel({ workload, tier, engine }, results.config)}`;
   const height = 56 + 32 * data.length;
   const doc = freshDocument();
   const xMax = Math.max(...data.map((d) => Math.max(d.ciHigh, d.median)));
@@ -121,13 +126,106 @@ export function strategyBars(results: RunRecord, workload: string, tier: Tier = 
   return finish(el, doc, "bars", label, WIDTH, height);
 }
 
-interface HeatDatum {
-  machine: string;
+/**
+ * One cell of a ratio heatmap: a row (a machine, an engine) x a strategy.
+ * `ratio` colours it; a cell without one is drawn muted (inconclusive,
+ * failed) or empty (skipped, not measured), its label and tooltip saying why.
+ */
+export interface HeatCell {
+  row: string;
   strategy: string;
-  ratio: number;
+  ratio: number | null;
+  /** Muted (grey) when it has no ratio to colour it; else empty (an outline). */
+  muted: boolean;
   label: string;
+  title: string;
+}
+
+interface HeatDatum extends HeatCell {
   /** Label colour with contrast on the cell: white on the saturated ends of the scheme. */
   ink: string;
+}
+
+/** The fill of a cell whose numbers carry no verdict (inconclusive, failed): greyed, like its row in the summary table. */
+export const MUTED_FILL = "#c9ced6";
+
+/** A heatmap's layout: rows x strategies, in these orders; sizes in px. */
+interface HeatGrid {
+  kind: string;
+  label: string;
+  xLabel: string;
+  rows: readonly string[];
+  strategies: readonly string[];
+  cells: readonly HeatCell[];
+  width: number;
+  rowHeight: number;
+  marginLeft: number;
+  /** Two-line labels (a ratio over its interval): their line height, and the tooltip on the label too (it covers the cell). */
+  lineHeight?: number;
+}
+
+/**
+ * Rows x strategies of gross ratios on a diverging log scale centred on 1
+ * (blue faster, red slower), each labelled; cells without a ratio muted or
+ * outlined. Marks for muted and empty cells exist only when there are such
+ * cells, so a grid of ratios alone is drawn as it always was.
+ */
+function heatGrid(g: HeatGrid): string {
+  const coloured = g.cells.filter((c) => c.ratio !== null);
+  const extent = Math.max(1.05, ...coloured.map((d) => Math.max(d.ratio!, 1 / d.ratio!)));
+  const data: HeatDatum[] = g.cells.map((c) => ({
+    ...c,
+    ink: c.ratio === null ? (c.muted ? "black" : "currentColor") : Math.abs(Math.log(c.ratio)) > 0.55 * Math.log(extent) ? "white" : "black",
+  }));
+  const height = 90 + g.rowHeight * g.rows.length;
+  const doc = freshDocument();
+  const title = (d: HeatDatum) => d.title;
+  const muted = data.filter((d) => d.ratio === null && d.muted);
+  const empty = data.filter((d) => d.ratio === null && !d.muted);
+  // Constant fills (one text mark per ink), so the labels stay out of the colour scale.
+  const text = (ink: string) => {
+    const of = data.filter((d) => d.ink === ink);
+    return of.length || ink !== "currentColor"
+      ? [Plot.text(of, { x: "strategy", y: "row", text: "label", fill: ink, ...(g.lineHeight ? { lineHeight: g.lineHeight, title } : {}) })]
+      : [];
+  };
+  const el = Plot.plot({
+    document: doc,
+    width: g.width,
+    height,
+    marginLeft: g.marginLeft,
+    marginBottom: 50,
+    x: { label: g.xLabel, labelAnchor: "center", labelArrow: "none", domain: [...g.strategies], axis: "bottom" },
+    y: { label: null, domain: [...g.rows] },
+    style: { fontSize: "12px" },
+    color: { type: "diverging-log", pivot: 1, domain: [1 / extent, extent], scheme: "BuRd" },
+    marks: [
+      Plot.cell(
+        data.filter((d) => d.ratio !== null),
+        { x: "strategy", y: "row", fill: "ratio", inset: 1, title },
+      ),
+      ...(muted.length ? [Plot.cell(muted, { x: "strategy", y: "row", fill: MUTED_FILL, inset: 1, title })] : []),
+      // Transparent, not none: the empty cell still shows its tooltip.
+      ...(empty.length
+        ? [
+            Plot.cell(empty, {
+              x: "strategy",
+              y: "row",
+              fill: "transparent",
+              stroke: "currentColor",
+              strokeOpacity: 0.5,
+              strokeDasharray: "4,3",
+              inset: 2,
+              title,
+            }),
+          ]
+        : []),
+      ...text("white"),
+      ...text("black"),
+      ...text("currentColor"),
+    ],
+  }) as unknown as Element;
+  return finish(el, doc, g.kind, g.label, g.width, height);
 }
 
 /** A row label per input: its CPU model and machine id (and position when ids repeat). */
@@ -139,59 +237,112 @@ export function machineLabel(r: RunRecord, index: number): string {
 
 /**
  * Machines x strategies, each cell the gross ratio to its run's reference
- * for one workload (default: the first input's first) and tier, on a
- * diverging log scale centred on 1 (blue faster, red slower), labelled.
- * Null when the inputs come from fewer than two machines (distinct
- * fingerprint.machineId) or nothing has a ratio.
+ * for one workload (default: the first input's first), tier and engine
+ * (default: the first input's first), on a diverging log scale centred on 1
+ * (blue faster, red slower), labelled. Null when the inputs come from fewer
+ * than two machines (distinct fingerprint.machineId) or nothing has a ratio.
  */
-export function ratioHeatmap(resultsList: readonly RunRecord[], workload?: string, tier?: Tier): string | null {
+export function ratioHeatmap(resultsList: readonly RunRecord[], workload?: string, tier?: Tier, engine?: string): string | null {
   if (new Set(resultsList.map((r) => r.fingerprint.machineId)).size < 2) return null;
   const first = resultsList[0]!;
   const w = workload ?? first.config.workloads[0];
   const t = tier ?? first.config.tiers[0];
+  const e = engine ?? enginesOf(first.config)[0]!;
   if (w === undefined || t === undefined) return null;
-  const data: HeatDatum[] = [];
+  const cells: HeatCell[] = [];
   const strategies: string[] = [];
   const machines: string[] = [];
   resultsList.forEach((r, i) => {
     const machine = machineLabel(r, i);
     machines.push(machine);
     for (const s of r.summaries) {
-      if (s.workload !== w || s.tier !== t || !s.ratio || s.strategy === r.config.control) continue;
+      if (s.workload !== w || s.tier !== t || engineOf(s) !== e || !s.ratio || s.strategy === r.config.control) continue;
       if (!strategies.includes(s.strategy)) strategies.push(s.strategy);
-      data.push({ machine, strategy: s.strategy, ratio: s.ratio.ratio, label: `${s.ratio.ratio.toFixed(2)}x`, ink: "" });
+      const label = `${s.ratio.ratio.toFixed(2)}x`;
+      cells.push({ row: machine, strategy: s.strategy, ratio: s.ratio.ratio, muted: false, label, title: `${machine}, ${s.strategy}: ${label}` });
     }
   });
-  if (data.length === 0) return null;
+  if (cells.length === 0) return null;
   const references = [...new Set(resultsList.map((r) => r.config.reference))].join("/");
-  const label = `Gross time as a ratio to ${references} per machine and strategy, ${w}${first.config.tiers.length > 1 ? ` (${t})` : ""}`;
-  const extent = Math.max(1.05, ...data.map((d) => Math.max(d.ratio, 1 / d.ratio)));
-  for (const d of data) d.ink = Math.abs(Math.log(d.ratio)) > 0.55 * Math.log(extent) ? "white" : "black";
-  const width = Math.min(WIDTH + 60, 300 + 90 * strategies.length);
-  const height = 90 + 36 * machines.length;
-  const doc = freshDocument();
-  const el = Plot.plot({
-    document: doc,
-    width,
-    height,
+  const within = [...(first.config.tiers.length > 1 ? [t] : []), ...(resultsList.some((r) => enginesOf(r.config).length > 1) ? [e] : [])];
+  return heatGrid({
+    kind: "heatmap",
+    label: `Gross time as a ratio to ${references} per machine and strategy, ${w}${within.length ? ` (${within.join(", ")})` : ""}`,
+    xLabel: `strategy (gross ratio to ${references}; < 1 faster)`,
+    rows: machines,
+    strategies,
+    cells,
+    width: Math.min(WIDTH + 60, 300 + 90 * strategies.length),
+    rowHeight: 36,
     marginLeft: 290,
-    marginBottom: 50,
-    x: { label: `strategy (gross ratio to ${references}; < 1 faster)`, labelAnchor: "center", labelArrow: "none", domain: strategies, axis: "bottom" },
-    y: { label: null, domain: machines },
-    style: { fontSize: "12px" },
-    color: { type: "diverging-log", pivot: 1, domain: [1 / extent, extent], scheme: "BuRd" },
-    marks: [
-      Plot.cell(data, { x: "strategy", y: "machine", fill: "ratio", inset: 1, title: (d: HeatDatum) => `${d.machine}, ${d.strategy}: ${d.label}` }),
-      // Constant fills (two marks), so the labels stay out of the colour scale.
-      Plot.text(
-        data.filter((d) => d.ink === "white"),
-        { x: "strategy", y: "machine", text: "label", fill: "white" },
+  });
+}
+
+/** "0.79x [0.53, 0.94]" as two lines for a heatmap cell; an inconclusive ratio without its interval. */
+const ratioText = (r: NonNullable<CellSummary["ratio"]>, unsure: boolean, sep: string): string =>
+  `${r.ratio.toFixed(2)}x${unsure ? "" : `${sep}[${r.ciLow.toFixed(2)}, ${r.ciHigh.toFixed(2)}]`}`;
+
+/**
+ * One cell of the engine heatmap: its ratio with the 95% CI; inconclusive
+ * greyed without an interval; failed greyed; skipped (the engine cannot run
+ * the strategy) and not measured empty, the reason in the tooltip.
+ */
+function engineCell(r: RunRecord, engine: string, strategy: string, s: CellSummary | undefined): HeatCell {
+  const at = `${engine}, ${strategy}`;
+  const skipped = (r.skipped ?? []).find((k) => k.engine === engine && k.strategy === strategy);
+  const none = (muted: boolean, label: string, why: string): HeatCell => ({ row: engine, strategy, ratio: null, muted, label, title: `${at}: ${why}` });
+  if (skipped) return none(false, "skipped", `skipped: ${skipped.reason}`);
+  if (!s) return none(false, "–", "not measured");
+  if (s.status === "failed") return none(true, "failed", `failed: ${s.error ?? "no reason recorded"}`);
+  if (!s.ratio) return none(false, "–", s.gross ? `no ratio: ${r.config.reference} has no measurement` : "not measured");
+  if (s.inconclusive) {
+    const ratio = ratioText(s.ratio, true, "");
+    return { row: engine, strategy, ratio: null, muted: true, label: `${ratio}\ninconclusive`, title: `${at}: ${ratio}, inconclusive: ${s.inconclusive}` };
+  }
+  return {
+    row: engine,
+    strategy,
+    ratio: s.ratio.ratio,
+    muted: false,
+    label: ratioText(s.ratio, false, "\n"),
+    title: `${at}: ${ratioText(s.ratio, false, " ")}`,
+  };
+}
+
+/**
+ * Engines x strategies of one run, for one workload and tier: each cell the
+ * whole call's (gross) ratio to the reference in that engine, with its 95%
+ * CI (engineCell). The control kernel has no column. Null when the run
+ * measured in fewer than two engines or no strategy but the control.
+ */
+export function engineHeatmap(r: RunRecord, workload: string, tier: Tier = r.config.tiers[0] ?? "turbofan"): string | null {
+  const engines = enginesOf(r.config);
+  if (engines.length < 2) return null;
+  const { reference, control } = r.config;
+  const strategies = r.config.strategies.filter((s) => s !== control);
+  if (strategies.length === 0) return null;
+  const cells = engines.flatMap((engine) =>
+    strategies.map((strategy) =>
+      engineCell(
+        r,
+        engine,
+        strategy,
+        r.summaries.find((s) => s.strategy === strategy && s.workload === workload && s.tier === tier && engineOf(s) === engine),
       ),
-      Plot.text(
-        data.filter((d) => d.ink === "black"),
-        { x: "strategy", y: "machine", text: "label", fill: "black" },
-      ),
-    ],
-  }) as unknown as Element;
-  return finish(el, doc, "heatmap", label, width, height);
+    ),
+  );
+  const marginLeft = Math.min(290, Math.max(80, 16 + 7.5 * Math.max(...engines.map((e) => e.length))));
+  return heatGrid({
+    kind: "engine-heatmap",
+    label: `Gross time as a ratio to ${reference} per engine and strategy, ${tierLabel(r, workload, tier)}`,
+    xLabel: `strategy (gross ratio to ${reference} [95% CI]; < 1 faster)`,
+    rows: engines,
+    strategies,
+    cells,
+    // Room for the axis label under two columns; a wide run is scaled down by the page (max-width: 100%).
+    width: Math.min(WIDTH + 340, Math.max(marginLeft + 400, marginLeft + 30 + 120 * strategies.length)),
+    rowHeight: 44,
+    marginLeft,
+    lineHeight: 1.25,
+  });
 }

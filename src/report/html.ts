@@ -6,13 +6,14 @@
  * text) and is escaped; a Content-Security-Policy forbids what the page
  * does not need, so an escaping slip still runs no script and loads nothing.
  */
-import type { CellSummary, Dataset, RunRecord } from "../model/results.js";
+import { enginesOf, groupLabel, type CellSummary, type Dataset, type RunRecord } from "../model/results.js";
 import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeHtml } from "../text/escape.js";
 import { runAnswers } from "../results/answers.js";
 import { table } from "./html-table.js";
-import { BUSY, loadWarnings, summaryHeader, summaryNotes, summaryRow, SUMMARY_NUMERIC, sweepLoadWarnings } from "./summary.js";
-import { machineLabel, ratioHeatmap, strategyBars } from "./charts.js";
+import { BUSY, loadWarnings, summaryNotes, summaryTable as summaryText, sweepLoadWarnings } from "./summary.js";
+import { engineHeatmap, machineLabel, ratioHeatmap, strategyBars } from "./charts.js";
+import { ENGINE_HEADER, engineInfos, showsEngines } from "./engines.js";
 import { sweepSectionHtml } from "./sweep-section.js";
 
 export { escapeHtml };
@@ -62,12 +63,40 @@ const kv = (rows: Array<[string, unknown]>): string =>
 
 const rowClass = (s: CellSummary): string => (s.status === "failed" ? "failed" : s.inconclusive ? "inconclusive" : "");
 
-/** A run's summary table, failed and inconclusive cells marked, then its notes. */
-const summaryTable = (r: RunRecord): string =>
-  [
-    table(summaryHeader(r.config.reference), r.summaries.map(summaryRow), SUMMARY_NUMERIC, (i) => rowClass(r.summaries[i]!)),
+/** A run's summary table (grouped by engine when it has several), failed and inconclusive cells marked, then its notes. */
+function summaryTable(r: RunRecord): string {
+  const t = summaryText(r);
+  return [
+    table(t.header, t.rows, t.numeric, (i) => rowClass(t.summaries[i]!)),
     ...summaryNotes(r).map((n) => `<p class="muted note">${escapeHtml(n)}</p>`),
   ].join("\n");
+}
+
+/**
+ * The engines a run measured in (engines.ts): what each is, where it came
+ * from and what it was seen to inline; then the strategies an engine could
+ * not run. Runs from before engines recorded none, and show none.
+ */
+function enginesHtml(r: RunRecord): string {
+  // The inlining check's example lines go under it, one per line, as code.
+  const rows = engineInfos(r).map(
+    (e) =>
+      `<tr>${e.cells.map((c, i) => `<td>${escapeHtml(c)}${i === e.cells.length - 1 ? e.examples.map((x) => `<br><code>${escapeHtml(x)}</code>`).join("") : ""}</td>`).join("")}</tr>`,
+  );
+  return [
+    `<h3>Engines</h3>`,
+    `<table class="engines"><thead><tr>${ENGINE_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`,
+    ...((r.skipped ?? []).length
+      ? [
+          `<p>Skipped (not measured in that engine):</p>`,
+          table(
+            ["strategy", "engine", "reason"],
+            (r.skipped ?? []).map((k) => [k.strategy, k.engine, k.reason]),
+          ),
+        ]
+      : []),
+  ].join("\n");
+}
 
 /** Busy-machine warnings (loadWarnings), beside the machine line; empty when the machine was quiet. */
 const answersHtml = (answers: readonly string[]): string =>
@@ -126,20 +155,31 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
   const { config } = r;
   const title = multi ? `Input ${machineLabel(r, index)}` : `Machine: ${r.fingerprint.cpu.model ?? "unknown CPU"}`;
   const charts: string[] = [];
+  const engines = enginesOf(config);
   for (const tier of config.tiers)
     for (const workload of config.workloads) {
-      const svg = strategyBars(r, workload, tier);
+      const svg = engineHeatmap(r, workload, tier);
       const name = config.tiers.length > 1 ? `${workload} (${tier})` : workload;
       if (svg)
         charts.push(
-          `<figure>${svg}<figcaption>${escapeHtml(name)}: gross ns per dispatch, median with 95% CI; ${escapeHtml(config.control)} is the control kernel (muted).</figcaption></figure>`,
+          `<figure>${svg}<figcaption>${escapeHtml(name)}: the whole call's (gross) ratio to ${escapeHtml(config.reference)} per engine, median [95% CI]; blue faster, red slower, white equal; grey: inconclusive (no interval) or failed; outlined: skipped or not measured (the tooltip says why).</figcaption></figure>`,
         );
     }
+  for (const engine of engines)
+    for (const tier of config.tiers)
+      for (const workload of config.workloads) {
+        const svg = strategyBars(r, workload, tier, engine);
+        const name = groupLabel({ workload, tier, engine }, config);
+        if (svg)
+          charts.push(
+            `<figure>${svg}<figcaption>${escapeHtml(name)}: gross ns per dispatch, median with 95% CI; ${escapeHtml(config.control)} is the control kernel (muted).</figcaption></figure>`,
+          );
+      }
   return [
     `<section class="input" data-input="${index}">`,
     `<h2>${escapeHtml(title)}</h2>`,
     loadHtml(loadWarnings([{ run: r }])),
-    `<p class="muted">spec ${escapeHtml(r.spec.name)} <span class="mono">${escapeHtml(r.spec.hash.slice(0, 16))}</span>, reference ${escapeHtml(config.reference)}, control ${escapeHtml(config.control)}, ${escapeHtml(r.complete ? "complete" : "incomplete")}, started ${escapeHtml(r.sessions[0]?.startedAt ?? "?")}</p>`,
+    `<p class="muted">spec ${escapeHtml(r.spec.name)} <span class="mono">${escapeHtml(r.spec.hash.slice(0, 16))}</span>, reference ${escapeHtml(config.reference)}, control ${escapeHtml(config.control)}, ${engines.length > 1 ? `engines ${escapeHtml(engines.join(", "))} (inlining ${escapeHtml(config.inlining ?? "engine")}), ` : ""}${escapeHtml(r.complete ? "complete" : "incomplete")}, started ${escapeHtml(r.sessions[0]?.startedAt ?? "?")}</p>`,
     `<h3>Answers</h3>`,
     answersHtml(runAnswers(r)),
     `<h3>Summary</h3>`,
@@ -149,6 +189,7 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
     charts.join("\n") || `<p class="muted">nothing measured</p>`,
     `<h3>Machine fingerprint</h3>`,
     fingerprintHtml(r),
+    ...(showsEngines(r) ? [enginesHtml(r)] : []),
     `</section>`,
   ].join("\n");
 }
@@ -156,14 +197,16 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
 function heatmapsHtml(list: readonly RunRecord[]): string {
   const first = list[0]!;
   const out: string[] = [];
-  for (const tier of first.config.tiers)
-    for (const workload of first.config.workloads) {
-      const svg = ratioHeatmap(list, workload, tier);
-      if (svg)
-        out.push(
-          `<figure>${svg}<figcaption>${escapeHtml(workload)}: gross ratio to the reference per machine; blue faster, red slower, white equal.</figcaption></figure>`,
-        );
-    }
+  const several = list.some((r) => enginesOf(r.config).length > 1);
+  for (const engine of enginesOf(first.config))
+    for (const tier of first.config.tiers)
+      for (const workload of first.config.workloads) {
+        const svg = ratioHeatmap(list, workload, tier, engine);
+        if (svg)
+          out.push(
+            `<figure>${svg}<figcaption>${escapeHtml(several ? `${workload} (${engine})` : workload)}: gross ratio to the reference per machine; blue faster, red slower, white equal.</figcaption></figure>`,
+          );
+      }
   return out.length ? `<section class="machines"><h2>Across machines</h2>\n${out.join("\n")}</section>` : "";
 }
 

@@ -9,7 +9,8 @@ import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeMarkdown } from "../text/escape.js";
 import { runAnswers } from "../results/answers.js";
 import { markdownTable } from "../text/markdown-table.js";
-import { BUSY, SUMMARY_NUMERIC, loadWarnings, summaryHeader, summaryNotes, summaryRow, sweepLoadWarnings } from "./summary.js";
+import { BUSY, loadWarnings, summaryNotes, summaryTable, sweepLoadWarnings } from "./summary.js";
+import { ENGINE_HEADER, engineRows, showsEngines } from "./engines.js";
 import { sweepSectionMarkdown } from "./sweep-section.js";
 
 /** A machine id as code when it is a plain token (a results file may hold anything: then as escaped text). */
@@ -21,7 +22,11 @@ function machineMarkdown(r: RunRecord, warnings: readonly string[]): string[] {
   return warnings.length ? [line, "", `**${escapeMarkdown(BUSY)}**`, "", ...warnings.map((w) => `- ${escapeMarkdown(w)}`)] : [line];
 }
 
+/** A run that recorded its engines: its engines table (the skipped strategies are among the table's notes). */
+const enginesMarkdown = (r: RunRecord): string[] => (showsEngines(r) ? ["**engines**", "", markdownTable(ENGINE_HEADER, engineRows(r)), ""] : []);
+
 function runMarkdown(r: RunRecord, title: string): string[] {
+  const t = summaryTable(r);
   return [
     `### ${escapeMarkdown(title)}`,
     "",
@@ -30,9 +35,10 @@ function runMarkdown(r: RunRecord, title: string): string[] {
     `spec ${escapeMarkdown(r.spec.name)}, reference ${escapeMarkdown(r.config.reference)}, control ${escapeMarkdown(r.config.control)}${r.complete ? "" : " (incomplete)"}`,
     "",
     ...runAnswers(r).flatMap((a, i, all) => [`- ${escapeMarkdown(a)}`, ...(i === all.length - 1 ? [""] : [])]),
-    markdownTable(summaryHeader(r.config.reference), r.summaries.map(summaryRow), SUMMARY_NUMERIC),
+    markdownTable(t.header, t.rows, t.numeric),
     "",
     ...summaryNotes(r).flatMap((n) => [`_${escapeMarkdown(n)}_`, ""]),
+    ...enginesMarkdown(r),
   ];
 }
 

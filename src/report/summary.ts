@@ -2,7 +2,8 @@
  * The summary table of a run as text cells (HTML and Markdown render the
  * same rows), its notes, and the busy-machine warnings shown beside it.
  */
-import type { CellSummary, Dataset, RunRecord } from "../model/results.js";
+import { engineOf } from "../model/cells.js";
+import { enginesOf, type CellSummary, type Dataset, type RunRecord } from "../model/results.js";
 
 /** "1.23 [1.10, 1.40]" with `digits` decimals, or "–" when missing. */
 export function withCi(value: number | undefined, ciLow: number | undefined, ciHigh: number | undefined, digits = 2): string {
@@ -33,12 +34,13 @@ function statusText(s: CellSummary): string {
  * markdown.ts). An inconclusive cell's numbers are shown without an
  * interval: from too few rounds a bootstrap interval is not one.
  */
-export function summaryRow(s: CellSummary): string[] {
+export function summaryRow(s: CellSummary, withEngine = false): string[] {
   const ci = (lo: number, hi: number): [number | undefined, number | undefined] => (s.inconclusive ? [undefined, undefined] : [lo, hi]);
   return [
     s.workload,
     s.strategy,
     s.tier,
+    ...(withEngine ? [engineOf(s)] : []),
     s.gross ? withCi(s.gross.median, ...ci(s.gross.ciLow, s.gross.ciHigh)) : "–",
     s.net ? withCi(s.net.diff, ...ci(s.net.ciLow, s.net.ciHigh)) : "–",
     s.ratio ? `${s.ratio.ratio.toFixed(3)}x${s.inconclusive ? "" : ` [${s.ratio.ciLow.toFixed(3)}, ${s.ratio.ciHigh.toFixed(3)}]`}` : "–",
@@ -48,10 +50,11 @@ export function summaryRow(s: CellSummary): string[] {
 }
 
 /** The ratio column is the whole call's (gross time, not net) over the reference's: its header says so. */
-export const summaryHeader = (reference: string): string[] => [
+export const summaryHeader = (reference: string, withEngine = false): string[] => [
   "workload",
   "strategy",
   "tier",
+  ...(withEngine ? ["engine"] : []),
   "gross ns/dispatch [95% CI]",
   "net ns/dispatch [95% CI]",
   `x ${reference}, whole call [95% CI]`,
@@ -61,8 +64,35 @@ export const summaryHeader = (reference: string): string[] => [
 /** The summary table's right-aligned (numeric) columns. */
 export const SUMMARY_NUMERIC: ReadonlySet<number> = new Set([3, 4, 5, 6]);
 
-/** The notes a run's summary table needs: the negative-net explanation when one of its nets is negative. */
-export const summaryNotes = (r: RunRecord): string[] => (r.summaries.some(hasNegativeNet) ? [NEGATIVE_NET_NOTE] : []);
+/**
+ * A run's summary table as text: header, rows, numeric columns and the
+ * summary behind each row. With several engines it has an engine column and
+ * its rows are grouped by engine in the run's order (as the terminal's);
+ * with one it is the table it always was.
+ */
+export function summaryTable(r: RunRecord): { header: string[]; rows: string[][]; numeric: ReadonlySet<number>; summaries: CellSummary[] } {
+  const engines = enginesOf(r.config);
+  if (engines.length < 2)
+    return { header: summaryHeader(r.config.reference), rows: r.summaries.map((s) => summaryRow(s)), numeric: SUMMARY_NUMERIC, summaries: r.summaries };
+  const rank = (s: CellSummary) => {
+    const i = engines.indexOf(engineOf(s));
+    return i < 0 ? engines.length : i;
+  };
+  // A stable sort: within an engine the rows keep the run's order.
+  const summaries = [...r.summaries].sort((a, b) => rank(a) - rank(b));
+  return {
+    header: summaryHeader(r.config.reference, true),
+    rows: summaries.map((s) => summaryRow(s, true)),
+    numeric: new Set([...SUMMARY_NUMERIC].map((i) => i + 1)),
+    summaries,
+  };
+}
+
+/** One line per strategy an engine could not run (RunRecord.skipped): not measured there, not a failure. */
+export const skippedNotes = (r: RunRecord): string[] => (r.skipped ?? []).map((k) => `skipped: ${k.strategy} in ${k.engine}: ${k.reason}`);
+
+/** The notes a run's summary table needs: the negative-net explanation when one of its nets is negative, and the strategies an engine skipped. */
+export const summaryNotes = (r: RunRecord): string[] => [...(r.summaries.some(hasNegativeNet) ? [NEGATIVE_NET_NOTE] : []), ...skippedNotes(r)];
 
 /** The heading of busy-machine warnings. */
 export const BUSY = "The machine was busy while it measured: its numbers may be off.";

@@ -18,6 +18,8 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const hasChromium = existsSync(CHROMIUM);
 
 const fixture = (name: string): Dataset => readResults(join(ROOT, "test/fixtures/report", name));
+/** Runs in several engines (test/report/fixtures): six engines, and two where one skipped a strategy. */
+const enginesFixture = (name: string): Dataset => readResults(join(ROOT, "test/report/fixtures", name));
 
 if (!hasChromium && !process.env.CI) {
   console.warn(`skipping test/report/browser.test.ts: no ${CHROMIUM} (apt-get install chromium); under CI this test fails instead`);
@@ -112,21 +114,83 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
     }
   });
 
+  it("draws the engine heatmap: a cell per engine and strategy, muted, failed and skipped cells too, and screenshots", async () => {
+    const file = join(dir, "engines.html");
+    const six = enginesFixture("engines.json");
+    const r = six.runs[0]!;
+    const cell = (strategy: string, engine: string) => r.summaries.find((s) => s.strategy === strategy && (s.engine ?? "node") === engine)!;
+    cell("chain", "bun").inconclusive = "too few samples: 1 round; the minimum is 6";
+    Object.assign(cell("chain", "deno"), { status: "failed", error: "trap: unreachable", gross: null, net: null, ratio: null });
+    writeFileSync(file, renderHtml([six, enginesFixture("engines-skipped.json")]));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    try {
+      const errors: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(`console: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => errors.push(`page: ${e.message}`));
+      page.on("request", (q) => {
+        if (!q.url().startsWith("file:")) errors.push(`request: ${q.url()}`);
+      });
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      const maps = await page.$$eval('svg[data-chart="engine-heatmap"]', (els) =>
+        els.map((el) => ({
+          role: el.getAttribute("role"),
+          title: el.querySelector(":scope > title")?.textContent ?? "",
+          // Every cell drawn, with geometry, and its tooltip.
+          cells: [...el.querySelectorAll('g[aria-label="cell"] rect')].map((c) => ({
+            width: (c as SVGRectElement).getBBox().width,
+            title: c.querySelector("title")?.textContent ?? "",
+          })),
+          width: el.getBoundingClientRect().width,
+        })),
+      );
+      expect(maps).toHaveLength(2);
+      // 6 engines x 2 strategies; 2 engines x 2 strategies
+      expect(maps.map((m) => m.cells.length)).toEqual([12, 4]);
+      for (const m of maps) {
+        expect(m.role).toBe("img");
+        expect(m.title).toMatch(/per engine and strategy, uniform$/);
+        expect(m.cells.every((c) => c.width > 20)).toBe(true);
+        expect(m.width).toBeGreaterThan(300);
+      }
+      const tips = maps.flatMap((m) => m.cells.map((c) => c.title));
+      expect(tips).toContain("bun, chain: 0.91x, inconclusive: too few samples: 1 round; the minimum is 6");
+      expect(tips).toContain("deno, chain: failed: trap: unreachable");
+      expect(tips.some((t) => t.startsWith("node, table-ref: skipped: needs typed-function-references"))).toBe(true);
+      expect(tips.some((t) => /^node@24, chain: \d\.\d\dx \[\d\.\d\d, \d\.\d\d\]$/.test(t))).toBe(true);
+      expect(errors).toEqual([]);
+      mkdirSync(join(ROOT, "test-output"), { recursive: true });
+      await page.screenshot({ path: join(ROOT, "test-output/report-engines.png"), fullPage: true });
+      const heatmap = await page.$('svg[data-chart="engine-heatmap"]');
+      await heatmap!.screenshot({ path: join(ROOT, "test-output/engine-heatmap.png") });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await heatmap!.screenshot({ path: join(ROOT, "test-output/engine-heatmap-dark.png") });
+      expect(existsSync(join(ROOT, "test-output/engine-heatmap.png"))).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("runs no script from hostile names: no dialog, no request, no error, the payloads shown as text", async () => {
     const swap: Record<string, string> = {
       uniform: "uniform<img src=x onerror=alert(9)>",
       "xen:pv-guest-build": 'trace:x"><script>alert(5)</script>',
       chain: "chain<svg onload=alert(3)>",
+      "node@24": "node@24<img src=x onerror=alert(7)>",
     };
-    const hostile = (name: string): Dataset => {
-      let text = JSON.stringify(fixture(name));
+    const hostile = (name: string, read = fixture): Dataset => {
+      let text = JSON.stringify(read(name));
       for (const [from, to] of Object.entries(swap)) text = text.split(JSON.stringify(from)).join(JSON.stringify(to));
       const d = JSON.parse(text) as Dataset;
       for (const r of d.runs) r.spec.name = "<script>alert(1)</script><img src=x onerror=alert(2)>";
       return d;
     };
     const file = join(dir, "hostile.html");
-    writeFileSync(file, renderHtml([hostile("results-a.json"), hostile("results-b.json"), hostile("sweep-crossover.json")]));
+    writeFileSync(
+      file,
+      renderHtml([hostile("results-a.json"), hostile("results-b.json"), hostile("sweep-crossover.json"), hostile("engines-skipped.json", enginesFixture)]),
+    );
     const page = await browser.newPage();
     try {
       const events: string[] = [];
@@ -147,6 +211,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("report in headless Chromium", 
       expect(await page.$$eval("script, img", (els) => els.length)).toBe(0);
       expect(await page.title()).toContain("<script>alert(1)</script>");
       expect(await page.$$eval("svg[data-chart] title", (els) => els.some((t) => (t.textContent ?? "").includes("chain<svg onload=alert(3)>")))).toBe(true);
+      expect(
+        await page.$$eval('svg[data-chart="engine-heatmap"] text', (els) => els.some((t) => t.textContent === "node@24<img src=x onerror=alert(7)>")),
+      ).toBe(true);
     } finally {
       await page.close();
     }

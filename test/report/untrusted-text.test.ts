@@ -76,6 +76,58 @@ describe("report.html", () => {
   });
 });
 
+describe("engine names", () => {
+  // Engine names, versions, VMs and trace lines come from a results file too; "bun" is also an engine's kind.
+  const ENGINE = "node@24<img src=x onerror=alert(7)>";
+  const BUN = 'bun"><script>alert(8)</script>';
+  const engines = (name: string): Dataset => {
+    let text = JSON.stringify(readResults(fileURLToPath(new URL(`fixtures/${name}`, import.meta.url))));
+    for (const [from, to] of Object.entries({ "node@24": ENGINE, bun: BUN, chain: STRATEGY, "table-ref": STRATEGY }))
+      text = text.split(JSON.stringify(from)).join(JSON.stringify(to));
+    const d = JSON.parse(text) as Dataset;
+    for (const r of d.runs) {
+      for (const e of Object.values(r.engines ?? {})) {
+        e.vm = `V8 <svg onload=alert(10)>\u001b[2J`;
+        if (e.inliningCheck?.examples.length) e.inliningCheck.examples[0] = "<script>alert(11)</script>";
+      }
+      for (const k of r.skipped ?? []) k.reason = "<img src=x onerror=alert(12)>";
+    }
+    return d;
+  };
+  const html = renderHtml([engines("engines.json"), engines("engines-skipped.json")]);
+  const md = renderMarkdown([engines("engines.json"), engines("engines-skipped.json")]);
+
+  it("are text in the engine heatmap, the tables and the Engines section", () => {
+    expect(activeContent(html)).toEqual([]);
+    expect(html).not.toMatch(/<(script|img|iframe|object|embed)\b/i);
+    expect(html).not.toMatch(/<svg\s+onload/i);
+    for (const title of html.match(/<title>[\s\S]*?<\/title>/g) ?? []) expect(title.slice(7, -8)).not.toMatch(/[<>]/);
+    expect(html).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    const heatmaps = html.match(/<svg[^>]*data-chart="engine-heatmap"[\s\S]*?<\/svg>/g) ?? [];
+    expect(heatmaps).toHaveLength(2);
+    expect(heatmaps[0]).toContain(">node@24&lt;img src=x onerror=alert(7)&gt;</text>");
+    expect(heatmaps[0]).toContain(">bun&quot;&gt;&lt;script&gt;alert(8)&lt;/script&gt;</text>");
+    expect(heatmaps[1]).toContain("skipped: &lt;img src=x onerror=alert(12)&gt;</title>");
+    expect(html).toContain("<td>node@24&lt;img src=x onerror=alert(7)&gt;</td>");
+    expect(html).toContain("<code>&lt;script&gt;alert(11)&lt;/script&gt;</code>");
+    expect(html).toContain("<td>V8 &lt;svg onload=alert(10)&gt;\\x1b[2J</td>");
+  });
+
+  it("keep every Markdown table row's columns", () => {
+    expect(md).not.toMatch(/(^|[^\\])<(script|img|svg)/i);
+    expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    expect(md).toContain("node\\@24\\<img src=x onerror=alert(7)\\>");
+    const lines = md.split("\n");
+    let header = 0;
+    const columns = (line: string) => line.replace(/\\\|/g, "").split("|").length;
+    for (const [i, line] of lines.entries()) {
+      if (!line.startsWith("| ")) continue;
+      if (!lines[i - 1]?.startsWith("| ")) header = columns(line);
+      expect(columns(line), line).toBe(header);
+    }
+  });
+});
+
 describe("report Markdown", () => {
   const md = renderMarkdown([hostile("results-a.json", { ...PLAIN, "table | x": "y" }), hostile("sweep-scale.json", { chain: "chain](javascript:alert(1))" })]);
 

@@ -3,7 +3,7 @@ import { decide } from "../../gate/decide.js";
 import { gateText } from "../../gate/report.js";
 import { defineCommand } from "../command.js";
 import { flag, percent } from "../options.js";
-import { basisOption, CROSS_MACHINE_OPTION, SEED_OPTION } from "./gate.js";
+import { basisOption, CROSS_ENGINE_OPTION, CROSS_MACHINE_OPTION, SEED_OPTION } from "./gate.js";
 
 export const compareCommand = defineCommand({
   name: "compare",
@@ -16,6 +16,7 @@ export const compareCommand = defineCommand({
       "control (net ns per dispatch) or reference (each cell's per-round ratio to the run's reference strategy; the reference against the control)",
     ),
     "cross-machine": CROSS_MACHINE_OPTION,
+    "cross-engine": CROSS_ENGINE_OPTION,
     seed: SEED_OPTION,
     json: flag("print the comparison as JSON"),
   },
@@ -24,7 +25,8 @@ round); the change is median(current) - median(base) with a bootstrap CI, relati
 cell's gross ns. Verdicts: regressed / improved (the whole CI beyond the threshold and the
 Mann-Whitney U test significant at 5%), unchanged (the whole CI within it), inconclusive (the CI
 straddles it). "noise ±" is the CI half-width: smaller changes are within the cell's noise.
-Absolute ns are never compared across machine ids (exit 4) unless --cross-machine.`,
+Absolute ns are never compared across machine ids (exit 4) unless --cross-machine, nor across
+engines (an engine is its kind and major version: node 20, node 24, bun 1) unless --cross-engine.`,
   async run(values, positionals, io) {
     if (positionals.length !== 2)
       throw new LabError(
@@ -37,6 +39,7 @@ Absolute ns are never compared across machine ids (exit 4) unless --cross-machin
       threshold: values.threshold,
       basis: values.basis,
       crossMachine: values.crossMachine,
+      crossEngine: values.crossEngine,
       seed: values.seed,
     });
     if (values.json) io.out(JSON.stringify(comparison, null, 2));

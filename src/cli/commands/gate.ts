@@ -14,6 +14,11 @@ export const basisOption = (help: string) => choice({ placeholder: "B", help, ch
 /** --cross-machine, shared by gate and compare. */
 export const CROSS_MACHINE_OPTION = flag("compare a baseline of another machine by within-run ratios to the control");
 
+/** --cross-engine, shared by gate and compare. */
+export const CROSS_ENGINE_OPTION = flag(
+  "compare cells of another engine (node 20 against node 24, node against bun; one engine per side) by within-run ratios to the control",
+);
+
 /** --seed of the bootstrap, shared by gate and compare. */
 export const SEED_OPTION = int({ placeholder: "X", help: "bootstrap seed", min: 0, max: 2 ** 31 - 1, fallback: 1 });
 
@@ -51,6 +56,7 @@ export const gateCommand = defineCommand({
     ),
     "confirm-budget": int({ placeholder: "S", help: "seconds for each --confirm run", min: 0, max: 3600, fallback: 40 }),
     "cross-machine": CROSS_MACHINE_OPTION,
+    "cross-engine": CROSS_ENGINE_OPTION,
     cpu: int({ placeholder: "N", help: "the CPU --confirm's measuring processes are pinned to (default: the last one)", min: 0, max: 4096 }),
     junit: text({ placeholder: "FILE", help: "JUnit XML: one testcase per gated cell and per assertion" }),
     markdown: text({ placeholder: "FILE", help: "the summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)" }),
@@ -70,6 +76,7 @@ Mann-Whitney U test is significant (docs/ci.md).`,
       basis: values.basis,
       asserts: values.assert,
       crossMachine: values.crossMachine,
+      crossEngine: values.crossEngine,
       confirm: values.confirm,
       requireAll: values.requireAll,
       confirmBudgetS: values.confirmBudget,
