@@ -24,33 +24,52 @@ export const DEFAULT_CHECK_TIMEOUT_S = 10;
 /** The compiled worker entry (the CLI and tests run from dist/, like the run's child). */
 const WORKER = join(packageRoot, "dist", "src", "check", "check-worker.js");
 
-/** The results of the modules one worker got through: all of them, or up to and including the one that timed out or crashed it. */
-function checkSome(job: CheckJob, timeoutMs: number): Promise<StrategyCheck[]> {
-  return new Promise((resolve) => {
-    const done: StrategyCheck[] = [];
-    const worker = new Worker(WORKER, { workerData: job });
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-    const finish = (failure?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (failure && done.length < job.modules.length) done.push(failedCheck(job.modules[done.length]!, job.cases.length, failure));
-      void worker.terminate();
-      resolve(done);
-    };
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => finish(`timed out after ${timeoutMs / 1000} s (a body that never returns? raise --timeout for heavy bodies)`), timeoutMs);
-    };
-    worker.on("message", (result: StrategyCheck) => {
+/**
+ * What a checker of modules in turn (a worker, an engine's process) reports
+ * into: each result as it comes, each module within `timeoutMs` of the one
+ * before; `finish(failure)` fails the module under way with the reason and
+ * ends the checker (`stop`). Resolves with the results so far.
+ */
+export function collectChecks(
+  job: Pick<CheckJob, "modules" | "cases">,
+  timeoutMs: number,
+  stop: () => void,
+  resolve: (done: StrategyCheck[]) => void,
+): { add(result: StrategyCheck): void; finish(failure?: string): void } {
+  const done: StrategyCheck[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let settled = false;
+  const finish = (failure?: string) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    if (failure && done.length < job.modules.length) done.push(failedCheck(job.modules[done.length]!, job.cases.length, failure));
+    stop();
+    resolve(done);
+  };
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => finish(`timed out after ${timeoutMs / 1000} s (a body that never returns? raise --timeout for heavy bodies)`), timeoutMs);
+  };
+  arm();
+  return {
+    add(result) {
       done.push(result);
       if (done.length === job.modules.length) finish();
       else arm();
-    });
-    worker.on("error", (e) => finish(`the check crashed: ${e.name}: ${e.message}`));
-    worker.on("exit", (code) => finish(`the check's worker exited with code ${code}`));
-    arm();
+    },
+    finish,
+  };
+}
+
+/** The results of the modules one worker got through: all of them, or up to and including the one that timed out or crashed it. */
+function checkSome(job: CheckJob, timeoutMs: number): Promise<StrategyCheck[]> {
+  return new Promise((resolve) => {
+    const worker = new Worker(WORKER, { workerData: job });
+    const checks = collectChecks(job, timeoutMs, () => void worker.terminate(), resolve);
+    worker.on("message", (result: StrategyCheck) => checks.add(result));
+    worker.on("error", (e) => checks.finish(`the check crashed: ${e.name}: ${e.message}`));
+    worker.on("exit", (code) => checks.finish(`the check's worker exited with code ${code}`));
   });
 }
 

@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Case } from "../check/cases.js";
-import { inTurnThenEach } from "../check/check-in-worker.js";
+import { collectChecks, inTurnThenEach } from "../check/check-in-worker.js";
 import { failedCheck, skipUnsupportedOn, type CheckableModule, type StrategyCheck } from "../check/check.js";
 import { decodeCheckReply, encodeCheckJob } from "../check/wire.js";
 import { childCommand, supportsFeature } from "../engines/command.js";
@@ -43,28 +43,22 @@ function checkSome(
   timeoutMs: number,
 ): Promise<StrategyCheck[]> {
   return new Promise((resolve) => {
-    const done: StrategyCheck[] = [];
     const child = launch(command, CHECK_PROCESS_ENTRY, defaultGuard());
+    const checks = collectChecks(
+      { modules, cases },
+      timeoutMs,
+      () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      },
+      resolve,
+    );
+    const finish = checks.finish;
     // The engine's own words (stderr, and stdout lines that are not ours): the tail of a crash's reason.
     let said = "";
     const keep = (text: string) => (said = (said + text).slice(-2000));
     const tail = () => {
       const last = said.trim().split("\n").slice(-3).join(" | ");
       return last ? `: ${last}` : "";
-    };
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-    const finish = (failure?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (failure && done.length < modules.length) done.push(failedCheck(modules[done.length]!, cases.length, failure));
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      resolve(done);
-    };
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => finish(`timed out after ${timeoutMs / 1000} s (a body that never returns? raise --timeout for heavy bodies)`), timeoutMs);
     };
     child.stderr!.on("data", (d: Buffer) => keep(d.toString()));
     createInterface({ input: child.stdout!, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
@@ -76,9 +70,7 @@ function checkSome(
         return finish(`protocol error from ${engine.ref.name}: ${(e as Error).message}`);
       }
       if (reply.type === "error") return finish(`the check crashed: ${reply.message}`);
-      done.push(reply.result);
-      if (done.length === modules.length) finish();
-      else arm();
+      checks.add(reply.result);
     });
     child.stdin!.on("error", () => {}); // EPIPE from a child that died: its close event says why
     child.on("error", (e) => finish(`${engine.ref.name} could not be started (${command.binary}): ${e.message}`));
@@ -88,7 +80,6 @@ function checkSome(
     );
     for (const line of encodeCheckJob({ spec, modules, cases })) child.stdin!.write(`${line}\n`);
     child.stdin!.end();
-    arm();
   });
 }
 
