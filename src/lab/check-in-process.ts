@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Case } from "../check/cases.js";
 import { collectChecks, inTurnThenEach } from "../check/check-in-worker.js";
-import { failedCheck, skipUnsupportedOn, type CheckableModule, type StrategyCheck } from "../check/check.js";
+import { skipUnsupportedOn, type CheckableModule, type StrategyCheck } from "../check/check.js";
 import { decodeCheckReply, encodeCheckJob } from "../check/wire.js";
 import { childCommand, supportsFeature } from "../engines/command.js";
 import type { ResolvedEngine } from "../engines/resolve.js";
