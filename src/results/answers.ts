@@ -7,7 +7,8 @@
  * the paired interval separates it from the runner-up.
  */
 import { compareCells, summarizeCells } from "./summarize.js";
-import { groupLabel, type CellRecord, type CellSummary, type RunRecord, type RunConfig } from "../model/results.js";
+import { groupLabel, type CellRecord, type CellSummary, type RunRecord, type RunConfig, type Skipped } from "../model/results.js";
+import { engineOf } from "../model/cells.js";
 import { ratioOfMedians } from "../stats/medians.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */
@@ -55,12 +56,16 @@ function groupBy(summaries: readonly CellSummary[], config: RunConfig): Map<stri
   return groups;
 }
 
-export function answers(summaries: readonly CellSummary[], config: RunConfig, cells: readonly CellRecord[]): string[] {
+export function answers(summaries: readonly CellSummary[], config: RunConfig, cells: readonly CellRecord[], skipped: readonly Skipped[] = []): string[] {
   return [...groupBy(summaries, config).entries()].map(([label, group]) => {
     const reference = group.find((c) => c.strategy === config.reference && c.gross);
     if (!reference) return `${label}: no answer: the reference strategy ${config.reference} has no measurement`;
     const others = group.filter((c) => c.ratio && c.strategy !== config.reference && c.strategy !== config.control);
-    if (others.length === 0) return `${label}: no strategy besides ${config.reference} was measured`;
+    if (others.length === 0) {
+      // A strategy the engine could not run is why there is nothing to compare: say which, and why.
+      const why = skipped.filter((s) => s.engine === engineOf(group[0]!)).map((s) => `${s.strategy} skipped: ${s.reason}`);
+      return `${label}: no strategy besides ${config.reference} was measured${why.length ? ` (${why.join("; ")})` : ""}`;
+    }
     const focus = FOCUS.map((f) => others.find((c) => c.strategy === f)).filter((c): c is CellSummary => !!c);
     const parts = (focus.length ? focus : others.slice(0, 1)).map((c) => verdict(c, config.reference));
     // A strategy that failed has no time: the ranking is of the others, and says so.
@@ -71,7 +76,7 @@ export function answers(summaries: readonly CellSummary[], config: RunConfig, ce
 }
 
 /** One sentence per workload (and tier) that answers the lab's question for this run. */
-export const runAnswers = (run: RunRecord): string[] => answers(run.summaries, run.config, run.cells);
+export const runAnswers = (run: RunRecord): string[] => answers(run.summaries, run.config, run.cells, run.skipped);
 
 /** A run's statistics, from its samples (the run is updated in place). */
 export function summarizeRun(run: RunRecord): void {
