@@ -131,7 +131,7 @@ async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
   if (!previous) writer.write(undefined);
   const [modules] = await emitInWorker([{ spec: inputs.spec, strategies: inputs.config.strategies, bodies: inputs.config.bodies }]);
   results.modules = moduleRecords(modules!);
-  await proveInlining(inputs, modules!, results);
+  await proveInlining(inputs, modules!, results, req.note);
   if (!previous) writer.write(undefined);
   const deadline = started + inputs.config.timeBudgetS * 1000;
   await measure(

@@ -134,7 +134,7 @@ async function measurePoints(req: SweepRequest, prepared: Prepared): Promise<Swe
   const pinning = pin(process.pid, s.cpu);
   const { modules, runs } = await emitPoints(prepared, pinning);
   // One probe of the engines (the first point's modules) stands for every point: the engines and flags are the same.
-  await proveInlining(points[0]!, modules[0]!, runs[0]!);
+  await proveInlining(points[0]!, modules[0]!, runs[0]!, req.note);
   for (const r of runs.slice(1))
     for (const [name, e] of Object.entries(r.engines ?? {})) {
       const check = runs[0]!.engines?.[name]?.inliningCheck;

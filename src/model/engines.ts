@@ -54,7 +54,7 @@ export interface EngineRecord {
    * options in effect (JavaScriptCore has no trace), `optionOff` whether it
    * said inlining is off. Absent in runs before it was checked.
    */
-  inliningCheck?: { method: "trace" | "options"; inlinedCalls: number | null; optionOff?: boolean; examples: string[] };
+  inliningCheck?: { method: "trace" | "options"; inlinedCalls: number | null; optionOff?: boolean; examples: string[]; unproven?: string };
 }
 
 const VERSION = /^\d+(\.\d+){0,2}$/;

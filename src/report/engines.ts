@@ -21,6 +21,7 @@ const SOURCE: Record<EngineRecord["source"], string> = {
 export function inliningCheckText(e: EngineRecord | undefined): string {
   const check = e?.inliningCheck;
   if (!check) return "not checked";
+  if (check.unproven) return `not read (${check.unproven})`;
   if (check.method === "trace") {
     const n = check.inlinedCalls;
     return n === null ? "trace: inlined calls not read" : `trace: ${n} inlined call${n === 1 ? "" : "s"}`;

@@ -251,7 +251,13 @@ const run = obj({
       vm: name,
       inlining: choice(["off", "engine"]),
       source: choice(["running", "path", "installed"]),
-      inliningCheck: obj({ method: choice(["trace", "options"]), inlinedCalls: count.nullable(), optionOff: bool.optional(), examples: list(str) }).optional(),
+      inliningCheck: obj({
+        method: choice(["trace", "options"]),
+        inlinedCalls: count.nullable(),
+        optionOff: bool.optional(),
+        examples: list(str),
+        unproven: str.optional(),
+      }).optional(),
     }),
   ).optional(),
   /** Words made from the summaries when written (exporters/json.ts); the lab never reads them, so a file may lack them. */
