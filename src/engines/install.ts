@@ -26,13 +26,19 @@ const FIX = "check the network and the npm registry (`npm config get registry`),
 function npmProblem(e: unknown): string {
   const err = e as NodeJS.ErrnoException & { stderr?: string };
   if (err.code === "ENOENT") return "npm is not on PATH";
-  const lines = (err.stderr ?? err.message).split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim());
+  const said = err.stderr ?? err.message;
+  const network = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|ECONNRESET|EHOSTUNREACH)\b/.exec(said);
+  if (network) return `the npm registry cannot be reached (${network[1]}): offline, or behind a proxy npm is not told of?`;
+  const lines = said.split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim());
   return lines.find((l) => /E[A-Z0-9]{3,}|not found|No matching version|network|offline/i.test(l)) ?? lines.find(Boolean) ?? "npm failed";
 }
 
 async function npm(args: string[], cwd: string, what: string, name: string): Promise<string> {
   try {
-    return (await run("npm", [...args, "--loglevel=error", "--no-fund", "--no-audit"], { cwd, maxBuffer: 16 << 20, timeout: 10 * 60_000 })).stdout;
+    // One retry and a minute per request (unless the user's npm settings say otherwise): offline, the answer comes in about a minute, not npm's default five.
+    const patience = ["fetch-retries=1", "fetch-timeout=60000"].filter((f) => process.env[`npm_config_${f.split("=")[0]!.replace("-", "_")}`] === undefined);
+    const flags = ["--loglevel=error", "--no-fund", "--no-audit", ...patience.map((f) => `--${f}`)];
+    return (await run("npm", [...args, ...flags], { cwd, maxBuffer: 16 << 20, timeout: 10 * 60_000 })).stdout;
   } catch (e) {
     throw new LabError("engine-install", [{ path: name, message: `${what}: ${npmProblem(e)}` }], FIX);
   }
