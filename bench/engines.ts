@@ -25,11 +25,12 @@ const arg = (name: string): number | undefined => {
 const budget = arg("--budget") ?? 150;
 const cpu = arg("--cpu");
 
-/** The newest installed version of each major (node) and of deno and bun, after the running node. */
+/** The running node, then each installed Node major (oldest first), deno and bun. */
 function engines(): string[] {
-  const names = new Set<string>(["node"]);
-  for (const e of installedEngines()) names.add(e.kind === "node" ? `node@${e.version.split(".")[0]}` : e.kind);
-  return [...names];
+  const installed = installedEngines();
+  const majors = [...new Set(installed.filter((e) => e.kind === "node").map((e) => Number(e.version.split(".")[0])))].sort((a, b) => a - b);
+  const others = [...new Set(installed.filter((e) => e.kind !== "node").map((e) => e.kind))];
+  return ["node", ...majors.map((m) => `node@${m}`), ...others];
 }
 
 const WORKLOADS = ["uniform", "fixed:mmu_update"];
