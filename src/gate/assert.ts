@@ -8,7 +8,8 @@ import { LabError } from "../errors.js";
 import { didYouMean, nearest } from "../suggest.js";
 import { compareCells, sharedRoundCount } from "../results/summarize.js";
 import { tooFewRounds } from "../stats/rounds.js";
-import type { CellRecord, Dataset, RunRecord } from "../model/results.js";
+import { enginesOf, type CellRecord, type Dataset, type RunRecord } from "../model/results.js";
+import { engineOf } from "../model/cells.js";
 import { TIERS } from "../model/tiers.js";
 import { ratioOfMedians } from "../stats/medians.js";
 
@@ -39,6 +40,8 @@ export interface AssertionResult extends Omit<Assertion, "tier"> {
   /** which run of the dataset (index) and its machine id */
   run: number;
   machineId: string;
+  /** the engine both cells ran in (`node`, `node@24`): an assertion holds per engine, like per run */
+  engine: string;
 }
 
 const OPS: readonly string[] = ["<=", "<", ">=", ">"];
@@ -142,15 +145,16 @@ export function evaluateAssertion(a: Assertion, d: Dataset, seed?: number): Asse
   checkNames(a, d);
   const targets = d.runs.flatMap((run, i) => targetsOf(a, run).map((t) => ({ run, i, ...t })));
   if (targets.length === 0) throw tierError(a, d);
-  return targets.map(({ run, i, workload, tier }) => {
-    const [x, y] = [a.lhs, a.rhs].map((s) => measuredCell(a, run, i, s, workload, tier)) as [CellRecord, CellRecord];
+  return targets.map(({ run, i, workload, tier, engine }) => {
+    const [x, y] = [a.lhs, a.rhs].map((s) => measuredCell(a, run, i, s, workload, tier, engine)) as [CellRecord, CellRecord];
     const r = compareCells(x, y, ratioOfMedians, seed ?? run.config.seed * 7919 + run.cells.indexOf(x));
     const ratio = { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh };
     // An interval from too few rounds is no interval: the assertion cannot be decided on it.
     const few = tooFewRounds(sharedRoundCount(x.samples, y.samples), `shared by ${a.lhs} and ${a.rhs}`);
     const verdict = few ? "inconclusive" : verdictOf(a.op, a.factor, ratio);
     const scaled = a.factor === 1 ? "" : `${a.factor} x `;
-    const where = a.tier === undefined ? workload : `${workload} / ${tier}`;
+    const within = enginesOf(run.config).length > 1 ? ` in ${engine}` : "";
+    const where = `${a.tier === undefined ? workload : `${workload} / ${tier}`}${within}`;
     const interval = few ? "" : ` [${formatRatio(ratio.ciLow)}, ${formatRatio(ratio.ciHigh)}]`; // from too few rounds an interval is not one
     const message = `${a.lhs} ${a.op} ${scaled}${a.rhs} @ ${where}: ${formatRatio(ratio.value)}x${interval}: ${verdict}${few ? ` (${few})` : ""}`;
     return {
@@ -166,6 +170,7 @@ export function evaluateAssertion(a: Assertion, d: Dataset, seed?: number): Asse
       message,
       run: i,
       machineId: run.fingerprint.machineId,
+      engine,
     };
   });
 }
@@ -191,12 +196,12 @@ function checkNames(a: Assertion, d: Dataset): void {
     );
 }
 
-/** The (workload, tier) pairs of one run the assertion covers: none when the run lacks them. */
-function targetsOf(a: Assertion, run: RunRecord): { workload: string; tier: string }[] {
+/** The (workload, tier, engine) cells of one run the assertion covers, every engine's: none when the run lacks them. */
+function targetsOf(a: Assertion, run: RunRecord): { workload: string; tier: string; engine: string }[] {
   const tier = a.tier ?? run.config.tiers[0] ?? "turbofan";
   const measured = uniq(run.cells.filter((c) => c.tier === tier).map((c) => c.workload));
   const workloads = a.workload === "*" ? measured : measured.filter((w) => w === a.workload);
-  return workloads.map((workload) => ({ workload, tier }));
+  return enginesOf(run.config).flatMap((engine) => workloads.map((workload) => ({ workload, tier, engine })));
 }
 
 function tierError(a: Assertion, d: Dataset): LabError {
@@ -206,10 +211,11 @@ function tierError(a: Assertion, d: Dataset): LabError {
   return assertError(a.text, `${what}: the results measured ${uniq(cells.map((c) => c.tier)).join(", ")}`, EVAL_FIX);
 }
 
-/** The run's cell of that strategy, workload and tier, with samples; else why not. */
-function measuredCell(a: Assertion, run: RunRecord, i: number, strategy: string, workload: string, tier: string): CellRecord {
-  const cell = run.cells.find((c) => c.strategy === strategy && c.workload === workload && c.tier === tier);
-  const where = `${strategy} on ${workload} / ${tier} (run ${i}, machine ${run.fingerprint.machineId})`;
+/** The run's cell of that strategy, workload, tier and engine, with samples; else why not. */
+function measuredCell(a: Assertion, run: RunRecord, i: number, strategy: string, workload: string, tier: string, engine: string): CellRecord {
+  const cell = run.cells.find((c) => c.strategy === strategy && c.workload === workload && c.tier === tier && engineOf(c) === engine);
+  const within = enginesOf(run.config).length > 1 ? ` in ${engine}` : "";
+  const where = `${strategy} on ${workload} / ${tier}${within} (run ${i}, machine ${run.fingerprint.machineId})`;
   if (!cell) throw assertError(a.text, `${where} was not measured`, EVAL_FIX);
   if (cell.samples.length > 0) return cell;
   const why =

@@ -4,6 +4,7 @@
  * --cross-engine, which compares ratios to each side's own control.
  */
 import { describe, expect, it } from "vitest";
+import { evaluateAssertion, parseAssertion } from "../../src/gate/assert.js";
 import { compareDatasets } from "../../src/gate/compare.js";
 import { LabError } from "../../src/errors.js";
 import { cellId } from "../../src/model/cells.js";
@@ -66,5 +67,16 @@ describe("compare across engines", () => {
     const both = dataset(inEngines({ ...node24, ...bun }, 8));
     expect(() => compareDatasets(both, dataset(inEngines(bun, 8)), { crossEngine: true })).toThrow(LabError);
     expect(() => compareDatasets(both, dataset(inEngines(bun, 8)), { crossEngine: true })).toThrow(/the base results measured 2 engines/);
+  });
+});
+
+describe("assertions across engines", () => {
+  it("hold per engine: one result each, named in the message", () => {
+    const results = evaluateAssertion(parseAssertion("chain <= table @ uniform"), dataset(inEngines({ ...node24, ...bun }, 8)));
+    expect(results.map((r) => [r.engine, r.verdict])).toEqual([
+      ["node@24", "pass"],
+      ["bun", "pass"],
+    ]);
+    expect(results[1]!.message).toMatch(/^chain <= table @ uniform in bun: 0\.\d\dx \[/);
   });
 });

@@ -21,6 +21,7 @@ const assertion = (verdict: AssertionResult["verdict"]): AssertionResult => ({
   message: `chain <= table @ uniform: 0.90x [0.88, 0.92]: ${verdict}`,
   run: 0,
   machineId: "0123456789abcdef",
+  engine: "node",
 });
 
 describe("decide", () => {

@@ -28,6 +28,7 @@ const assertion: AssertionResult = {
   message: `chain <= table @ ${WORKLOAD}: [link](javascript:alert(1)) <img src=x onerror=alert(9)> @octocat`,
   run: 0,
   machineId: "0123456789abcdef",
+  engine: "node",
 };
 const g = decide(compareDatasets(dataset(run(8)), dataset(run(8.8))), [assertion]);
 
