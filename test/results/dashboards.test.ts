@@ -232,3 +232,13 @@ describe("bencherBmf", () => {
     expect(Object.keys(bmf(sweep))).toHaveLength(12);
   });
 });
+
+describe("dashboards of a run in several engines", () => {
+  it("every cell keeps a name of its own: the engine is in it", () => {
+    const d = readResults(fileURLToPath(new URL("../report/fixtures/engines.json", import.meta.url)));
+    const names = (JSON.parse(customSmallerIsBetter(d)) as CustomBenchmarkEntry[]).map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain("xen-pv64 uniform chain (bun)");
+    expect(Object.keys(JSON.parse(bencherBmf(d)) as Record<string, BmfMetric>)).toContain("xen-pv64 uniform chain (node@24)");
+  });
+});

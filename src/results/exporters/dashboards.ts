@@ -5,14 +5,16 @@
  *
  * Both carry the same benchmarks: one per measured cell (status "ok") that is
  * not the control kernel, named `${spec} ${workload} ${strategy}`, plus
- * ` (${tier})` when the run measured several tiers. A name is unique within a
+ * ` (${tier})` when the run measured several tiers, ` (${engine})` several
+ * engines (both: ` (${tier}, ${engine})`). A name is unique within a
  * run; where runs of a dataset share one (two machines, same spec), those
  * names alone get `[${first 8 hex digits of the machine id}] ` in front, and,
  * should that not tell them apart (the same machine twice), `[${machine} #${run
  * index}] `. Names that collide nowhere stay bare, so a dashboard keyed by
  * name keeps its history when one machine's results are later merged in.
  */
-import type { CellSummary, Dataset, RunRecord } from "../../model/results.js";
+import { enginesOf, type CellSummary, type Dataset, type RunRecord } from "../../model/results.js";
+import { engineOf } from "../../model/cells.js";
 
 export const NET_UNIT = "ns/dispatch";
 export const RATIO_UNIT = "x";
@@ -47,7 +49,11 @@ function cells(d: Dataset): Cell[] {
   }));
 }
 
-const baseName = (run: RunRecord, s: CellSummary): string => `${run.spec.name} ${s.workload} ${s.strategy}${run.config.tiers.length > 1 ? ` (${s.tier})` : ""}`;
+/** `spec workload strategy`, then what else tells the run's cells apart: ` (tier)`, ` (engine)`, ` (tier, engine)`. */
+const baseName = (run: RunRecord, s: CellSummary): string => {
+  const within = [...(run.config.tiers.length > 1 ? [s.tier] : []), ...(enginesOf(run.config).length > 1 ? [engineOf(s)] : [])];
+  return `${run.spec.name} ${s.workload} ${s.strategy}${within.length ? ` (${within.join(", ")})` : ""}`;
+};
 
 /** 3 significant digits, but never rounding away integer digits (1212.8 -> "1213", 0.73968 -> "0.74"). */
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : String(Number(x.toPrecision(3))));
