@@ -38,6 +38,11 @@ export interface PositionPoint {
 export interface PositionCurve {
   strategy: string;
   tier: Tier;
+  /**
+   * The engine the curve's cells ran in (model/engines.ts), the control and the reference included: set only when the
+   * run measured several engines or one other than the default node, so a node-only sweep is written as before.
+   */
+  engine?: string;
   points: PositionPoint[];
   /** Least squares net = intercept + slope x position, CIs by a round-block bootstrap that refits each resample; null below 2 points. */
   fit: LineFitCI | null;
@@ -65,6 +70,8 @@ export interface ScaleCurve {
   strategy: string;
   workload: string;
   tier: Tier;
+  /** As PositionCurve.engine: set only for a sweep of several engines or a non-default one. */
+  engine?: string;
   points: ScalePoint[];
 }
 
@@ -83,6 +90,8 @@ export interface CrossoverCurve {
   /** The workload (for "n") or the spec (for "zipf") held fixed along the curve. */
   held: string;
   tier: Tier;
+  /** The engine both strategies ran in (a and b are compared within one engine); as PositionCurve.engine, set only for a sweep of several engines or a non-default one. */
+  engine?: string;
   /** Points are gross(a) / gross(b) per x, paired by round within each run. */
   result: CrossoverResult;
   sentence: string;
@@ -112,6 +121,8 @@ export interface BodyCurve {
   strategy: string;
   workload: string;
   tier: Tier;
+  /** As PositionCurve.engine: set only for a sweep of several engines or a non-default one. */
+  engine?: string;
   points: BodyPoint[];
 }
 

@@ -54,9 +54,22 @@ const vertex = (series: string, x: number, e: Estimate | null, scale = 1): Verte
 /** The chart's tier: the asked one, else the first curve's (one chart per tier, as strategyBars does). */
 const pickTier = (curves: readonly { tier: Tier }[], tier?: Tier): Tier | undefined => tier ?? curves[0]?.tier;
 
-/** " (liftoff)" when the analysis spans several tiers, so titles stay short in the usual single-tier case. */
-const tierSuffix = (curves: readonly { tier: Tier }[], tier: Tier | undefined): string =>
-  new Set(curves.map((c) => c.tier)).size > 1 && tier ? ` (${tier})` : "";
+/**
+ * The chart's engine: the asked one, else the first curve's of its tier (one
+ * chart per tier and engine). Curves of a node-only sweep have no engine:
+ * undefined then matches them all.
+ */
+const pickEngine = (curves: readonly { tier: Tier; engine?: string }[], tier: Tier | undefined, engine?: string): string | undefined =>
+  engine ?? curves.find((c) => c.tier === tier)?.engine;
+
+/** " (liftoff)", " (bun)", " (liftoff, bun)": the tier and the engine where the analysis spans several, so titles stay short in the usual case. */
+const tierSuffix = (curves: readonly { tier: Tier; engine?: string }[], tier: Tier | undefined, engine?: string): string => {
+  const parts = [
+    ...(new Set(curves.map((c) => c.tier)).size > 1 && tier ? [tier] : []),
+    ...(new Set(curves.map((c) => c.engine)).size > 1 && engine ? [engine] : []),
+  ];
+  return parts.length ? ` (${parts.join(", ")})` : "";
+};
 
 const distinctSorted = (xs: readonly number[]): number[] => [...new Set(xs)].sort((p, q) => p - q);
 
@@ -211,17 +224,18 @@ function fitEnds(c: PositionCurve): Array<{ series: string; x: number; y: number
   return [Math.min(...xs), Math.max(...xs)].map((x) => ({ series: c.strategy, x, y: intercept + slope * x, title }));
 }
 
-/** Net ns per dispatch against the handler's position in dispatch order, one colour per strategy, with each strategy's least-squares line. */
-export function positionChart(a: PositionAnalysis, tier?: Tier): string | null {
+/** Net ns per dispatch against the handler's position in dispatch order, one colour per strategy, with each strategy's least-squares line; one tier and engine. */
+export function positionChart(a: PositionAnalysis, tier?: Tier, engine?: string): string | null {
   const t = pickTier(a.curves, tier);
-  const curves = a.curves.filter((c) => c.tier === t);
+  const e = pickEngine(a.curves, t, engine);
+  const curves = a.curves.filter((c) => c.tier === t && c.engine === e);
   const dots = curves.flatMap((c, i) => positionDots(c, dodge(i, curves.length)));
   if (dots.length === 0) return null;
   const positions = curves.flatMap((c) => c.points.map((p) => p.position));
   const [lo, hi] = [Math.min(...positions), Math.max(...positions)];
   return seriesChart({
     kind: "position",
-    label: `Net ns per dispatch by position in dispatch order, ${a.spec}${tierSuffix(a.curves, t)}`,
+    label: `Net ns per dispatch by position in dispatch order, ${a.spec}${tierSuffix(a.curves, t, e)}`,
     height: 320,
     series: curves.map((c) => c.strategy),
     dots,
@@ -233,13 +247,12 @@ export function positionChart(a: PositionAnalysis, tier?: Tier): string | null {
 
 // ---- scale -------------------------------------------------------------------
 
-/** Net ns per dispatch against N (log2 axis) for one workload and tier: a line, a CI band and dots per strategy. */
-export function scaleChart(a: ScaleAnalysis, workload: string, tier?: Tier): string | null {
-  const t = pickTier(
-    a.curves.filter((c) => c.workload === workload),
-    tier,
-  );
-  const curves = a.curves.filter((c) => c.workload === workload && c.tier === t);
+/** Net ns per dispatch against N (log2 axis) for one workload, tier and engine: a line, a CI band and dots per strategy. */
+export function scaleChart(a: ScaleAnalysis, workload: string, tier?: Tier, engine?: string): string | null {
+  const ofWorkload = a.curves.filter((c) => c.workload === workload);
+  const t = pickTier(ofWorkload, tier);
+  const e = pickEngine(ofWorkload, t, engine);
+  const curves = ofWorkload.filter((c) => c.tier === t && c.engine === e);
   const dots = curves.flatMap((c) =>
     c.points.flatMap((p) => (p.net ? [dot(c.strategy, p.n, p.net, `${c.strategy}, N = ${p.n}: ${withCi(p.net.value, p.net.ciLow, p.net.ciHigh)} ns`)] : [])),
   );
@@ -247,7 +260,7 @@ export function scaleChart(a: ScaleAnalysis, workload: string, tier?: Tier): str
   const line = curves.flatMap((c) => c.points.map((p) => vertex(c.strategy, p.n, p.net)));
   return seriesChart({
     kind: "scale",
-    label: `Net ns per dispatch against N, ${workload}${tierSuffix(a.curves, t)}`,
+    label: `Net ns per dispatch against N, ${workload}${tierSuffix(a.curves, t, e)}`,
     height: 320,
     series: curves.map((c) => c.strategy),
     dots,
@@ -302,7 +315,7 @@ export function crossoverChart(c: CrossoverCurve, names: { a: string; b: string 
   const yLo = Math.min(1, ...pts.map((p) => p.ciLow)) / 1.02;
   const yHi = Math.max(1, ...pts.map((p) => p.ciHigh)) * 1.02;
   const yTicks = ratioTicks(yLo, yHi);
-  const label = `${names.a} / ${names.b} gross ratio along ${c.axis}, ${c.held} (${c.tier})`;
+  const label = `${names.a} / ${names.b} gross ratio along ${c.axis}, ${c.held} (${c.engine === undefined ? c.tier : `${c.tier}, ${c.engine}`})`;
   const height = 320;
   const doc = freshDocument();
   const el = Plot.plot({
@@ -362,13 +375,12 @@ export function crossoverChart(c: CrossoverCurve, names: { a: string; b: string 
 
 // ---- body --------------------------------------------------------------------
 
-/** The dispatch's share of the whole call (%) against alu ops per body, on a symlog axis because 0 ops is measured; dashed rule at 1%. */
-export function bodyChart(a: BodyAnalysis, workload: string, tier?: Tier): string | null {
-  const t = pickTier(
-    a.curves.filter((c) => c.workload === workload),
-    tier,
-  );
-  const curves = a.curves.filter((c) => c.workload === workload && c.tier === t);
+/** The dispatch's share of the whole call (%) against alu ops per body, on a symlog axis because 0 ops is measured; dashed rule at 1%. One workload, tier and engine. */
+export function bodyChart(a: BodyAnalysis, workload: string, tier?: Tier, engine?: string): string | null {
+  const ofWorkload = a.curves.filter((c) => c.workload === workload);
+  const t = pickTier(ofWorkload, tier);
+  const e = pickEngine(ofWorkload, t, engine);
+  const curves = ofWorkload.filter((c) => c.tier === t && c.engine === e);
   const dots = curves.flatMap((c) =>
     c.points.flatMap((p) =>
       p.share
@@ -388,7 +400,7 @@ export function bodyChart(a: BodyAnalysis, workload: string, tier?: Tier): strin
   const line = curves.flatMap((c) => c.points.map((p) => vertex(c.strategy, p.ops, p.share, 100)));
   return seriesChart({
     kind: "body",
-    label: `Dispatch share of the whole call by body size, ${workload}${tierSuffix(a.curves, t)}`,
+    label: `Dispatch share of the whole call by body size, ${workload}${tierSuffix(a.curves, t, e)}`,
     height: 300,
     series: curves.map((c) => c.strategy),
     dots,

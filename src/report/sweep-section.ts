@@ -46,37 +46,51 @@ export const estimateCell = (e: Estimate | null, digits = 2, scale = 1): string 
 
 const range = (from: number, to: number): Set<number> => new Set(Array.from({ length: to - from + 1 }, (_, i) => from + i));
 
+/**
+ * The engine column, after the tier: only when the curves carry engines (a
+ * sweep of several engines, or of one other than the default node), so a
+ * node-only sweep's tables are as they were. `shift` moves the numeric columns.
+ */
+function engineColumn(curves: readonly { engine?: string }[]): { header: string[]; cell: (c: { engine?: string }) => string[]; shift: number } {
+  const has = curves.some((c) => c.engine !== undefined);
+  return has ? { header: ["engine"], cell: (c) => [c.engine ?? "node"], shift: 1 } : { header: [], cell: () => [], shift: 0 };
+}
+
 // ---- tables --------------------------------------------------------------------
 
 export function positionTable(a: PositionAnalysis): TextTable {
+  const eng = engineColumn(a.curves);
   const rows = a.curves.map((c) => {
     const f = c.fit;
     const points = String(c.points.filter((p) => p.net).length);
-    if (!f) return [c.strategy, c.tier, "–", "–", "–", "–", points];
-    return [c.strategy, c.tier, withCi(f.slope, ...f.slopeCI, 3), withCi(f.intercept, ...f.interceptCI), f.r2.toFixed(3), f.residualSd.toFixed(3), points];
+    const name = [c.strategy, c.tier, ...eng.cell(c)];
+    if (!f) return [...name, "–", "–", "–", "–", points];
+    return [...name, withCi(f.slope, ...f.slopeCI, 3), withCi(f.intercept, ...f.interceptCI), f.r2.toFixed(3), f.residualSd.toFixed(3), points];
   });
   return {
     caption: `Least-squares fit of net ns per dispatch on position, ${a.spec}`,
-    header: ["strategy", "tier", "slope ns/position [95% CI]", "intercept ns [95% CI]", "r²", "residual sd ns", "points"],
+    header: ["strategy", "tier", ...eng.header, "slope ns/position [95% CI]", "intercept ns [95% CI]", "r²", "residual sd ns", "points"],
     rows,
-    numeric: range(2, 6),
+    numeric: range(2 + eng.shift, 6 + eng.shift),
   };
 }
 
 export function scaleTable(a: ScaleAnalysis): TextTable {
   const ns = [...new Set(a.curves.flatMap((c) => c.points.map((p) => p.n)))].sort((p, q) => p - q);
   const cell = (points: readonly ScalePoint[], n: number): string => estimateCell(points.find((p) => p.n === n)?.net ?? null);
+  const eng = engineColumn(a.curves);
   return {
     caption: "Net ns per dispatch [95% CI] per N (handlers)",
-    header: ["workload", "strategy", "tier", ...ns.map((n) => `N=${n}`)],
-    rows: a.curves.map((c) => [c.workload, c.strategy, c.tier, ...ns.map((n) => cell(c.points, n))]),
-    numeric: range(3, 2 + ns.length),
+    header: ["workload", "strategy", "tier", ...eng.header, ...ns.map((n) => `N=${n}`)],
+    rows: a.curves.map((c) => [c.workload, c.strategy, c.tier, ...eng.cell(c), ...ns.map((n) => cell(c.points, n))]),
+    numeric: range(3 + eng.shift, 2 + eng.shift + ns.length),
   };
 }
 
 const winnerName = (names: { a: string; b: string }, w: "a" | "b" | "tie"): string => (w === "tie" ? "tie" : names[w]);
 
-const curveName = (c: CrossoverCurve): string => `along ${c.axis}, ${c.held} (${c.tier})`;
+/** A and b are compared within one engine: the curve's engine is named with its tier where it has one. */
+const curveName = (c: CrossoverCurve): string => `along ${c.axis}, ${c.held} (${c.engine === undefined ? c.tier : `${c.tier}, ${c.engine}`})`;
 
 export function crossoverPointsTable(c: CrossoverCurve, names: { a: string; b: string }): TextTable {
   return {
@@ -108,21 +122,23 @@ export function crossoverTables(a: CrossoverAnalysis): TextTable[] {
 }
 
 export function bodyTable(a: BodyAnalysis): TextTable {
+  const eng = engineColumn(a.curves);
   return {
     caption: `Per body size: gross ns per call of the control kernel, the dispatch's share of the call, the change vs ${a.reference}`,
-    header: ["workload", "strategy", "tier", "alu ops", "call ns [95% CI]", "share % [95% CI]", `vs ${a.reference} % [95% CI]`],
+    header: ["workload", "strategy", "tier", ...eng.header, "alu ops", "call ns [95% CI]", "share % [95% CI]", `vs ${a.reference} % [95% CI]`],
     rows: a.curves.flatMap((c) =>
       c.points.map((p) => [
         c.workload,
         c.strategy,
         c.tier,
+        ...eng.cell(c),
         String(p.ops),
         estimateCell(p.callNs),
         estimateCell(p.share, 2, 100),
         estimateCell(p.vsReference, 2, 100),
       ]),
     ),
-    numeric: range(3, 6),
+    numeric: range(3 + eng.shift, 6 + eng.shift),
   };
 }
 
@@ -146,29 +162,45 @@ interface Figure {
   caption: string;
 }
 
-/** Each (workload, tier) pair of the curves once, in their order. */
-function workloadTiers(curves: readonly { workload: string; tier: Tier }[]): Array<{ workload: string; tier: Tier }> {
-  const seen = new Map<string, { workload: string; tier: Tier }>();
-  for (const c of curves) seen.set(`${c.workload}\u0000${c.tier}`, { workload: c.workload, tier: c.tier });
+type Curveish = { workload: string; tier: Tier; engine?: string };
+
+/** Each (workload, tier, engine) of the curves once, in their order: one chart each. */
+function workloadTiers(curves: readonly Curveish[]): Curveish[] {
+  const seen = new Map<string, Curveish>();
+  for (const c of curves)
+    seen.set(`${c.workload}\u0000${c.tier}\u0000${c.engine ?? ""}`, {
+      workload: c.workload,
+      tier: c.tier,
+      ...(c.engine === undefined ? {} : { engine: c.engine }),
+    });
   return [...seen.values()];
 }
 
-const tiersOf = (curves: readonly { tier: Tier }[]): Tier[] => [...new Set(curves.map((c) => c.tier))];
+/** Each (tier, engine) of the curves once, in their order. */
+function tierEngines(curves: readonly { tier: Tier; engine?: string }[]): Array<{ tier: Tier; engine?: string }> {
+  return workloadTiers(curves.map((c) => ({ ...c, workload: "" })));
+}
 
-/** " (liftoff)" only when the analysis spans several tiers. */
-const tierNote = (curves: readonly { tier: Tier }[], tier: Tier): string => (tiersOf(curves).length > 1 ? ` (${tier})` : "");
+/** " (liftoff)", " (bun)", " (liftoff, bun)": the tier and the engine, each only when the analysis spans several. */
+const tierNote = (curves: readonly { tier: Tier; engine?: string }[], tier: Tier, engine?: string): string => {
+  const parts = [
+    ...(new Set(curves.map((c) => c.tier)).size > 1 ? [tier] : []),
+    ...(new Set(curves.map((c) => c.engine)).size > 1 && engine !== undefined ? [engine] : []),
+  ];
+  return parts.length ? ` (${parts.join(", ")})` : "";
+};
 
 function positionFigures(a: PositionAnalysis): Figure[] {
-  return tiersOf(a.curves).map((t) => ({
-    svg: positionChart(a, t),
-    caption: `${a.spec}${tierNote(a.curves, t)}: net ns per dispatch against the handler's position in dispatch order, estimates with 95% CIs; lines are each strategy's least-squares fit.`,
+  return tierEngines(a.curves).map(({ tier: t, engine }) => ({
+    svg: positionChart(a, t, engine),
+    caption: `${a.spec}${tierNote(a.curves, t, engine)}: net ns per dispatch against the handler's position in dispatch order, estimates with 95% CIs; lines are each strategy's least-squares fit.`,
   }));
 }
 
 function scaleFigures(a: ScaleAnalysis): Figure[] {
-  return workloadTiers(a.curves).map(({ workload, tier }) => ({
-    svg: scaleChart(a, workload, tier),
-    caption: `${workload}${tierNote(a.curves, tier)}: net ns per dispatch against N (handlers, log scale), per strategy with its 95% CI band.`,
+  return workloadTiers(a.curves).map(({ workload, tier, engine }) => ({
+    svg: scaleChart(a, workload, tier, engine),
+    caption: `${workload}${tierNote(a.curves, tier, engine)}: net ns per dispatch against N (handlers, log scale), per strategy with its 95% CI band.`,
   }));
 }
 
@@ -180,9 +212,9 @@ function crossoverFigures(a: CrossoverAnalysis): Figure[] {
 }
 
 function bodyFigures(a: BodyAnalysis): Figure[] {
-  return workloadTiers(a.curves).map(({ workload, tier }) => ({
-    svg: bodyChart(a, workload, tier),
-    caption: `${workload}${tierNote(a.curves, tier)}: the dispatch's share of the whole call (%, 95% CI) against alu ops per handler body; dashed rule at 1%.`,
+  return workloadTiers(a.curves).map(({ workload, tier, engine }) => ({
+    svg: bodyChart(a, workload, tier, engine),
+    caption: `${workload}${tierNote(a.curves, tier, engine)}: the dispatch's share of the whole call (%, 95% CI) against alu ops per handler body; dashed rule at 1%.`,
   }));
 }
 

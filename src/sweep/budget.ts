@@ -3,8 +3,9 @@
  * points share the time budget by what they need, and a budget too small
  * for the minimum rounds is refused up front with the smallest that works.
  *
- * The model, per point (a run whose cells share one process per strategy
- * and tier, restarted for each of `processes` segments):
+ * The model, per point (a run whose cells share one process per strategy,
+ * tier and engine, restarted for each of `processes` segments; cells counts
+ * every engine's):
  *   start-up  = processes x (groups x PROCESS_START_MS + cells x cellInitMs)
  *   one round = cells x (1.1 x targetSampleMs + 2 ms)     (sample, pre-pass, IPC; as run/round-plan.ts plans)
  *   reserve   = 0.5 s + 30 ms x cells                     (statistics; run/round-plan.ts statisticsReserveMs)
@@ -16,7 +17,7 @@
  */
 import { statisticsReserveMs } from "../run/round-plan.js";
 import { MIN_ROUNDS } from "../stats/rounds.js";
-import { cellsOf, type RunConfig } from "../model/results.js";
+import { cellsOf, enginesOf, type RunConfig } from "../model/results.js";
 
 const PROCESS_START_MS = 200;
 const cellInitMs = (targetSampleMs: number) => 60 + 6 * targetSampleMs;
@@ -35,7 +36,8 @@ export interface PointCost {
 
 export function pointCost(c: RunConfig): PointCost {
   const cells = cellsOf(c);
-  const groups = c.strategies.length * c.tiers.length;
+  // One process per strategy, tier and engine (lab/measure.ts groups cells so); cellsOf counts every engine's cells.
+  const groups = c.strategies.length * c.tiers.length * enginesOf(c).length;
   const startupMs = c.processes * (groups * PROCESS_START_MS + cells * cellInitMs(c.targetSampleMs));
   const roundMs = cells * (1.1 * c.targetSampleMs + 2);
   const reserveMs = statisticsReserveMs(cells);

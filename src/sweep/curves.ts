@@ -5,7 +5,7 @@
  */
 import { blocksOf, compareCells } from "../results/summarize.js";
 import { MIN_ROUNDS } from "../stats/rounds.js";
-import type { CellRecord, CellSummary, RunRecord } from "../model/results.js";
+import { enginesOf, type CellRecord, type CellSummary, type RunConfig, type RunRecord } from "../model/results.js";
 import type { Tier } from "../model/tiers.js";
 import { chainOrder } from "../spec/types.js";
 import { ratioOfMedians, type DifferenceOfMedians, type RatioOfMedians } from "../stats/medians.js";
@@ -13,7 +13,8 @@ import { describeCrossovers, findCrossovers, type RatioPoint } from "../stats/cr
 import { bootstrapLineFit, fitWithPointCIs, type LineFitCI } from "../stats/fit.js";
 import type { Summary } from "../stats/summary.js";
 import type { BodyCurve, CrossoverCurve, Estimate, PositionCurve, PositionPoint, ScaleCurve, SweepPoint } from "../model/sweep.js";
-import { cellKey } from "../model/cells.js";
+import { cellKey, engineOf } from "../model/cells.js";
+import { DEFAULT_ENGINE } from "../model/engines.js";
 
 /**
  * A cell with too few rounds (CellSummary.inconclusive) is left out of every
@@ -38,12 +39,35 @@ const fromDifference = (d: DifferenceOfMedians | null): Estimate | null => (d ? 
 const fromRatio = (r: RatioOfMedians | null): Estimate | null => (r ? { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh } : null);
 const fromSummary = (s: Summary | null): Estimate | null => (s ? { value: s.median, ciLow: s.ciLow, ciHigh: s.ciHigh } : null);
 
-const find = <T extends { strategy: string; workload: string; tier: Tier }>(
+/** The cell (or summary) of this strategy, workload, tier and engine: a curve, its control and its reference are one engine's. */
+const find = <T extends { strategy: string; workload: string; tier: Tier; engine?: string | undefined }>(
   list: readonly T[],
   strategy: string,
   workload: string,
   tier: Tier,
-): T | undefined => list.find((c) => c.strategy === strategy && c.workload === workload && c.tier === tier);
+  engine: string,
+): T | undefined => {
+  const key = cellKey({ strategy, workload, tier, engine });
+  return list.find((c) => cellKey(c) === key);
+};
+
+/**
+ * A curve's `engine` field: the engine, where the run measured several or
+ * one other than the default node; nothing for a node-only run, so its
+ * results.json, sentences and report stay as they were before engines.
+ */
+export function engineField(config: Pick<RunConfig, "engines">, engine: string): { engine?: string } {
+  const engines = enginesOf(config);
+  return engines.length === 1 && engines[0] === DEFAULT_ENGINE ? {} : { engine };
+}
+
+/** " (bun)": the curve's engine, when the run measured several (groupLabel's style, model/results.ts). */
+export const engineNote = (config: Pick<RunConfig, "engines">, engine: string | undefined): string =>
+  enginesOf(config).length > 1 ? ` (${engine ?? DEFAULT_ENGINE})` : "";
+
+/** Was this strategy left out in this engine (a wasm feature it lacks)? Then the engine has no curve for it. */
+const skippedIn = (run: RunRecord, strategy: string, engine: string): boolean =>
+  (run.skipped ?? []).some((k) => k.strategy === strategy && k.engine === engine);
 
 /** The strategies a curve is drawn for: all but the control kernel, in config order. */
 const measuredStrategies = (run: RunRecord) => run.config.strategies.filter((s) => s !== run.config.control);
@@ -58,14 +82,15 @@ function fitPositions(
   run: RunRecord,
   strategy: string,
   tier: Tier,
+  engine: string,
   measured: { position: number; workload: string; net: Estimate }[],
   seed: number,
 ): LineFitCI | null {
   if (measured.length < 2) return null;
   const pairs = measured.map((m) => ({
     x: m.position,
-    cell: find(run.cells, strategy, m.workload, tier),
-    control: find(run.cells, run.config.control, m.workload, tier),
+    cell: find(run.cells, strategy, m.workload, tier, engine),
+    control: find(run.cells, run.config.control, m.workload, tier, engine),
   }));
   const rounds = sharedRounds(pairs.flatMap((p) => [p.cell, p.control]));
   if (rounds.length >= MIN_ROUNDS && pairs.every((p) => p.cell && p.control)) {
@@ -93,19 +118,25 @@ function sharedRounds(cells: readonly (CellRecord | undefined)[]): { round: numb
     .sort((a, b) => a.round - b.round);
 }
 
+/** Per tier, per engine, per strategy (config order each): a strategy an engine skipped has no curve there. */
 export function positionCurves(run: RunRecord, seed: number): PositionCurve[] {
   const order = chainOrder(run.spec.handlers);
+  const strategies = measuredStrategies(run);
   return run.config.tiers.flatMap((tier) =>
-    measuredStrategies(run).map((strategy, i): PositionCurve => {
-      const points: PositionPoint[] = order.map((h, k) => ({
-        position: k + 1,
-        handler: h.name,
-        id: h.id,
-        net: fromDifference(conclusive(find(run.summaries, strategy, `fixed:${h.id}`, tier))?.net ?? null),
-      }));
-      const measured = points.flatMap((p) => (p.net ? [{ position: p.position, workload: `fixed:${p.id}`, net: p.net }] : []));
-      return { strategy, tier, points, fit: fitPositions(run, strategy, tier, measured, seed * 31 + i) };
-    }),
+    enginesOf(run.config).flatMap((engine, e) =>
+      strategies.flatMap((strategy, i): PositionCurve[] => {
+        if (skippedIn(run, strategy, engine)) return [];
+        const points: PositionPoint[] = order.map((h, k) => ({
+          position: k + 1,
+          handler: h.name,
+          id: h.id,
+          net: fromDifference(conclusive(find(run.summaries, strategy, `fixed:${h.id}`, tier, engine))?.net ?? null),
+        }));
+        const measured = points.flatMap((p) => (p.net ? [{ position: p.position, workload: `fixed:${p.id}`, net: p.net }] : []));
+        const fit = fitPositions(run, strategy, tier, engine, measured, seed * 31 + e * strategies.length + i);
+        return [{ strategy, tier, ...engineField(run.config, engine), points, fit }];
+      }),
+    ),
   );
 }
 
@@ -133,7 +164,7 @@ export function scaleCurves(runs: readonly RunRecord[], points: readonly SweepPo
       .filter((s) => s.strategy !== run.config.control && !s.inconclusive)
       .map((s) => ({
         key: cellKey(s),
-        meta: { strategy: s.strategy, workload: s.workload, tier: s.tier },
+        meta: { strategy: s.strategy, workload: s.workload, tier: s.tier, ...engineField(run.config, engineOf(s)) },
         point: { n: x, spec: run.spec.name, net: fromDifference(s.net), gross: fromSummary(s.gross), ratio: fromRatio(s.ratio) },
       })),
   );
@@ -148,11 +179,20 @@ const ratioPoint = (x: number, summary: CellSummary | undefined): RatioPoint[] =
 /** `uniform` is S 0; `zipf:S` is S; other workloads are not on the skew axis. */
 const skewOf = (workload: string): number | undefined => (workload === "uniform" ? 0 : workload.startsWith("zipf:") ? Number(workload.slice(5)) : undefined);
 
-function crossoverCurve(variable: CrossoverCurve["variable"], held: string, tier: Tier, ratios: RatioPoint[], a: string, b: string): CrossoverCurve {
+interface CurveAt {
+  variable: CrossoverCurve["variable"];
+  held: string;
+  tier: Tier;
+  engine: string;
+  config: Pick<RunConfig, "engines">;
+}
+
+function crossoverCurve({ variable, held, tier, engine, config }: CurveAt, ratios: RatioPoint[], a: string, b: string): CrossoverCurve {
   const result = findCrossovers(ratios, variable === "n" ? "log" : "linear");
   const axis = variable === "n" ? "N (handlers)" : "zipf S (0 = uniform)";
-  const sentence = `${held}: ${describeCrossovers(result, variable === "n" ? { a, b, variable: "N" } : { a, b, variable: "zipf S", decimals: 2 })}`;
-  return { variable, axis, held, tier, result, sentence };
+  const said = describeCrossovers(result, variable === "n" ? { a, b, variable: "N" } : { a, b, variable: "zipf S", decimals: 2 });
+  const sentence = `${held}${engineNote(config, engine)}: ${said}`;
+  return { variable, axis, held, tier, ...engineField(config, engine), result, sentence };
 }
 
 export function crossoverCurves(runs: readonly RunRecord[], points: readonly SweepPoint[], a: string, _seed: number): CrossoverCurve[] {
@@ -160,27 +200,30 @@ export function crossoverCurves(runs: readonly RunRecord[], points: readonly Swe
   const first = sized[0]?.run ?? runs[0];
   if (!first) return [];
   const b = first.config.reference;
-  const alongN = first.config.tiers.flatMap((tier) =>
-    first.config.workloads.map((w) =>
-      crossoverCurve(
-        "n",
-        w,
-        tier,
-        sized.flatMap(({ run, x }) => ratioPoint(x, find(run.summaries, a, w, tier))),
-        a,
-        b,
+  const config = first.config;
+  const alongN = config.tiers.flatMap((tier) =>
+    enginesOf(config).flatMap((engine) =>
+      config.workloads.map((w) =>
+        crossoverCurve(
+          { variable: "n", held: w, tier, engine, config },
+          sized.flatMap(({ run, x }) => ratioPoint(x, find(run.summaries, a, w, tier, engine))),
+          a,
+          b,
+        ),
       ),
     ),
   );
   const skewRun = runs.find((_, i) => points[i]?.variable === "zipf");
   const alongSkew = skewRun
-    ? skewRun.config.tiers.map((tier) => {
-        const ratios = skewRun.config.workloads.flatMap((w) => {
-          const s = skewOf(w);
-          return s === undefined ? [] : ratioPoint(s, find(skewRun.summaries, a, w, tier));
-        });
-        return crossoverCurve("zipf", skewRun.spec.name, tier, ratios, a, b);
-      })
+    ? skewRun.config.tiers.flatMap((tier) =>
+        enginesOf(skewRun.config).map((engine) => {
+          const ratios = skewRun.config.workloads.flatMap((w) => {
+            const s = skewOf(w);
+            return s === undefined ? [] : ratioPoint(s, find(skewRun.summaries, a, w, tier, engine));
+          });
+          return crossoverCurve({ variable: "zipf", held: skewRun.spec.name, tier, engine, config: skewRun.config }, ratios, a, b);
+        }),
+      )
     : [];
   return [...alongN, ...alongSkew].filter((c) => c.result.points.length > 0);
 }
@@ -197,15 +240,16 @@ export function bodyCurves(runs: readonly RunRecord[], points: readonly SweepPoi
     run.summaries
       .filter((s) => s.strategy !== run.config.control && !s.inconclusive)
       .map((s, j) => {
-        const control = find(run.cells, run.config.control, s.workload, s.tier);
+        const engine = engineOf(s);
+        const control = find(run.cells, run.config.control, s.workload, s.tier, engine);
         const ratio = s.strategy === run.config.reference ? null : fromRatio(s.ratio);
         return {
           key: cellKey(s),
-          meta: { strategy: s.strategy, workload: s.workload, tier: s.tier },
+          meta: { strategy: s.strategy, workload: s.workload, tier: s.tier, ...engineField(run.config, engine) },
           point: {
             ops: x,
-            callNs: fromSummary(conclusive(find(run.summaries, run.config.control, s.workload, s.tier))?.gross ?? null),
-            share: shareOfCall(find(run.cells, s.strategy, s.workload, s.tier), control, seed * 131 + i * 17 + j),
+            callNs: fromSummary(conclusive(find(run.summaries, run.config.control, s.workload, s.tier, engine))?.gross ?? null),
+            share: shareOfCall(find(run.cells, s.strategy, s.workload, s.tier, engine), control, seed * 131 + i * 17 + j),
             vsReference: ratio && { value: ratio.value - 1, ciLow: ratio.ciLow - 1, ciHigh: ratio.ciHigh - 1 },
           },
         };

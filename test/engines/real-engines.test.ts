@@ -35,7 +35,7 @@ describe("real engines", () => {
       const engines = ["node", ...present];
       const { results } = await run({
         spec: "xen:pv64",
-        strategies: "table,chain",
+        strategies: "table",
         workloads: "uniform",
         engines: engines.join(","),
         samples: 6,

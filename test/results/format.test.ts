@@ -19,8 +19,17 @@ const FIX = join(import.meta.dirname, "..", "fixtures");
 const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-format-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Objects whose keys are data (strategy, workload, file or tool names), not fields. */
-const KEYED = [/\.modules$/, /\.workloads$/, /\.mitigations$/, /\.tool$/, /\.config\.inputs$/, /\.audit\.(dispatch|claims)$/, /^sweep\.options$/];
+/** Objects whose keys are data (strategy, workload, engine, file or tool names), not fields. */
+const KEYED = [
+  /\.modules$/,
+  /\.workloads$/,
+  /\.mitigations$/,
+  /\.tool$/,
+  /\.config\.inputs$/,
+  /\.audit\.(dispatch|claims)$/,
+  /^sweep\.options$/,
+  /^runs\[\]\.engines$/,
+];
 
 const jsonType = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
 
@@ -55,7 +64,7 @@ describe("results format", () => {
     expectTypeOf<PersistedRunRecord["answers"]>().toEqualTypeOf<string[] | undefined>();
   });
 
-  it("reads back every version written: results@1 (a run), results@2 (a run, a sweep of every kind, a merge)", () => {
+  it("reads back every version written: results@1 (a run), results@2 (a run, a sweep of every kind, one in two engines, a merge)", () => {
     const files = {
       "report/results-a.json": ["run", 1, RESULTS_SCHEMA_V1],
       "report/results-b.json": ["run", 1, RESULTS_SCHEMA_V1],
@@ -65,6 +74,7 @@ describe("results format", () => {
       "report/sweep-scale.json": ["sweep", 3, RESULTS_SCHEMA],
       "report/sweep-crossover.json": ["sweep", 4, RESULTS_SCHEMA],
       "report/sweep-body.json": ["sweep", 3, RESULTS_SCHEMA],
+      "report/sweep-body-engines.json": ["sweep", 2, RESULTS_SCHEMA],
     } as const;
     for (const [file, [kind, runs, schema]] of Object.entries(files)) {
       const raw = JSON.parse(readFileSync(join(FIX, file), "utf8")) as { schema: string };
@@ -84,6 +94,8 @@ describe("results format", () => {
       join(FIX, "format/merge-v2.json"),
       join(FIX, "report/sweep-position.json"),
       join(FIX, "report/sweep-body.json"),
+      // A sweep in two engines (node, bun): its curves carry `engine`.
+      join(FIX, "report/sweep-body-engines.json"),
     ].map((file, i) => {
       const out = join(dir, String(i));
       writeResults(out, readResults(file));

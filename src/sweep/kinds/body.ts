@@ -4,7 +4,7 @@
  * less than 1%", measured. One run per body size, the spec's handlers all
  * given that body (`SPEC+body=alu:OPS`).
  */
-import { bodyCurves } from "../curves.js";
+import { bodyCurves, engineNote } from "../curves.js";
 import { pointConfig, type SweepKindDef } from "../kind.js";
 import type { BodyAnalysis } from "../../model/sweep.js";
 import { GENERIC_MIX, xenMixFor } from "../../workload/index.js";
@@ -44,6 +44,7 @@ export const body: SweepKindDef = {
   analyze(runs, points, _options, seed): BodyAnalysis {
     const reference = runs[0]?.config.reference ?? "table";
     const curves = bodyCurves(runs, points, seed);
+    const config = runs[0]?.config ?? {};
     const sentences = curves.flatMap((c) => {
       const measured = c.points.filter((p) => p.share);
       if (measured.length === 0) return [];
@@ -56,7 +57,7 @@ export const body: SweepKindDef = {
           : `; against ${reference}, ${pct(first.vsReference?.value ?? NaN)} of the call at ${first.ops} ops and ${pct(last.vsReference.value)} [${pct(last.vsReference.ciLow)}, ${pct(last.vsReference.ciHigh)}] at ${last.ops}`;
       const threshold = under ? `; under 1% from ${under.ops} ops` : "; never under 1% in range";
       return [
-        `${c.strategy} on ${c.workload}: the dispatch is ${pct(first.share!.value)} of the call at ${first.ops} ops, ${pct(last.share!.value)} [${pct(last.share!.ciLow)}, ${pct(last.share!.ciHigh)}] at ${last.ops} ops${threshold}${vs}.`,
+        `${c.strategy} on ${c.workload}${engineNote(config, c.engine)}: the dispatch is ${pct(first.share!.value)} of the call at ${first.ops} ops, ${pct(last.share!.value)} [${pct(last.share!.ciLow)}, ${pct(last.share!.ciHigh)}] at ${last.ops} ops${threshold}${vs}.`,
       ];
     });
     return { kind: "body", reference, curves, sentences };

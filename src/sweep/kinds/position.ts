@@ -5,10 +5,11 @@
  * Position = place in the spec's dispatch order (chain order: priority,
  * then id), the order the generated chains test handlers in.
  */
-import type { RunRecord } from "../../model/results.js";
+import { enginesOf, type RunRecord } from "../../model/results.js";
+import { engineOf } from "../../model/cells.js";
 import { chainOrder } from "../../spec/types.js";
 import type { Spec } from "../../spec/types.js";
-import { positionCurves } from "../curves.js";
+import { engineNote, positionCurves } from "../curves.js";
 import { pointConfig, type SweepKindDef } from "../kind.js";
 import type { PositionAnalysis } from "../../model/sweep.js";
 
@@ -32,12 +33,17 @@ export const position: SweepKindDef = {
   analyze(runs: readonly RunRecord[], _points, _options, seed): PositionAnalysis {
     const run = runs[0]!;
     const curves = positionCurves(run, seed);
+    /** " (liftoff, bun)": the tier and the engine, each where the run has several (groupLabel's style). */
+    const note = (c: (typeof curves)[number]): string => {
+      const parts = [...(run.config.tiers.length > 1 ? [c.tier] : []), ...(enginesOf(run.config).length > 1 ? [engineOf(c)] : [])];
+      return parts.length ? ` (${parts.join(", ")})` : "";
+    };
     const sentences = curves.flatMap((c) =>
       c.fit
         ? [
-            `${c.strategy}${run.config.tiers.length > 1 ? ` (${c.tier})` : ""}: ${c.fit.slope.toFixed(3)} ns per position [${c.fit.slopeCI[0].toFixed(3)}, ${c.fit.slopeCI[1].toFixed(3)}], intercept ${c.fit.intercept.toFixed(2)} ns [${c.fit.interceptCI[0].toFixed(2)}, ${c.fit.interceptCI[1].toFixed(2)}], r² ${c.fit.r2.toFixed(2)} over ${c.fit.n} positions.`,
+            `${c.strategy}${note(c)}: ${c.fit.slope.toFixed(3)} ns per position [${c.fit.slopeCI[0].toFixed(3)}, ${c.fit.slopeCI[1].toFixed(3)}], intercept ${c.fit.intercept.toFixed(2)} ns [${c.fit.interceptCI[0].toFixed(2)}, ${c.fit.interceptCI[1].toFixed(2)}], r² ${c.fit.r2.toFixed(2)} over ${c.fit.n} positions.`,
           ]
-        : [`${c.strategy}: too few measured positions for a fit.`],
+        : [`${c.strategy}${engineNote(run.config, c.engine)}: too few measured positions for a fit.`],
     );
     return { kind: "position", spec: run.spec.name, curves, sentences };
   },

@@ -3,7 +3,7 @@
  * spec of the family at that size), each with every strategy and workload;
  * the runs go in shuffled order so slow drift does not line up with N.
  */
-import { scaleCurves } from "../curves.js";
+import { engineNote, scaleCurves } from "../curves.js";
 import { atSize, DEFAULT_FAMILY, DEFAULT_SIZES, pointConfig, type SweepKindDef } from "../kind.js";
 import type { ScaleAnalysis } from "../../model/sweep.js";
 
@@ -35,13 +35,16 @@ export const scale: SweepKindDef = {
   },
   analyze(runs, points, _options, seed): ScaleAnalysis {
     const curves = scaleCurves(runs, points, seed);
+    const config = runs[0]?.config ?? {};
+    /** One sentence per workload, and per engine where the sweep measured several: `uniform (bun), net ns ...`. */
     const byWorkload = new Map<string, string[]>();
     for (const c of curves) {
       const measured = c.points.filter((p) => p.net);
       if (measured.length < 2) continue;
       const [first, last] = [measured[0]!, measured.at(-1)!];
       const text = `${c.strategy} ${fmt(first.net!.value)} → ${fmt(last.net!.value)} ns`;
-      byWorkload.set(c.workload, [...(byWorkload.get(c.workload) ?? []), text]);
+      const key = `${c.workload}${engineNote(config, c.engine)}`;
+      byWorkload.set(key, [...(byWorkload.get(key) ?? []), text]);
     }
     const sizes = points.map((p) => p.x!).sort((a, b) => a - b);
     const range = `N=${sizes[0]} to ${sizes.at(-1)}`;
