@@ -9,7 +9,8 @@ import { measuring } from "../measuring.js";
 
 export const runCommand = defineCommand({
   name: "run",
-  summary: "measure every strategy x workload x tier x engine in isolated, pinned processes (node, or Node majors, Deno, Bun); write the results files and report.html",
+  summary:
+    "measure every strategy x workload x tier x engine in isolated, pinned processes (node, or Node majors, Deno, Bun); write the results files and report.html",
   options: {
     ...MODULE_OPTIONS,
     workloads: text({
