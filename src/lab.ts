@@ -4,7 +4,7 @@
  * lab (no process.exit, no console output).
  */
 export { emit, type EmitRequest, type EmitResult } from "./lab/emit.js";
-export { check, type CheckRequest, type CheckReport } from "./lab/check.js";
+export { check, type CheckRequest, type CheckReport, type EngineCheck } from "./lab/check.js";
 
 export type { Spec, SpecInput, Handler, ParamType } from "./spec/types.js";
 export type { EmittedModule } from "./emit/emit.js";
@@ -17,6 +17,10 @@ export { validateSpec } from "./spec/validate.js";
 export { run, type RunRequest, type RunOutcome, type RunProgress } from "./lab/run.js";
 export { sweep, type SweepRequest, type SweepOutcome, type SweepProgress } from "./lab/sweep.js";
 export { readResults, readResultsAt } from "./results/read.js";
+export { runAnswers } from "./results/answers.js";
+export { installEngine } from "./engines/install.js";
+export { installedEngines } from "./engines/installed.js";
+export type { EngineRecord, Inlining } from "./model/engines.js";
 export { compare, gate, type GateRequest, type GateOutcome, type DatasetInput } from "./lab/gate.js";
 export { mergeDatasets } from "./results/merge.js";
 export { customSmallerIsBetter, bencherBmf } from "./results/exporters/dashboards.js";
