@@ -12,6 +12,7 @@ import binaryen from "binaryen";
 import { LabError } from "../errors.js";
 import type { Handler, ParamType, Spec } from "../spec/types.js";
 import { planFeatures, type MaskMode, type MaskWord, type Node, type Plan, type Test } from "./plan.js";
+import { initialSeed, MIX } from "./seed.js";
 import type { Pad } from "./strategy.js";
 
 // Each LabError thrown here is our bug (a module we built that binaryen rejects).
@@ -110,14 +111,6 @@ const TABLE = "handlers";
 /** The start function that puts the handlers into typed tables (tableRef). */
 const TABLE_INIT_FN = "handlers.init";
 
-/**
- * Odd 64-bit constants for the handler seed: seed = (id + 1) * GOLDEN, then
- * for each declared param p: seed = (seed ^ p) * MIX. xor with a constant and
- * multiplication by an odd number are both bijections on i64, so changing any
- * one argument changes the seed, and distinct ids start from distinct seeds.
- */
-const GOLDEN = 0x9e3779b97f4a7c15n;
-const MIX = 0xbf58476d1ce4e5b9n;
 const i64 = (v: bigint) => BigInt.asIntN(64, v);
 
 export function link(input: LinkInput): Linked {
@@ -188,7 +181,7 @@ class Lowering {
 
   private handlerBody(h: Handler): number {
     const m = this.mod;
-    let seed = m.i64.const(i64((BigInt(h.id) + 1n) * GOLDEN));
+    let seed = m.i64.const(initialSeed(h.id));
     h.params.forEach((p, i) => {
       const arg = p === "i32" ? m.i64.extend_u(m.local.get(i, binaryen.i32)) : m.local.get(i, binaryen.i64);
       seed = m.i64.mul(m.i64.xor(seed, arg), m.i64.const(i64(MIX)));
