@@ -6,7 +6,7 @@ import { builtinLibrary, tinySpec } from "../helpers.js";
 /**
  * Golden .wat per strategy for the tiny spec (test/golden/): any change to
  * the emitted code shows up as a diff in review. Regenerate with
- * npx vitest run -u test/emit/golden.test.ts
+ * npx vitest run test/emit/golden.test.ts -u
  */
 describe("golden .wat", () => {
   for (const s of Object.values(strategies)) {
