@@ -27,6 +27,7 @@ function npmProblem(e: unknown): string {
   const err = e as NodeJS.ErrnoException & { stderr?: string };
   if (err.code === "ENOENT") return "npm is not on PATH";
   const said = err.stderr ?? err.message;
+  if (/\bE404\b/.test(said)) return "no such package or version on the npm registry (E404)";
   const network = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|ECONNRESET|EHOSTUNREACH)\b/.exec(said);
   if (network) return `the npm registry cannot be reached (${network[1]}): offline, or behind a proxy npm is not told of?`;
   const lines = said.split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim());
@@ -46,7 +47,16 @@ async function npm(args: string[], cwd: string, what: string, name: string): Pro
 
 /** The newest published version of `pkg` that `ref` admits. */
 async function newestPublished(pkg: string, ref: EngineRef, cwd: string): Promise<string> {
-  const out = await npm(["view", `${pkg}@${ref.version ?? "latest"}`, "version", "--json"], cwd, `cannot list ${pkg}`, ref.name);
+  const out = await npm(["view", `${pkg}@${ref.version ?? "latest"}`, "version", "--json"], cwd, `cannot list ${pkg}`, ref.name).catch((e: LabError) => {
+    // npm answers a version range nothing matches with E404, as it answers a package that does not exist.
+    if (ref.version !== null && /E404/.test(e.message))
+      throw new LabError(
+        "engine-install",
+        [{ path: ref.name, message: `no published ${pkg} matches ${ref.version}` }],
+        `see the versions: npm view ${pkg} versions`,
+      );
+    throw e;
+  });
   const parsed = JSON.parse(out || "[]") as string | string[];
   const versions = (Array.isArray(parsed) ? parsed : [parsed]).filter((v) => ref.version === null || versionMatches(ref.version, v)).sort(byNewest);
   if (!versions[0])

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { LabError } from "../errors.js";
-import { parseEngines, versionMatches, type EngineKind, type EngineRef } from "../model/engines.js";
+import { ENGINE_KINDS, parseEngines, versionMatches, type EngineKind, type EngineRef } from "../model/engines.js";
 import { installedEngines, probeEngine } from "./installed.js";
 
 /** An engine ready to start children: its binary and its exact versions. */
@@ -39,10 +39,34 @@ export function parseEnginePaths(list: string | undefined, option = "--engine-pa
   return paths;
 }
 
+/** What a binary is, when it is not the engine its name says: another kind's probe that it answers. */
+function whatItIs(path: string, not: EngineKind): { kind: EngineKind; version: string } | null {
+  for (const kind of ENGINE_KINDS) {
+    if (kind === not) continue;
+    const probed = probeEngine(kind, path);
+    if (!("why" in probed)) return { kind, version: probed.version };
+  }
+  return null;
+}
+
 function fromPath(ref: EngineRef, path: string): ResolvedEngine {
+  if (ref.kind === "node" && ref.version === null)
+    throw new LabError(
+      "usage",
+      [{ path: "--engine-path", message: `node=${path}: \`node\` is the node running the lab (${process.versions.node})` }],
+      `name the binary by its version: --engines node@MAJOR --engine-path node@MAJOR=${path}`,
+    );
   const probed = existsSync(path) ? probeEngine(ref.kind, path) : { why: "no such file" };
-  if ("why" in probed)
+  if ("why" in probed) {
+    const other = probed.why === "no such file" ? null : whatItIs(path, ref.kind);
+    if (other)
+      throw new LabError(
+        "usage",
+        [{ path: "--engine-path", message: `${ref.name}=${path} is ${other.kind} ${other.version}, not ${ref.kind}` }],
+        `name it as what it is: --engines ${other.kind}@${other.version} --engine-path ${other.kind}@${other.version}=${path}`,
+      );
     throw new LabError("usage", [{ path: "--engine-path", message: `${ref.name}=${path}: ${probed.why}` }], `give the path of a ${ref.kind} binary`);
+  }
   if (ref.version !== null && !versionMatches(ref.version, probed.version))
     throw new LabError(
       "usage",
@@ -60,6 +84,7 @@ export function resolveEngines(
   refs: readonly EngineRef[],
   paths: ReadonlyMap<string, string> = new Map(),
   env: NodeJS.ProcessEnv = process.env,
+  option = "--engines",
 ): ResolvedEngine[] {
   for (const name of paths.keys())
     if (!refs.some((r) => r.name === name))
@@ -80,11 +105,24 @@ export function resolveEngines(
     missing.push(ref);
     return [];
   });
-  if (missing.length)
+  if (missing.length) {
+    // `node@20` while the lab runs on Node 20: the running one is `node`.
+    const running = missing.find((r) => r.kind === "node" && versionMatches(r.version!, process.versions.node));
     throw new LabError(
       "engine-missing",
-      missing.map((r) => ({ path: "--engines", message: `${r.name} is not installed` })),
-      `dispatch-lab engines install ${missing.map((r) => r.name).join(" ")} (or give a binary: --engine-path ${missing[0]!.name}=PATH)`,
+      missing.map((r) => ({ path: option, message: `${r.name} is not installed` })),
+      `dispatch-lab engines install ${missing.map((r) => r.name).join(" ")} (or give a binary: --engine-path ${missing[0]!.name}=PATH)${running ? `; the node running the lab is ${process.versions.node}: name it \`node\`` : ""}`,
     );
+  }
+  // Two names for one binary (node@24 and node@24.22) would measure one engine twice as two.
+  resolved.forEach((e, i) => {
+    const first = resolved.findIndex((o) => o.path === e.path && o.version === e.version);
+    if (first < i)
+      throw new LabError(
+        "usage",
+        [{ path: option, message: `${resolved[first]!.ref.name} and ${e.ref.name} are both ${e.kind} ${e.version} (${e.path})` }],
+        "name each engine once",
+      );
+  });
   return resolved;
 }

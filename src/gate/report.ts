@@ -36,10 +36,16 @@ function headline(g: GateResult): string {
   return `gate: ${g.outcome.toUpperCase()} (${n} cells compared${threshold}, ${g.assertions.length} assertions)`;
 }
 
-const metricNote = (g: GateResult) =>
-  g.comparison?.cells.some((c) => c.metric === "ratio-to-control")
-    ? "across machines: the per-round ratio of each cell to its run's control kernel is compared, relative to the base ratio"
-    : "net ns per dispatch (cell minus control, per round); change relative to the base cell's gross ns per dispatch";
+/** What was compared: net ns, or (across machines or engines) each cell's ratio to its own run's control; which engines, when they differ. */
+function metricNote(g: GateResult): string {
+  const cells = g.comparison?.cells ?? [];
+  const ratios = cells.filter((c) => c.metric === "ratio-to-control");
+  if (ratios.length === 0) return "net ns per dispatch (cell minus control, per round); change relative to the base cell's gross ns per dispatch";
+  const machines = ratios.some((c) => c.machines.base !== c.machines.current);
+  const pairs = [...new Set(ratios.filter((c) => c.engines.base !== c.engines.current).map((c) => `${c.engines.base} -> ${c.engines.current}`))];
+  const across = [...(machines ? ["machines"] : []), ...(pairs.length ? [`engines (${pairs.join(", ")})`] : [])].join(" and ") || "runs";
+  return `across ${across}: the per-round ratio of each cell to its run's control kernel is compared, relative to the base ratio`;
+}
 
 /** `compare`'s headline: how many cells, and how many of each verdict (it decides nothing). */
 function compareHeadline(g: GateResult): string {

@@ -9,7 +9,8 @@ import { checkInputsUnchanged } from "./inputs.js";
 import type { RunInputs } from "./run-inputs.js";
 import { LabError } from "../errors.js";
 import type { RunRecord, RunConfig } from "../model/results.js";
-import { DEFAULT_ENGINE } from "../model/engines.js";
+import { DEFAULT_ENGINE, type EngineKind } from "../model/engines.js";
+import { installedEngines } from "../engines/installed.js";
 import { readResults } from "../results/read.js";
 
 /** The options that fix what a run measures: none may be given on --resume. */
@@ -48,6 +49,14 @@ export function resumedConfig(previous: RunRecord, req: ResumeRequest): RunConfi
   return { ...previous.config, cpu: req.cpu ?? previous.config.cpu, timeBudgetS: req.timeBudgetS ?? previous.config.timeBudgetS };
 }
 
+/** How to resume on the version a run began on: its installed binary by path, else install it. */
+function resumeOn(name: string, kind: EngineKind, version: string): string {
+  const old = installedEngines().find((e) => e.kind === kind && e.version === version);
+  return old
+    ? `resume on it by path: --resume --engine-path ${name}=${old.path}; or start a new run`
+    : `install it (dispatch-lab engines install ${kind}@${version}) and resume with --engine-path ${name}=PATH, or start a new run`;
+}
+
 /** The spec's content and the --bodies and trace files must be what they were. */
 export function checkUnchanged(previous: RunRecord, inputs: RunInputs, hashes: Readonly<Record<string, string>>): void {
   if (previous.spec.hash !== inputs.hash)
@@ -63,7 +72,7 @@ export function checkUnchanged(previous: RunRecord, inputs: RunInputs, hashes: R
       throw new LabError(
         "results-invalid",
         [{ path: `--engines ${e.ref.name}`, message: `the run began on ${e.kind} ${was}; ${e.ref.name} is now ${e.kind} ${e.version}` }],
-        `run it on ${e.kind} ${was} (dispatch-lab engines install ${e.kind}@${was}, or --engine-path), or start a new run`,
+        resumeOn(e.ref.name, e.kind, was),
       );
   }
 }

@@ -66,6 +66,32 @@ export function inconclusiveText(r: RunRecord): string[] {
   ];
 }
 
+/**
+ * The engines that measured, when not just the lab's own node with inlining
+ * off: each one's exact version and VM, the inlining mode, and what the
+ * engine was seen to inline (the machine line names only the lab's node).
+ */
+export function enginesText(r: RunRecord): string[] {
+  const names = enginesOf(r.config);
+  const inlining = r.config.inlining ?? "engine";
+  if (names.length === 1 && names[0] === "node" && inlining === "off") return [];
+  const seen = (name: string) => {
+    const check = r.engines?.[name]?.inliningCheck;
+    if (!check) return "";
+    if (check.unproven) return "; inlining not read";
+    return check.method === "trace" ? `; ${check.inlinedCalls} inlined calls seen` : `; inlining option ${check.optionOff ? "off" : "on"}`;
+  };
+  return [
+    `engines (inlining ${inlining}): ${names
+      .map((n) => {
+        const e = r.engines?.[n];
+        return e ? `${n} = ${e.kind} ${e.version} (${e.vm}${seen(n)})` : n;
+      })
+      .map(escapeTerminal)
+      .join(", ")}`,
+  ];
+}
+
 /** One line per strategy an engine could not run: not measured there, not a failure. */
 export const skippedText = (r: RunRecord): string[] =>
   (r.skipped ?? []).map((s) => `${pc.yellow("skipped")} ${escapeTerminal(`${s.strategy} in ${s.engine}: ${s.reason}`)}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -89,7 +89,10 @@ describe("check's text report", () => {
 describe("check --engines", () => {
   const major = process.versions.node.split(".")[0]!;
   const args = ["check", "--spec", "xen:pv64", "--strategies", "table,table-ref", "--random", "10"];
-  const twoNodes = ["--engines", `node,node@${major}`, "--engine-path", `node@${major}=${process.execPath}`];
+  // The running node again, under another name and path (a link): two names for one path are refused as one engine named twice.
+  const link = join(mkdtempSync(join(tmpdir(), "dispatch-lab-node-")), "node");
+  symlinkSync(process.execPath, link);
+  const twoNodes = ["--engines", `node,node@${major}`, "--engine-path", `node@${major}=${link}`];
 
   it("checks in the running node and in a child process of another engine, a table each", async () => {
     const r = await cli([...args, ...twoNodes]);

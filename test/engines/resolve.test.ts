@@ -89,6 +89,17 @@ describe("the engine cache", () => {
     expect([bun!.kind, bun!.vm]).toEqual(["bun", "JavaScriptCore abc"]);
   });
 
+  it("two names for one binary are one engine named twice: refused", () => {
+    expect(usage(() => resolveEngines(parseEngines("node@24,node@24.22"), new Map(), env))).toMatch(/node@24 and node@24\.22 are both node 24\.22\.3/);
+  });
+
+  it("the running node's own major is `node`, and the fix says so", () => {
+    const major = process.versions.node.split(".")[0];
+    expect(usage(() => resolveEngines(parseEngines(`node@${major}`), new Map(), env))).toMatch(
+      new RegExp(`the node running the lab is ${process.versions.node.replaceAll(".", "\\.")}: name it \`node\``),
+    );
+  });
+
   it("an engine not installed is exit 2 naming the install command", () => {
     const e = usage(() => resolveEngines(parseEngines("node@22,deno"), new Map(), env));
     expect(e).toMatch(/^engine-missing: .*node@22 is not installed.*deno is not installed/s);
@@ -106,7 +117,10 @@ describe("--engine-path", () => {
   });
 
   it("refuses a binary of another kind or version, a missing file, bad syntax, and a path for an engine not measured", () => {
-    expect(usage(() => resolveEngines(parseEngines("node@26"), parseEnginePaths(`node@26=${notNode}`), env))).toMatch(/it is not node/);
+    expect(usage(() => resolveEngines(parseEngines("node@26"), parseEnginePaths(`node@26=${notNode}`), env))).toMatch(
+      /is bun 1\.4\.5, not node \| name it as what it is: --engines bun@1\.4\.5/,
+    );
+    expect(usage(() => resolveEngines(parseEngines("node"), parseEnginePaths(`node=${deno}`), env))).toMatch(/`node` is the node running the lab/);
     expect(usage(() => resolveEngines(parseEngines("deno@1"), parseEnginePaths(`deno@1=${deno}`), env))).toMatch(/is deno 2\.9\.6, not 1/);
     expect(usage(() => resolveEngines(parseEngines("deno"), parseEnginePaths(`deno=${join(root, "nope")}`), env))).toMatch(/no such file/);
     expect(usage(() => parseEnginePaths("deno"))).toMatch(/"deno" is not NAME=PATH/);

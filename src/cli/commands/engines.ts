@@ -36,7 +36,7 @@ a binary you have already needs no install: --engine-path NAME=PATH on run, swee
       );
     if (action === "path") {
       if (names.length !== 1) throw new LabError("usage", [{ path: "engines path", message: "name one engine" }], "dispatch-lab engines path node@24");
-      io.out(resolveEngines(parseEngines(names, "engines path"))[0]!.path);
+      io.out(resolveEngines(parseEngines(names, "engines path"), new Map(), process.env, "engines path")[0]!.path);
       return ExitCode.ok;
     }
     if (action === "list") {

@@ -2,7 +2,7 @@ import { escapeTerminal } from "../../text/escape.js";
 import { fingerprintSummary } from "../../model/fingerprint.js";
 import { BASELINE_WORKLOADS, GENERIC_MIX, listWorkloads } from "../../workload/index.js";
 import { runAnswers } from "../../results/answers.js";
-import { failuresText, inconclusiveText, resultsTable, skippedText } from "../../report/terminal.js";
+import { enginesText, failuresText, inconclusiveText, resultsTable, skippedText } from "../../report/terminal.js";
 import { defined, defineCommand, measureOptions, measureSettings, MODULE_OPTIONS } from "../command.js";
 import { flag, text } from "../options.js";
 import { measuring } from "../measuring.js";
@@ -35,7 +35,7 @@ ${listWorkloads()
       shownDefault: "results",
     }),
     resume: flag(
-      "continue the interrupted run in --out (its stored config; only --time-budget and --cpu may change; refused when the spec, the --bodies file or a trace file changed)",
+      "continue the interrupted run in --out (its stored config; only --time-budget, --cpu and --engine-path may change; refused when the spec, the --bodies file, a trace file or an engine's version changed)",
     ),
     force: flag("replace the run in --out: its results files and report are deleted first"),
   },
@@ -60,7 +60,9 @@ Results are rewritten atomically after every round.`,
       ({ results }) => {
         // Names in these lines come from the user's spec, trace files and other processes (load): escaped
         // here, because the output filter must let our own colours through.
-        io.out(`machine: ${escapeTerminal(fingerprintSummary(results.fingerprint))}\n`);
+        io.out(`machine: ${escapeTerminal(fingerprintSummary(results.fingerprint))}`);
+        for (const line of enginesText(results)) io.out(line);
+        io.out("");
         io.out(resultsTable(results));
         io.out("");
         for (const a of runAnswers(results)) io.out(escapeTerminal(a));
