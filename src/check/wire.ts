@@ -6,7 +6,7 @@
  * chunks, a line each after the job's first line, so that no line nears an
  * engine's longest string however many --random cases there are.
  */
-import { Buffer } from "node:buffer";
+import { bytesFromBase64, toBase64 } from "../text/base64.js";
 import type { Spec } from "../spec/types.js";
 import type { Case } from "./cases.js";
 import type { CheckJob } from "./check-in-worker.js";
@@ -51,7 +51,7 @@ export function encodeCheckJob(job: CheckJob): string[] {
     modules: job.modules.map((m) => ({
       strategy: m.strategy,
       control: m.control,
-      bytes: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength).toString("base64"),
+      bytes: toBase64(m.bytes),
     })),
     cases: job.cases.length,
     lines: chunks.length,
@@ -72,7 +72,7 @@ export function decodeCheckJob(lines: readonly string[]): CheckJob {
   if (cases.length !== header.cases) throw new Error(`the check job has ${cases.length} cases, not ${header.cases}`);
   return {
     spec: { ...header.spec, fallback: unbig(header.spec.fallback) },
-    modules: header.modules.map((m) => ({ strategy: m.strategy, control: m.control, bytes: new Uint8Array(Buffer.from(m.bytes, "base64")) })),
+    modules: header.modules.map((m) => ({ strategy: m.strategy, control: m.control, bytes: bytesFromBase64(m.bytes) })),
     cases,
   };
 }

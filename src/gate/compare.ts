@@ -25,7 +25,7 @@
  */
 import { alignByRound, timeBlocks } from "../results/summarize.js";
 import { tooFewRounds } from "../stats/rounds.js";
-import type { CellRecord, Dataset, RunRecord } from "../model/results.js";
+import { engineIn, type CellRecord, type Dataset, type RunRecord } from "../model/results.js";
 import { engineOf } from "../model/cells.js";
 import { DEFAULT_ENGINE } from "../model/engines.js";
 import { LabError } from "../errors.js";
@@ -126,9 +126,8 @@ function metricOf(base: { run: RunRecord; cell: CellRecord }, current: { run: Ru
 /** The engine a cell ran in, exactly: kind and version (a run before engines: the lab's node, from its fingerprint). */
 function engineVersion(run: RunRecord, cell: CellRecord): { kind: string; version: string } {
   const name = engineOf(cell);
-  const e = run.engines?.[name];
-  if (e) return { kind: e.kind, version: e.version };
-  return name === DEFAULT_ENGINE ? { kind: "node", version: run.fingerprint.runtime.node } : { kind: name.split("@")[0]!, version: name.split("@")[1] ?? "?" };
+  // An engine the run does not describe (a hand-made file): what its name says.
+  return engineIn(run, name) ?? { kind: name.split("@")[0]!, version: name.split("@")[1] ?? "?" };
 }
 
 /** What makes two cells' engines the same for comparing ns: kind and major version. */

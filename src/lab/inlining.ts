@@ -25,7 +25,7 @@ const PROBE_TIMEOUT_MS = 15_000;
 type Proof = NonNullable<EngineRecord["inliningCheck"]>;
 
 /** What one engine was seen to inline, over the run's tiers; `unproven` when a probe could not finish. */
-async function probeEngine(inputs: RunInputs, engine: RunInputs["engines"][number], bytes: Uint8Array[], stream: Int32Array): Promise<Proof> {
+async function inliningSeenIn(inputs: RunInputs, engine: RunInputs["engines"][number], bytes: Uint8Array[], stream: Int32Array): Promise<Proof> {
   const inlining = inputs.config.inlining ?? "off";
   const proof: Proof = { method: "trace", inlinedCalls: 0, examples: [] };
   for (const tier of inputs.config.tiers) {
@@ -54,7 +54,7 @@ export async function proveInlining(
   for (const engine of inputs.engines) {
     const skipped = new Set((run.skipped ?? []).filter((s) => s.engine === engine.ref.name).map((s) => s.strategy));
     const bytes = modules.filter((m) => !skipped.has(m.strategy)).map((m) => m.bytes);
-    const proof = await probeEngine(inputs, engine, bytes, stream);
+    const proof = await inliningSeenIn(inputs, engine, bytes, stream);
     const record = run.engines?.[engine.ref.name];
     if (record) record.inliningCheck = proof;
     if (proof.unproven) {

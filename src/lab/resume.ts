@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { checkInputsUnchanged } from "./inputs.js";
 import type { RunInputs } from "./run-inputs.js";
 import { LabError } from "../errors.js";
-import type { RunRecord, RunConfig } from "../model/results.js";
-import { DEFAULT_ENGINE, type EngineKind } from "../model/engines.js";
+import { engineIn, type RunRecord, type RunConfig } from "../model/results.js";
+import type { EngineKind } from "../model/engines.js";
 import { installedEngines } from "../engines/installed.js";
 import { readResults } from "../results/read.js";
 
@@ -67,7 +67,7 @@ export function checkUnchanged(previous: RunRecord, inputs: RunInputs, hashes: R
     );
   checkInputsUnchanged(previous.config.inputs, hashes);
   for (const e of inputs.engines) {
-    const was = previous.engines?.[e.ref.name]?.version ?? (e.ref.name === DEFAULT_ENGINE ? previous.fingerprint.runtime.node : undefined);
+    const was = engineIn(previous, e.ref.name)?.version;
     if (was !== undefined && was !== e.version)
       throw new LabError(
         "results-invalid",

@@ -155,6 +155,18 @@ export interface Dataset {
 export const cellsOf = (c: Pick<RunConfig, "strategies" | "workloads" | "tiers" | "engines">): number =>
   c.strategies.length * c.workloads.length * c.tiers.length * (c.engines?.length ?? 1);
 
+/**
+ * What an engine of a run was, exactly: its record, or, for the lab's node
+ * in a run written before engines were recorded, what the fingerprint says
+ * of the node that ran the lab; null for an engine the run does not describe.
+ */
+export function engineIn(run: Pick<RunRecord, "engines" | "fingerprint">, name: string): { kind: string; version: string; vm: string } | null {
+  const e = run.engines?.[name];
+  if (e) return e;
+  const { node, v8 } = run.fingerprint.runtime;
+  return name === DEFAULT_ENGINE ? { kind: "node", version: node, vm: `V8 ${v8}` } : null;
+}
+
 /** The engines a run measured (runs written before engines measured the lab's own node). */
 export const enginesOf = (c: Pick<RunConfig, "engines">): string[] => c.engines ?? [DEFAULT_ENGINE];
 

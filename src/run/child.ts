@@ -7,24 +7,14 @@
  * call of `run` gets tiered-up code), then times one batch per request.
  * The loop runs inside wasm: one JS->wasm call per sample.
  */
-import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { readTextOr } from "../io.js";
 import { guardSelf } from "./launcher.js";
+import { place, type Placed } from "./place.js";
 import { WASM_MAX_PAGES } from "../model/cells.js";
 import { decodeToChild, encodeFromChild, type ChildError, type FromChild, type InitMessage, type Ready, type SampleReply } from "./protocol.js";
 
 const guard = guardSelf();
-
-type RunFn = (base: number, count: number, reps: number) => bigint;
-
-interface Placed {
-  run: RunFn;
-  base: number;
-  count: number;
-  memory: WebAssembly.Memory;
-  /** The memory's size once the stream is placed: any growth after is a body's. */
-  bytes: number;
-}
 
 interface Loaded extends Placed {
   reps: number;
@@ -40,31 +30,12 @@ function maxRssMB(): number {
   try {
     return process.resourceUsage().maxRSS / 1024;
   } catch {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSafe("/proc/self/status"));
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readTextOr("/proc/self/status") ?? "");
     return hwm ? Number(hwm[1]) / 1024 : 0;
   }
 }
 
-function readFileSafe(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
-
 const send = (m: FromChild) => process.stdout.write(encodeFromChild(m));
-
-function load(msg: InitMessage): Placed {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(msg.module as BufferSource), {});
-  const memory = instance.exports["memory"] as WebAssembly.Memory;
-  const base = (instance.exports["stream_base"] as WebAssembly.Global).value as number;
-  const needed = base + msg.stream.length * 4;
-  const missing = Math.ceil(needed / 65536) - memory.buffer.byteLength / 65536;
-  if (missing > 0) memory.grow(missing);
-  new Int32Array(memory.buffer, base, msg.stream.length).set(msg.stream);
-  return { run: instance.exports["run"] as RunFn, base, count: msg.stream.length, memory, bytes: memory.buffer.byteLength };
-}
 
 const size = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${bytes / 1024} KiB`);
 
@@ -164,7 +135,7 @@ function warmUp(l: Loaded, maxMs: number): { samples: number; ms: number; last: 
 }
 
 function init(msg: InitMessage): Ready {
-  const l = load(msg);
+  const l = place(msg.module, msg.stream);
   send({ type: "loaded" });
   return watched(l, () => {
     const targetNs = msg.targetSampleMs * 1e6;

@@ -5,23 +5,16 @@
  * its share of `ms` (long enough to tier up and, in V8 14+, to inline
  * call_indirect speculatively from Liftoff feedback), and exits.
  */
-import { Buffer } from "node:buffer";
+import { bytesFromBase64, int32sFromBase64 } from "../text/base64.js";
 import { createInterface } from "node:readline";
 import { guardSelf } from "./launcher.js";
+import { place } from "./place.js";
 import { MARK } from "./protocol.js";
 
 guardSelf();
 
-type RunFn = (base: number, count: number, reps: number) => bigint;
-
 function exercise(bytes: Uint8Array, stream: Int32Array, ms: number): void {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {});
-  const memory = instance.exports["memory"] as WebAssembly.Memory;
-  const base = (instance.exports["stream_base"] as WebAssembly.Global).value as number;
-  const missing = Math.ceil((base + stream.length * 4) / 65536) - memory.buffer.byteLength / 65536;
-  if (missing > 0) memory.grow(missing);
-  new Int32Array(memory.buffer, base, stream.length).set(stream);
-  const run = instance.exports["run"] as RunFn;
+  const { run, base } = place(bytes, stream);
   // Growing prefixes of the stream, as the child's heavy-body probe does: a body of a million ops makes
   // one pass over the stream take seconds, and the probe must stay within about its `ms`.
   const until = performance.now() + ms;
@@ -31,10 +24,10 @@ function exercise(bytes: Uint8Array, stream: Int32Array, ms: number): void {
 const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 lines.once("line", (line) => {
   const m = JSON.parse(line) as { modules: string[]; stream: string; ms: number };
-  const stream = new Int32Array(new Uint8Array(Buffer.from(m.stream, "base64")).buffer);
+  const stream = int32sFromBase64(m.stream);
   for (const module of m.modules)
     try {
-      exercise(new Uint8Array(Buffer.from(module, "base64")), stream, m.ms / m.modules.length);
+      exercise(bytesFromBase64(module), stream, m.ms / m.modules.length);
     } catch {
       // A body that traps or grows memory fails its cells in the run, with the reason; here its code was compiled, which is what the trace reports.
     }

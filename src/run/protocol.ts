@@ -4,7 +4,7 @@
  * what every engine speaks (Node's advanced IPC serialization crashes a Deno
  * child's parent, a Bun child never answers it); bytes travel as base64.
  */
-import { Buffer } from "node:buffer";
+import { bytesFromBase64, int32sFromBase64, toBase64 } from "../text/base64.js";
 import type { CellReady } from "../model/cells.js";
 
 export interface InitMessage {
@@ -65,20 +65,16 @@ export const MARK = "\u0001dispatch-lab ";
 
 type WireInit = Omit<InitMessage, "module" | "stream"> & { module: string; stream: string };
 
-const base64 = (bytes: Uint8Array | Int32Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-
 /** A runner's message as its line (without the newline). */
 export function encodeToChild(m: ToChild): string {
-  return JSON.stringify(m.type === "init" ? ({ ...m, module: base64(m.module), stream: base64(m.stream) } satisfies WireInit) : m);
+  return JSON.stringify(m.type === "init" ? ({ ...m, module: toBase64(m.module), stream: toBase64(m.stream) } satisfies WireInit) : m);
 }
 
 /** A runner's line as its message; the stream's bytes copied to an aligned buffer. */
 export function decodeToChild(line: string): ToChild {
   const m = JSON.parse(line) as WireInit | SampleRequest;
   if (m.type !== "init") return m;
-  const module = new Uint8Array(Buffer.from(m.module, "base64"));
-  const stream = new Int32Array(new Uint8Array(Buffer.from(m.stream, "base64")).buffer);
-  return { ...m, module, stream };
+  return { ...m, module: bytesFromBase64(m.module), stream: int32sFromBase64(m.stream) };
 }
 
 /** A child's message as its stdout line. */

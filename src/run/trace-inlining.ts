@@ -5,7 +5,7 @@
  * this way on every V8 engine; JavaScriptCore has no such trace, and its
  * off switch is confirmed from its own list of the options in effect.
  */
-import { Buffer } from "node:buffer";
+import { toBase64 } from "../text/base64.js";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { ChildCommand } from "../model/engines.js";
@@ -25,8 +25,6 @@ export interface TraceOutcome {
 }
 
 const DONE = `${MARK}{"type":"done"}`;
-
-const b64 = (bytes: Uint8Array | Int32Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 
 /**
  * Start `command` on the probe, give it the modules and stream, and read its
@@ -67,6 +65,6 @@ export function traceInlining(
           new Error(`the inlining probe ${signal ? `was killed by ${signal}` : `exited with code ${code}`}: ${tail.trim().split("\n").slice(-3).join(" | ")}`),
         );
     });
-    child.stdin!.end(`${JSON.stringify({ modules: modules.map(b64), stream: b64(stream), ms: o.ms })}\n`);
+    child.stdin!.end(`${JSON.stringify({ modules: modules.map(toBase64), stream: toBase64(stream), ms: o.ms })}\n`);
   });
 }

@@ -11,8 +11,7 @@
 import { stringify } from "csv-stringify/sync";
 import { neutraliseCsvText } from "../../text/escape.js";
 import { engineOf } from "../../model/cells.js";
-import { DEFAULT_ENGINE } from "../../model/engines.js";
-import type { Dataset, RunRecord } from "../../model/results.js";
+import { engineIn, type Dataset, type RunRecord } from "../../model/results.js";
 
 type Row = Record<string, string | number | null>;
 
@@ -61,12 +60,11 @@ export const ENGINE_COLUMNS: readonly string[] = ["engine", "engine_version", "e
 /** The columns of a cell's engine: a run written before engines ran every cell on the lab's node, at the engine's defaults. */
 function engineColumns(r: RunRecord, c: { engine?: string | undefined }): Row {
   const name = engineOf(c);
-  const e = r.engines?.[name];
-  const lab = name === DEFAULT_ENGINE;
+  const e = engineIn(r, name);
   return {
     engine: name,
-    engine_version: e?.version ?? (lab ? r.fingerprint.runtime.node : null),
-    engine_vm: e?.vm ?? (lab ? `V8 ${r.fingerprint.runtime.v8}` : null),
+    engine_version: e?.version ?? null,
+    engine_vm: e?.vm ?? null,
     inlining: r.config.inlining ?? "engine",
   };
 }
