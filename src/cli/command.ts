@@ -113,6 +113,16 @@ export const measureOptions = (help: MeasureHelp) =>
   ({
     tiers: text({ placeholder: "L", help: help.tiers }),
     ...ENGINE_OPTIONS,
+    engines: text({
+      placeholder: "L",
+      help: "engines to run every cell in, each a dimension of the cells: node (the one running the lab), node@MAJOR, deno, bun, optionally @VERSION (others need `dispatch-lab engines install` or --engine-path); native[:VARIANT], the same plans compiled to machine code (VARIANT o2, nojt, retpoline, ibt, rethunk; docs/native.md)",
+      shownDefault: "node",
+    }),
+    cc: text({
+      placeholder: "CC",
+      help: "the C compiler of the native engines: gcc, clang or a path; its version and every flag are recorded (no compiler: native cells are skipped, with a note)",
+      shownDefault: "cc",
+    }),
     samples: int({ placeholder: "N", help: help.samples, min: 1, max: 1_000_000 }),
     processes: int({ placeholder: "N", help: help.processes, min: 1, max: 100 }),
     "time-budget": int({ placeholder: "S", help: help.timeBudget, min: 1, max: 7 * 24 * 3600 }),
@@ -135,6 +145,7 @@ export const measureSettings = (v: MeasureValues) =>
     engines: v.engines,
     inlining: v.inlining,
     enginePaths: v.enginePath,
+    cc: v.cc,
     samples: v.samples,
     processes: v.processes,
     timeBudgetS: v.timeBudget,

@@ -29,7 +29,7 @@ import { engineIn, type CellRecord, type Dataset, type RunRecord } from "../mode
 import { engineOf } from "../model/cells.js";
 import { DEFAULT_ENGINE } from "../model/engines.js";
 import { LabError } from "../errors.js";
-import type { Tier } from "../model/tiers.js";
+import type { CellTier } from "../model/tiers.js";
 import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
 import type { Estimate } from "../stats/medians.js";
 import { mannWhitneyU } from "../stats/rank.js";
@@ -60,7 +60,7 @@ export interface CellChange {
   specHash: string;
   strategy: string;
   workload: string;
-  tier: Tier;
+  tier: CellTier;
   /** The current cell's engine, as its run named it (`node`, `node@24`). */
   engine: string;
   /** The engine each side ran the cell in (`node 20.20.2`); they differ only with crossEngine. */

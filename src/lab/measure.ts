@@ -17,6 +17,8 @@ import { statisticsReserveMs } from "../run/round-plan.js";
 import { runCells, type CellInput, type RunnerHooks, type RunnerOptions } from "../run/runner.js";
 import { childCommand } from "../engines/command.js";
 import { engineOf } from "../model/cells.js";
+import { NATIVE_TIER } from "../model/tiers.js";
+import type { NativeBuilds } from "./native.js";
 
 export interface RunProgress {
   cellStarted?(done: number, total: number, cell: CellRecord): void;
@@ -30,6 +32,8 @@ export interface Measurement {
   modules: readonly WorkerModule[];
   /** When the run's rounds must be done, statistics included (ms since epoch). */
   deadline: number;
+  /** The native engines' builds (lab/native.ts), when the run measures any. */
+  natives?: NativeBuilds | undefined;
 }
 
 export interface MeasureContext {
@@ -55,16 +59,31 @@ const progressHooks = (p: RunProgress | undefined): Pick<RunnerHooks, "onCellSta
  * flags, and its process group (`grouped`: one process per strategy and
  * tier, else one per cell).
  */
-function cellInputs({ inputs, run, modules }: Measurement, grouped: boolean, session: number): CellInput[] {
+function cellInputs({ inputs, run, modules, natives }: Measurement, grouped: boolean, session: number): CellInput[] {
   const bytes = new Map(modules.map((m) => [m.strategy, m.bytes]));
   const engines = new Map(inputs.engines.map((e) => [e.ref.name, e]));
-  return run.cells.map((c) => ({
-    id: c.id,
-    group: grouped ? `${c.strategy}|${c.tier}|${engineOf(c)}` : c.id,
-    module: withCustomSection(bytes.get(c.strategy)!, "dispatch-lab.cell", `${inputs.spec.name}|${c.id}|session ${session}`),
-    stream: inputs.workloads.get(c.workload)!.stream,
-    command: childCommand(engines.get(engineOf(c))!, c.tier, inputs.config.inlining ?? "off").command,
-  }));
+  return run.cells.map((c): CellInput => {
+    const common = { id: c.id, group: grouped ? `${c.strategy}|${c.tier}|${engineOf(c)}` : c.id, stream: inputs.workloads.get(c.workload)!.stream };
+    if (c.tier === NATIVE_TIER) return { ...common, ...nativeInput(c, natives) };
+    return {
+      ...common,
+      module: withCustomSection(bytes.get(c.strategy)!, "dispatch-lab.cell", `${inputs.spec.name}|${c.id}|session ${session}`),
+      command: childCommand(engines.get(engineOf(c))!, c.tier, inputs.config.inlining ?? "off").command,
+    };
+  });
+}
+
+/**
+ * A native cell's child: its build's binary, given the wasm modules' stream
+ * address. A build that failed its compile, audit or check fails the cell
+ * here, with the reason: the runner never starts a failed cell.
+ */
+function nativeInput(c: CellRecord, natives: NativeBuilds | undefined): Pick<CellInput, "module" | "command" | "base"> {
+  const build = natives?.builds.get(engineOf(c))?.get(c.strategy) ?? { ok: false, reason: "no native build (a dispatch-lab bug)" };
+  if (build.ok) return { module: new Uint8Array(0), command: build.command, base: natives!.base };
+  c.status = "failed";
+  c.error = build.reason;
+  return { module: new Uint8Array(0), command: { binary: "", args: [], env: {} } };
 }
 
 /** Time kept back at the end of a run for its statistics (round-plan.ts). */

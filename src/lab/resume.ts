@@ -14,7 +14,7 @@ import { installedEngines } from "../engines/installed.js";
 import { readResults } from "../results/read.js";
 
 /** The options that fix what a run measures: none may be given on --resume. */
-const FIXED = ["spec", "strategies", "workloads", "tiers", "engines", "inlining", "samples", "processes", "seed", "reference", "bodies"] as const;
+const FIXED = ["spec", "strategies", "workloads", "tiers", "engines", "inlining", "cc", "samples", "processes", "seed", "reference", "bodies"] as const;
 
 type ResumeRequest = Partial<Record<(typeof FIXED)[number], unknown>> & { cpu?: number; timeBudgetS?: number };
 
@@ -66,6 +66,15 @@ export function checkUnchanged(previous: RunRecord, inputs: RunInputs, hashes: R
       "restore the spec, or start a new run",
     );
   checkInputsUnchanged(previous.config.inputs, hashes);
+  for (const n of inputs.natives) {
+    const was = previous.engines?.[n.ref.name];
+    if (was && !n.skip && was.vm !== n.versionLine)
+      throw new LabError(
+        "results-invalid",
+        [{ path: `--engines ${n.ref.name}`, message: `the run began with ${was.vm}; ${n.compiler} is now ${n.versionLine}` }],
+        "resume with the compiler the run began with on PATH, or start a new run",
+      );
+  }
   for (const e of inputs.engines) {
     const was = engineIn(previous, e.ref.name)?.version;
     if (was !== undefined && was !== e.version)

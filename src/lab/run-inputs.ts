@@ -4,7 +4,8 @@
  * before a process starts or a file is written.
  */
 import { resolveEngines, type ResolvedEngine } from "../engines/resolve.js";
-import { parseEngines } from "../model/engines.js";
+import { resolveNative, type NativeEngine } from "../emit/native/resolve.js";
+import { parseMeasuredEngines } from "../model/engines.js";
 import type { RunConfig } from "../model/results.js";
 import { loadSpec, specHash } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
@@ -15,8 +16,10 @@ export interface RunInputs {
   spec: Spec;
   hash: string;
   workloads: Map<string, Workload>;
-  /** config.engines resolved to binaries, in its order. */
+  /** config.engines' wasm engines resolved to binaries, in its order. */
   engines: ResolvedEngine[];
+  /** config.engines' native engines with their compiler and flags (or why they are skipped), in its order. */
+  natives: NativeEngine[];
 }
 
 /**
@@ -25,8 +28,10 @@ export interface RunInputs {
  * binaries by engine name.
  */
 export function prepareRunInputs(config: RunConfig, load: (spec: string) => Spec = loadSpec, enginePaths: ReadonlyMap<string, string> = new Map()): RunInputs {
-  const engines = resolveEngines(parseEngines(config.engines), enginePaths);
+  const measured = parseMeasuredEngines(config.engines);
+  const engines = resolveEngines(measured.wasm, enginePaths);
+  const natives = resolveNative(measured.native, config.cc);
   const spec = load(config.spec);
   const workloads = new Map(config.workloads.map((w) => [w, buildWorkload(w, spec, { seed: config.seed, length: config.streamLength })]));
-  return { config, spec, hash: specHash(spec), workloads, engines };
+  return { config, spec, hash: specHash(spec), workloads, engines, natives };
 }

@@ -10,6 +10,7 @@ import { datasetWriter, newDataset, writeReport } from "./dataset-writer.js";
 import { emitInWorker } from "./emit-in-worker.js";
 import { hashInputs } from "./inputs.js";
 import { proveInlining } from "./inlining.js";
+import { buildNatives } from "./native.js";
 import { measure, type RunProgress } from "./measure.js";
 import { claimOutFolder, type OutFolder } from "./out-folder.js";
 import { checkUnchanged, previousRun, resumedConfig } from "./resume.js";
@@ -116,7 +117,7 @@ function beginSession(inputs: RunInputs, previous: RunRecord | undefined, starte
   const { config } = inputs;
   const pinning = pin(process.pid, config.cpu); // each child is pinned and checked again
   const sessions = [...(previous?.sessions ?? []), newSession(started, pinning)];
-  return newRun(inputs, [], planCells(config, inputs.engines, previous), sessions, previous?.fingerprint ?? collectFingerprint());
+  return newRun(inputs, [], planCells(inputs, previous), sessions, previous?.fingerprint ?? collectFingerprint());
 }
 
 async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
@@ -132,11 +133,16 @@ async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
   const [modules] = await emitInWorker([{ spec: inputs.spec, strategies: inputs.config.strategies, bodies: inputs.config.bodies }]);
   results.modules = moduleRecords(modules!);
   await proveInlining(inputs, modules!, results, req.note);
-  if (!previous) writer.write(undefined);
-  const deadline = started + inputs.config.timeBudgetS * 1000;
-  await measure(
-    { inputs, run: results, modules: modules!, deadline },
-    { writer, grouped: false, liveStatistics: true, progress: req.progress, stop: req.stop },
-  );
+  const natives = inputs.natives.length ? await buildNatives(inputs, modules!, results) : undefined;
+  try {
+    if (!previous) writer.write(undefined);
+    const deadline = started + inputs.config.timeBudgetS * 1000;
+    await measure(
+      { inputs, run: results, modules: modules!, deadline, natives },
+      { writer, grouped: false, liveStatistics: true, progress: req.progress, stop: req.stop },
+    );
+  } finally {
+    natives?.dispose();
+  }
   return { results, dataset, files: [...writer.files(), await writeReport(dataset, req.out)], failedCells: failedCells([results]) };
 }

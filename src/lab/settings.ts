@@ -5,7 +5,7 @@
  */
 import { LabError } from "../errors.js";
 import type { MeasureSettings } from "../model/settings.js";
-import { parseEngines, parseInlining } from "../model/engines.js";
+import { parseInlining, parseMeasuredEngines } from "../model/engines.js";
 import { parseTiers } from "../model/tiers.js";
 import { defaultCpu } from "../run/pin.js";
 import { DEFAULT_STREAM_LENGTH } from "../workload/index.js";
@@ -18,6 +18,8 @@ export interface SettingsRequest {
   inlining?: string;
   /** `node@24=/path/to/node,deno=/usr/bin/deno`: binaries instead of installed engines. */
   enginePaths?: string;
+  /** The C compiler of the native engines: `cc` (default), `gcc`, `clang` or a path. */
+  cc?: string;
   /** Samples per cell; undefined: as many as the time budget allows. */
   samples?: number;
   processes?: number;
@@ -36,6 +38,15 @@ function positive(value: number, option: string, max: number, integer: boolean, 
   return value;
 }
 
+/** The engines by name, and the compiler when a native one is among them (--cc without one is a usage error: it would do nothing). */
+function enginesOf(req: SettingsRequest): Pick<MeasureSettings, "engines" | "cc"> {
+  const engines = parseMeasuredEngines(req.engines);
+  if (req.cc !== undefined && engines.native.length === 0)
+    throw new LabError("usage", [{ path: "--cc", message: "no native engine is measured" }], `add one: --engines ${[...engines.names, "native"].join(",")}`);
+  if (req.cc !== undefined && req.cc.trim() === "") throw new LabError("usage", [{ path: "--cc", message: "empty" }], "--cc gcc, --cc clang or --cc PATH");
+  return { engines: engines.names, ...(engines.native.length ? { cc: req.cc ?? "cc" } : {}) };
+}
+
 /**
  * The settings with defaults filled in, checked for library callers as for
  * the CLI: no sample, process or second to measure in is a usage error, not
@@ -44,7 +55,7 @@ function positive(value: number, option: string, max: number, integer: boolean, 
 export function settingsOf(req: SettingsRequest, defaults: { processes: number; timeBudgetS: number }): MeasureSettings {
   return {
     tiers: parseTiers(req.tiers),
-    engines: parseEngines(req.engines).map((e) => e.name),
+    ...enginesOf(req),
     inlining: parseInlining(req.inlining),
     samples:
       req.samples === undefined

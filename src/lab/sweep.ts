@@ -11,6 +11,7 @@ import { emitInWorker, type WorkerModule } from "./emit-in-worker.js";
 import { measure, type RunProgress } from "./measure.js";
 import { claimOutFolder } from "./out-folder.js";
 import { failedCells, newRun, newSession, planCells } from "./run-record.js";
+import { buildNatives } from "./native.js";
 import { proveInlining } from "./inlining.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { parseEnginePaths } from "../engines/resolve.js";
@@ -122,7 +123,7 @@ async function emitPoints({ points, s }: Prepared, pinning: Pinning): Promise<{ 
   const fingerprint = collectFingerprint();
   return {
     modules,
-    runs: points.map((p, i) => newRun(p, modules[i]!, planCells(p.config, p.engines, undefined), [newSession(Date.now(), pinning)], fingerprint)),
+    runs: points.map((p, i) => newRun(p, modules[i]!, planCells(p, undefined), [newSession(Date.now(), pinning)], fingerprint)),
   };
 }
 
@@ -150,10 +151,16 @@ async function measurePoints(req: SweepRequest, prepared: Prepared): Promise<Swe
     const left = order.slice(k).map((j) => cost.points[j]!);
     const shareMs = pointShareMs(endsAt - Date.now(), left);
     req.progress?.point?.(k + 1, order.length, plan.points[i]!.point.label);
-    await measure(
-      { inputs: points[i]!, run: runs[i]!, modules: modules[i]!, deadline: Date.now() + shareMs },
-      { writer, grouped: true, liveStatistics: false, progress: req.progress, stop: req.stop },
-    );
+    // A point's native builds (its own spec) are built in its share of the budget, and removed after it.
+    const natives = points[i]!.natives.length ? await buildNatives(points[i]!, modules[i]!, runs[i]!) : undefined;
+    try {
+      await measure(
+        { inputs: points[i]!, run: runs[i]!, modules: modules[i]!, deadline: Date.now() + shareMs, natives },
+        { writer, grouped: true, liveStatistics: false, progress: req.progress, stop: req.stop },
+      );
+    } finally {
+      natives?.dispose();
+    }
   }
   dataset.sweep!.analysis = analyse(req.kind, prepared, runs);
   writer.write(undefined);

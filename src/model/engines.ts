@@ -2,8 +2,9 @@
  * Engines: the runtime a cell's wasm runs in, a dimension of every cell like
  * the tier. A user names one as `ENGINE[@VERSION][:VARIANT]`: `node` is the
  * node running the lab; `node@24` the newest installed Node 24, `node@24.22.3`
- * that exact one; `deno`, `bun` likewise. Variants are reserved for native
- * code (its own issue): a wasm engine has none.
+ * that exact one; `deno`, `bun` likewise. `native[:VARIANT]` is the same plans
+ * compiled to machine code by a C compiler (src/emit/native), a variant per
+ * set of compiler flags; a wasm engine has no variants.
  */
 import { LabError } from "../errors.js";
 import { nameList } from "../names.js";
@@ -11,6 +12,25 @@ import { didYouMean, nearest } from "../suggest.js";
 
 export const ENGINE_KINDS = ["node", "deno", "bun"] as const;
 export type EngineKind = (typeof ENGINE_KINDS)[number];
+
+/** The engine of native builds: the plans lowered to C and compiled (`--cc`), timed by a native child. */
+export const NATIVE = "native";
+
+/**
+ * How a native build is compiled (src/emit/native/variants.ts has the flags
+ * per compiler): `o2` the plain build (`native`), `nojt` without jump tables
+ * (how Xen is built), `retpoline` indirect branches through thunks, `ibt`
+ * with endbr64 landing pads, `rethunk` returns through a thunk (SRSO).
+ */
+export const NATIVE_VARIANTS = ["o2", "nojt", "retpoline", "ibt", "rethunk"] as const;
+export type NativeVariant = (typeof NATIVE_VARIANTS)[number];
+
+/** A native engine as named: `native` (o2) or `native:VARIANT`. */
+export interface NativeRef {
+  name: string;
+  kind: typeof NATIVE;
+  variant: NativeVariant;
+}
 
 /** A wasm feature beyond what every engine the lab supports runs (emit/features.ts): a strategy that needs one is skipped elsewhere. */
 export type EngineFeature = "typed-function-references";
@@ -39,14 +59,16 @@ export type Inlining = (typeof INLINING_MODES)[number];
 
 /** What a run records of each engine it measured in (engines/resolve.ts finds them). */
 export interface EngineRecord {
-  kind: EngineKind;
-  /** The engine's own version: `24.22.3`, `2.9.6`, `1.4.5`. */
+  kind: EngineKind | typeof NATIVE;
+  /** The engine's own version: `24.22.3`, `2.9.6`, `1.4.5`; a native engine's: its compiler's (`12.2.0`). */
   version: string;
-  /** What compiles the wasm: `V8 13.6.233.17-node.63`, `JavaScriptCore <WebKit revision>`. */
+  /** What compiles the wasm: `V8 13.6.233.17-node.63`, `JavaScriptCore <WebKit revision>`; native: the compiler's version line. */
   vm: string;
   inlining: Inlining;
-  /** Where its binary came from: the node running the lab, --engine-path, or `engines install`. */
-  source: "running" | "path" | "installed";
+  /** Where its binary came from: the node running the lab, --engine-path, `engines install`, or built by the lab (native). */
+  source: "running" | "path" | "installed" | "built";
+  /** A native engine's build: the compiler as asked (`cc`, `clang`, a path), the variant, and every flag of every unit and the link. */
+  native?: { compiler: string; variant: NativeVariant; flags: string[] };
   /**
    * What the engine was seen to inline before the run measured (lab/inlining.ts):
    * `trace`, the engine's own trace, `inlinedCalls` the calls it reported
@@ -59,6 +81,23 @@ export interface EngineRecord {
 
 const VERSION = /^\d+(\.\d+){0,2}$/;
 const SYNTAX = "ENGINE[@VERSION], ENGINE one of node, deno, bun; e.g. node@24, deno, bun@1.2";
+const MEASURED_SYNTAX = `${SYNTAX}; or native[:VARIANT], VARIANT one of ${NATIVE_VARIANTS.join(", ")}`;
+
+/** `native`, `native:retpoline`; `native:o2` is `native`. */
+function parseNative(text: string, option: string): NativeRef {
+  const [head, variant = "o2"] = text.split(":", 2) as [string, string | undefined];
+  if (head !== NATIVE)
+    throw new LabError("usage", [{ path: option, message: `"${text}": a native engine has no version (its compiler is --cc)` }], `engines: ${MEASURED_SYNTAX}`);
+  if (!(NATIVE_VARIANTS as readonly string[]).includes(variant))
+    throw new LabError(
+      "usage",
+      [{ path: option, message: `"${text}": unknown native variant "${variant}"` }],
+      `${didYouMean([nearest(variant, [...NATIVE_VARIANTS])])}native variants: ${NATIVE_VARIANTS.join(", ")}`,
+    );
+  return { name: variant === "o2" ? NATIVE : `${NATIVE}:${variant}`, kind: NATIVE, variant: variant as NativeVariant };
+}
+
+const isNative = (text: string) => text === NATIVE || text.startsWith(`${NATIVE}:`) || text.startsWith(`${NATIVE}@`);
 
 function parseOne(text: string, option: string): EngineRef {
   const [head, variant] = text.split(":", 2) as [string, string | undefined];
@@ -66,11 +105,16 @@ function parseOne(text: string, option: string): EngineRef {
   const kind = at < 0 ? head : head.slice(0, at);
   const version = at < 0 ? null : head.slice(at + 1);
   if (!(ENGINE_KINDS as readonly string[]).includes(kind)) {
-    const native = kind === "native";
+    const native = kind === NATIVE;
     throw new LabError(
       "usage",
-      [{ path: option, message: native ? `"${text}": native engines are not built yet` : `unknown engine "${kind}"` }],
-      `${native ? "" : didYouMean([nearest(kind, [...ENGINE_KINDS])])}engines: ${SYNTAX}`,
+      [
+        {
+          path: option,
+          message: native ? `"${text}": native builds are measured by run and sweep (--engines ${NATIVE}[:VARIANT]), not here` : `unknown engine "${kind}"`,
+        },
+      ],
+      `${native ? "" : didYouMean([nearest(kind, [...ENGINE_KINDS, NATIVE])])}engines: ${SYNTAX}`,
     );
   }
   if (variant !== undefined)
@@ -85,6 +129,29 @@ export function parseEngines(list: string | readonly string[] | undefined, optio
   const names = nameList(list ?? DEFAULT_ENGINE, { option, what: "engine", example: "node,node@24,deno,bun" });
   return names.map((n) => parseOne(n, option));
 }
+
+/** The engines a run or sweep measures: the wasm engines and the native builds, and every name in --engines order. */
+export interface MeasuredEngines {
+  wasm: EngineRef[];
+  native: NativeRef[];
+  names: string[];
+}
+
+/** --engines of run and sweep: wasm engines as parseEngines, and `native[:VARIANT]`; `native` and `native:o2` are one engine. */
+export function parseMeasuredEngines(list: string | readonly string[] | undefined, option = "--engines"): MeasuredEngines {
+  const names = nameList(list ?? DEFAULT_ENGINE, { option, what: "engine", example: "node,node@24,native,native:retpoline" });
+  const refs = names.map((n): EngineRef | NativeRef => (isNative(n) ? parseNative(n, option) : parseOne(n, option)));
+  const twice = refs.find((r, i) => refs.findIndex((o) => o.name === r.name) < i);
+  if (twice) throw new LabError("usage", [{ path: option, message: `${twice.name} given twice` }], "name each engine once");
+  return {
+    wasm: refs.filter((r): r is EngineRef => r.kind !== NATIVE),
+    native: refs.filter((r): r is NativeRef => r.kind === NATIVE),
+    names: refs.map((r) => r.name),
+  };
+}
+
+/** Whether an engine name (as results record it) is a native build. */
+export const isNativeEngine = (name: string): boolean => name === NATIVE || name.startsWith(`${NATIVE}:`);
 
 /** `off` or `engine`; anything else is a usage error. */
 export function parseInlining(value: string | undefined, option = "--inlining"): Inlining {
@@ -117,4 +184,6 @@ export interface ChildCommand {
   binary: string;
   args: readonly string[];
   env: Readonly<Record<string, string>>;
+  /** The binary is the child itself (a native build, src/run/native-child.c): no entry script follows `args`. */
+  selfHosted?: boolean;
 }

@@ -8,8 +8,8 @@ import type { Fingerprint } from "./fingerprint.js";
 import type { LoadRecord } from "./cells.js";
 import type { Pinning } from "./cells.js";
 import type { CellRun } from "./cells.js";
-import type { Tier } from "./tiers.js";
-import { DEFAULT_ENGINE, type EngineRecord, type Inlining } from "./engines.js";
+import { NATIVE_TIER, type CellTier, type Tier } from "./tiers.js";
+import { DEFAULT_ENGINE, isNativeEngine, type EngineRecord, type Inlining } from "./engines.js";
 import { engineOf } from "./cells.js";
 import type { DifferenceOfMedians, RatioOfMedians } from "../stats/medians.js";
 import type { Summary } from "../stats/summary.js";
@@ -48,6 +48,8 @@ export interface RunConfig {
   engines?: string[];
   /** How much the engines may inline (model/engines.ts); absent before it was a setting (the engine's defaults). */
   inlining?: Inlining;
+  /** The C compiler of the native engines as asked (`cc`, `gcc`, `clang`, a path); absent when the run has none. */
+  cc?: string;
   /**
    * sha256 of every file a cell's bytes or stream depend on, by the path as
    * given (the --bodies source, each trace:FILE): --resume refuses a change.
@@ -59,7 +61,7 @@ export interface RunConfig {
 export interface CellRecord extends CellRun {
   strategy: string;
   workload: string;
-  tier: Tier;
+  tier: CellTier;
   /** The engine's name as --engines gave it (`node`, `node@24`, `deno`); absent in runs written before engines (the lab's node). */
   engine?: string;
   /** The exact flags of the cell's process: V8 flags, or JavaScriptCore options as NAME=VALUE (Bun). */
@@ -70,7 +72,7 @@ export interface CellSummary {
   id: string;
   strategy: string;
   workload: string;
-  tier: Tier;
+  tier: CellTier;
   /** As its cell's. */
   engine?: string;
   status: CellRun["status"];
@@ -151,9 +153,11 @@ export interface Dataset {
   sweep: SweepRecord | null;
 }
 
-/** How many cells a run of this config has: every strategy x workload x tier x engine. */
-export const cellsOf = (c: Pick<RunConfig, "strategies" | "workloads" | "tiers" | "engines">): number =>
-  c.strategies.length * c.workloads.length * c.tiers.length * (c.engines?.length ?? 1);
+/** How many cells a run of this config has: every strategy x workload x tier x wasm engine, and strategy x workload x native engine. */
+export const cellsOf = (c: Pick<RunConfig, "strategies" | "workloads" | "tiers" | "engines">): number => {
+  const native = enginesOf(c).filter(isNativeEngine).length;
+  return c.strategies.length * c.workloads.length * (c.tiers.length * (enginesOf(c).length - native) + native);
+};
 
 /**
  * What an engine of a run was, exactly: its record, or, for the lab's node
@@ -167,6 +171,12 @@ export function engineIn(run: Pick<RunRecord, "engines" | "fingerprint">, name: 
   return name === DEFAULT_ENGINE ? { kind: "node", version: node, vm: `V8 ${v8}` } : null;
 }
 
+/** The tiers an engine's cells have: the run's --tiers, or for a native engine its one tier, native. */
+export const tiersOf = (config: Pick<RunConfig, "tiers">, engine: string): CellTier[] => (isNativeEngine(engine) ? [NATIVE_TIER] : config.tiers);
+
+/** The tier of `engine`'s cells that stand beside a wasm tier's: that tier, or native for a native engine. */
+export const tierIn = (engine: string, tier: CellTier): CellTier => (isNativeEngine(engine) ? NATIVE_TIER : tier);
+
 /** The engines a run measured (runs written before engines measured the lab's own node). */
 export const enginesOf = (c: Pick<RunConfig, "engines">): string[] => c.engines ?? [DEFAULT_ENGINE];
 
@@ -175,6 +185,7 @@ export const enginesOf = (c: Pick<RunConfig, "engines">): string[] => c.engines 
  * the run has several (`uniform (liftoff, node@24)`).
  */
 export function groupLabel(c: { workload: string; tier: string; engine?: string | undefined }, config: Pick<RunConfig, "tiers" | "engines">): string {
-  const parts = [...(config.tiers.length > 1 ? [c.tier] : []), ...(enginesOf(config).length > 1 ? [engineOf(c)] : [])];
+  // A native cell's engine names it: its tier (native) would say it twice.
+  const parts = [...(config.tiers.length > 1 && c.tier !== NATIVE_TIER ? [c.tier] : []), ...(enginesOf(config).length > 1 ? [engineOf(c)] : [])];
   return parts.length ? `${c.workload} (${parts.join(", ")})` : c.workload;
 }

@@ -3,7 +3,7 @@
  * and what the lab reads off them. Types only: the planning of each kind
  * lives in kinds/, its analysis in sweep/curves.ts, the measuring in lab/sweep.ts.
  */
-import type { Tier } from "./tiers.js";
+import type { CellTier } from "./tiers.js";
 import type { CrossoverResult } from "../stats/crossover.js";
 import type { Estimate } from "../stats/medians.js";
 import type { LineFitCI } from "../stats/fit.js";
@@ -37,7 +37,7 @@ export interface PositionPoint {
 
 export interface PositionCurve {
   strategy: string;
-  tier: Tier;
+  tier: CellTier;
   /**
    * The engine the curve's cells ran in (model/engines.ts), the control and the reference included: set only when the
    * run measured several engines or one other than the default node, so a node-only sweep is written as before.
@@ -69,7 +69,7 @@ export interface ScalePoint {
 export interface ScaleCurve {
   strategy: string;
   workload: string;
-  tier: Tier;
+  tier: CellTier;
   /** As PositionCurve.engine: set only for a sweep of several engines or a non-default one. */
   engine?: string;
   points: ScalePoint[];
@@ -89,7 +89,7 @@ export interface CrossoverCurve {
   axis: string;
   /** The workload (for "n") or the spec (for "zipf") held fixed along the curve. */
   held: string;
-  tier: Tier;
+  tier: CellTier;
   /** The engine both strategies ran in (a and b are compared within one engine); as PositionCurve.engine, set only for a sweep of several engines or a non-default one. */
   engine?: string;
   /** Points are gross(a) / gross(b) per x, paired by round within each run. */
@@ -120,7 +120,7 @@ export interface BodyPoint {
 export interface BodyCurve {
   strategy: string;
   workload: string;
-  tier: Tier;
+  tier: CellTier;
   /** As PositionCurve.engine: set only for a sweep of several engines or a non-default one. */
   engine?: string;
   points: BodyPoint[];

@@ -19,6 +19,16 @@ export const TIERS = {
 
 export type Tier = keyof typeof TIERS;
 
+/**
+ * The tier of a native cell (`--engines native`): machine code has no V8
+ * tier, and a native cell is measured once whatever --tiers says. Never a
+ * value of --tiers.
+ */
+export const NATIVE_TIER = "native";
+
+/** What a cell's tier is: a V8 tier, or native for a native build. */
+export type CellTier = Tier | typeof NATIVE_TIER;
+
 /** `a,b` to tiers (default turbofan); an unknown tier (with the nearest suggested), an empty list or a tier given twice is a usage error. */
 export function parseTiers(list: string | undefined): Tier[] {
   const names = nameList(list ?? "turbofan", { option: "--tiers", what: "tier", example: "turbofan,liftoff" });

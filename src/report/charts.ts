@@ -10,8 +10,8 @@
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { engineOf } from "../model/cells.js";
-import { enginesOf, groupLabel, type CellSummary, type RunRecord } from "../model/results.js";
-import type { Tier } from "../model/tiers.js";
+import { enginesOf, groupLabel, tierIn, type CellSummary, type RunRecord } from "../model/results.js";
+import type { CellTier, Tier } from "../model/tiers.js";
 import { escapeHtml } from "../text/escape.js";
 
 /** The bar colour of measured strategies and the muted one of the control kernel. */
@@ -77,7 +77,7 @@ interface BarDatum {
 export function strategyBars(
   results: RunRecord,
   workload: string,
-  tier: Tier = results.config.tiers[0] ?? "turbofan",
+  tier: CellTier = results.config.tiers[0] ?? "turbofan",
   engine: string = enginesOf(results.config)[0]!,
 ): string | null {
   const { strategies, control } = results.config;
@@ -242,7 +242,7 @@ export function machineLabel(r: RunRecord, index: number): string {
  * (blue faster, red slower), labelled. Null when the inputs come from fewer
  * than two machines (distinct fingerprint.machineId) or nothing has a ratio.
  */
-export function ratioHeatmap(resultsList: readonly RunRecord[], workload?: string, tier?: Tier, engine?: string): string | null {
+export function ratioHeatmap(resultsList: readonly RunRecord[], workload?: string, tier?: CellTier, engine?: string): string | null {
   if (new Set(resultsList.map((r) => r.fingerprint.machineId)).size < 2) return null;
   const first = resultsList[0]!;
   const w = workload ?? first.config.workloads[0];
@@ -327,7 +327,7 @@ export function engineHeatmap(r: RunRecord, workload: string, tier: Tier = r.con
         r,
         engine,
         strategy,
-        r.summaries.find((s) => s.strategy === strategy && s.workload === workload && s.tier === tier && engineOf(s) === engine),
+        r.summaries.find((s) => s.strategy === strategy && s.workload === workload && s.tier === tierIn(engine, tier) && engineOf(s) === engine),
       ),
     ),
   );

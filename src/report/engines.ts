@@ -9,16 +9,19 @@ import { enginesOf, type RunRecord } from "../model/results.js";
 /** The most example lines of an engine's inlining trace the report shows. */
 export const MAX_INLINING_EXAMPLES = 3;
 
-export const ENGINE_HEADER = ["engine", "kind", "version", "VM", "inlining", "binary", "inlining check"];
+export const ENGINE_HEADER = ["engine", "kind", "version", "VM", "inlining", "binary", "inlining check (native: build flags)"];
 
 const SOURCE: Record<EngineRecord["source"], string> = {
   running: "the node running the lab",
   path: "--engine-path",
   installed: "engines install",
+  built: "built by the lab (--cc)",
 };
 
 /** What the engine was seen to inline: "trace: 77 inlined calls", "options: inlining option off: yes", or "not checked". */
 export function inliningCheckText(e: EngineRecord | undefined): string {
+  // A native build inlines nothing across its units (handlers apart, no LTO): its flags say how it was built.
+  if (e?.native) return `flags: ${e.native.flags.join(" ")}`;
   const check = e?.inliningCheck;
   if (!check) return "not checked";
   if (check.unproven) return `not read (${check.unproven})`;

@@ -6,7 +6,7 @@
  * text) and is escaped; a Content-Security-Policy forbids what the page
  * does not need, so an escaping slip still runs no script and loads nothing.
  */
-import { enginesOf, groupLabel, type CellSummary, type Dataset, type RunRecord } from "../model/results.js";
+import { enginesOf, groupLabel, tiersOf, type CellSummary, type Dataset, type RunRecord } from "../model/results.js";
 import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeHtml } from "../text/escape.js";
 import { runAnswers } from "../results/answers.js";
@@ -15,6 +15,7 @@ import { BUSY, loadWarnings, summaryNotes, summaryTable as summaryText, sweepLoa
 import { engineHeatmap, machineLabel, ratioHeatmap, strategyBars } from "./charts.js";
 import { ENGINE_HEADER, engineInfos, showsEngines } from "./engines.js";
 import { sweepSectionHtml } from "./sweep-section.js";
+import { hardwareHtml } from "./hardware.js";
 
 export { escapeHtml };
 
@@ -166,7 +167,7 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
         );
     }
   for (const engine of engines)
-    for (const tier of config.tiers)
+    for (const tier of tiersOf(config, engine))
       for (const workload of config.workloads) {
         const svg = strategyBars(r, workload, tier, engine);
         const name = groupLabel({ workload, tier, engine }, config);
@@ -190,6 +191,8 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
     `<h3>Machine fingerprint</h3>`,
     fingerprintHtml(r),
     ...(showsEngines(r) ? [enginesHtml(r)] : []),
+    // wasm against the hardware: only in a run with native and wasm engines.
+    ...[hardwareHtml(r)].filter(Boolean),
     `</section>`,
   ].join("\n");
 }
@@ -199,7 +202,7 @@ function heatmapsHtml(list: readonly RunRecord[]): string {
   const out: string[] = [];
   const several = list.some((r) => enginesOf(r.config).length > 1);
   for (const engine of enginesOf(first.config))
-    for (const tier of first.config.tiers)
+    for (const tier of tiersOf(first.config, engine))
       for (const workload of first.config.workloads) {
         const svg = ratioHeatmap(list, workload, tier, engine);
         if (svg)

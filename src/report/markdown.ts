@@ -12,6 +12,7 @@ import { markdownTable } from "../text/markdown-table.js";
 import { BUSY, loadWarnings, summaryNotes, summaryTable, sweepLoadWarnings } from "./summary.js";
 import { ENGINE_HEADER, engineRows, showsEngines } from "./engines.js";
 import { sweepSectionMarkdown } from "./sweep-section.js";
+import { hardwareMarkdown } from "./hardware.js";
 
 /** A machine id as code when it is a plain token (a results file may hold anything: then as escaped text). */
 const machineId = (id: string): string => (/^[\w.:-]+$/.test(id) ? `\`${id}\`` : escapeMarkdown(id));
@@ -39,6 +40,7 @@ function runMarkdown(r: RunRecord, title: string): string[] {
     "",
     ...summaryNotes(r).flatMap((n) => [`_${escapeMarkdown(n)}_`, ""]),
     ...enginesMarkdown(r),
+    ...hardwareMarkdown(r),
   ];
 }
 

@@ -89,7 +89,18 @@ export function summaryTable(r: RunRecord): { header: string[]; rows: string[][]
 }
 
 /** One line per strategy an engine could not run (RunRecord.skipped): not measured there, not a failure. */
-export const skippedNotes = (r: RunRecord): string[] => (r.skipped ?? []).map((k) => `skipped: ${k.strategy} in ${k.engine}: ${k.reason}`);
+export const skippedNotes = (r: RunRecord): string[] => skippedGroups(r).map((k) => `skipped: ${k.strategies.join(", ")} in ${k.engine}: ${k.reason}`);
+
+/** The skipped strategies grouped by engine and reason (an engine with no compiler skips every strategy for one reason). */
+export function skippedGroups(r: RunRecord): { engine: string; reason: string; strategies: string[] }[] {
+  const groups = new Map<string, { engine: string; reason: string; strategies: string[] }>();
+  for (const k of r.skipped ?? []) {
+    const key = `${k.engine}\u0000${k.reason}`;
+    const group = groups.get(key) ?? groups.set(key, { engine: k.engine, reason: k.reason, strategies: [] }).get(key)!;
+    group.strategies.push(k.strategy);
+  }
+  return [...groups.values()];
+}
 
 /** The notes a run's summary table needs: the negative-net explanation when one of its nets is negative, and the strategies an engine skipped. */
 export const summaryNotes = (r: RunRecord): string[] => [...(r.summaries.some(hasNegativeNet) ? [NEGATIVE_NET_NOTE] : []), ...skippedNotes(r)];

@@ -6,7 +6,7 @@
  * 95% CI as a vertical rule and its numbers in a tooltip (<title>).
  */
 import * as Plot from "@observablehq/plot";
-import type { Tier } from "../model/tiers.js";
+import type { CellTier } from "../model/tiers.js";
 import type { BodyAnalysis, CrossoverCurve, Estimate, PositionAnalysis, PositionCurve, ScaleAnalysis } from "../model/sweep.js";
 import { WIDTH, finish, freshDocument } from "./charts.js";
 import { withCi } from "./summary.js";
@@ -52,18 +52,18 @@ const vertex = (series: string, x: number, e: Estimate | null, scale = 1): Verte
   e ? { series, x, y: e.value * scale, lo: e.ciLow * scale, hi: e.ciHigh * scale } : { series, x, y: NaN, lo: NaN, hi: NaN };
 
 /** The chart's tier: the asked one, else the first curve's (one chart per tier, as strategyBars does). */
-const pickTier = (curves: readonly { tier: Tier }[], tier?: Tier): Tier | undefined => tier ?? curves[0]?.tier;
+const pickTier = (curves: readonly { tier: CellTier }[], tier?: CellTier): CellTier | undefined => tier ?? curves[0]?.tier;
 
 /**
  * The chart's engine: the asked one, else the first curve's of its tier (one
  * chart per tier and engine). Curves of a node-only sweep have no engine:
  * undefined then matches them all.
  */
-const pickEngine = (curves: readonly { tier: Tier; engine?: string }[], tier: Tier | undefined, engine?: string): string | undefined =>
+const pickEngine = (curves: readonly { tier: CellTier; engine?: string }[], tier: CellTier | undefined, engine?: string): string | undefined =>
   engine ?? curves.find((c) => c.tier === tier)?.engine;
 
 /** " (liftoff)", " (bun)", " (liftoff, bun)": the tier and the engine where the analysis spans several, so titles stay short in the usual case. */
-const tierSuffix = (curves: readonly { tier: Tier; engine?: string }[], tier: Tier | undefined, engine?: string): string => {
+const tierSuffix = (curves: readonly { tier: CellTier; engine?: string }[], tier: CellTier | undefined, engine?: string): string => {
   const parts = [
     ...(new Set(curves.map((c) => c.tier)).size > 1 && tier ? [tier] : []),
     ...(new Set(curves.map((c) => c.engine)).size > 1 && engine ? [engine] : []),
@@ -225,7 +225,7 @@ function fitEnds(c: PositionCurve): Array<{ series: string; x: number; y: number
 }
 
 /** Net ns per dispatch against the handler's position in dispatch order, one colour per strategy, with each strategy's least-squares line; one tier and engine. */
-export function positionChart(a: PositionAnalysis, tier?: Tier, engine?: string): string | null {
+export function positionChart(a: PositionAnalysis, tier?: CellTier, engine?: string): string | null {
   const t = pickTier(a.curves, tier);
   const e = pickEngine(a.curves, t, engine);
   const curves = a.curves.filter((c) => c.tier === t && c.engine === e);
@@ -248,7 +248,7 @@ export function positionChart(a: PositionAnalysis, tier?: Tier, engine?: string)
 // ---- scale -------------------------------------------------------------------
 
 /** Net ns per dispatch against N (log2 axis) for one workload, tier and engine: a line, a CI band and dots per strategy. */
-export function scaleChart(a: ScaleAnalysis, workload: string, tier?: Tier, engine?: string): string | null {
+export function scaleChart(a: ScaleAnalysis, workload: string, tier?: CellTier, engine?: string): string | null {
   const ofWorkload = a.curves.filter((c) => c.workload === workload);
   const t = pickTier(ofWorkload, tier);
   const e = pickEngine(ofWorkload, t, engine);
@@ -376,7 +376,7 @@ export function crossoverChart(c: CrossoverCurve, names: { a: string; b: string 
 // ---- body --------------------------------------------------------------------
 
 /** The dispatch's share of the whole call (%) against alu ops per body, on a symlog axis because 0 ops is measured; dashed rule at 1%. One workload, tier and engine. */
-export function bodyChart(a: BodyAnalysis, workload: string, tier?: Tier, engine?: string): string | null {
+export function bodyChart(a: BodyAnalysis, workload: string, tier?: CellTier, engine?: string): string | null {
   const ofWorkload = a.curves.filter((c) => c.workload === workload);
   const t = pickTier(ofWorkload, tier);
   const e = pickEngine(ofWorkload, t, engine);

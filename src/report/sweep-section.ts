@@ -4,7 +4,7 @@
  * (sweepTables) and rendered by html-table.ts's table() here and by markdownTable()
  * for Markdown, so both reports show the same numbers.
  */
-import type { Tier } from "../model/tiers.js";
+import type { CellTier } from "../model/tiers.js";
 import type {
   BodyAnalysis,
   CrossoverAnalysis,
@@ -162,7 +162,7 @@ interface Figure {
   caption: string;
 }
 
-type Curveish = { workload: string; tier: Tier; engine?: string };
+type Curveish = { workload: string; tier: CellTier; engine?: string };
 
 /** Each (workload, tier, engine) of the curves once, in their order: one chart each. */
 function workloadTiers(curves: readonly Curveish[]): Curveish[] {
@@ -177,12 +177,12 @@ function workloadTiers(curves: readonly Curveish[]): Curveish[] {
 }
 
 /** Each (tier, engine) of the curves once, in their order. */
-function tierEngines(curves: readonly { tier: Tier; engine?: string }[]): Array<{ tier: Tier; engine?: string }> {
+function tierEngines(curves: readonly { tier: CellTier; engine?: string }[]): Array<{ tier: CellTier; engine?: string }> {
   return workloadTiers(curves.map((c) => ({ ...c, workload: "" })));
 }
 
 /** " (liftoff)", " (bun)", " (liftoff, bun)": the tier and the engine, each only when the analysis spans several. */
-const tierNote = (curves: readonly { tier: Tier; engine?: string }[], tier: Tier, engine?: string): string => {
+const tierNote = (curves: readonly { tier: CellTier; engine?: string }[], tier: CellTier, engine?: string): string => {
   const parts = [
     ...(new Set(curves.map((c) => c.tier)).size > 1 ? [tier] : []),
     ...(new Set(curves.map((c) => c.engine)).size > 1 && engine !== undefined ? [engine] : []),

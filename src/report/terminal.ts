@@ -7,10 +7,11 @@
  */
 import pc from "picocolors";
 import { engineOf } from "../model/cells.js";
-import { enginesOf, groupLabel, type CellSummary, type RunRecord } from "../model/results.js";
+import { enginesOf, groupLabel, tiersOf, type CellSummary, type RunRecord } from "../model/results.js";
 import { escapeTerminal } from "../text/escape.js";
 import { textTable } from "../text/text-table.js";
-import { hasNegativeNet, NEGATIVE_NET_NOTE } from "./summary.js";
+import { hasNegativeNet, NEGATIVE_NET_NOTE, skippedGroups } from "./summary.js";
+import { hardwareText } from "./hardware.js";
 
 const fmt = (x: number) => x.toFixed(2);
 /** An inconclusive cell's interval is not one (from 1 round, a point): its value is shown without it. */
@@ -36,7 +37,7 @@ export function resultsTable(r: RunRecord): string {
   const head = within.length ? `workload (${within.join(", ")})` : "workload";
   const rows = [[head, "strategy", "net ns/dispatch [95% CI]", `whole call vs ${reference} [95% CI]`, "note"]];
   for (const engine of engines)
-    for (const tier of r.config.tiers)
+    for (const tier of tiersOf(r.config, engine))
       for (const workload of r.config.workloads) {
         const cells = strategies.flatMap((strategy) =>
           r.summaries.filter((x) => x.strategy === strategy && x.workload === workload && x.tier === tier && engineOf(x) === engine),
@@ -45,7 +46,9 @@ export function resultsTable(r: RunRecord): string {
         cells.forEach((s, i) => rows.push([i === 0 ? groupLabel(s, r.config) : "", s.strategy, ...cellColumns(s, control, reference)]));
       }
   const [top, ...body] = textTable(rows);
-  return [pc.bold(top!), ...body, ...legend(r).map((l) => pc.dim(l))].join("\n");
+  // A run with native and wasm engines: the wasm engines against the hardware, short (the native answers follow among the run's answers).
+  const hardware = hardwareText(r);
+  return [pc.bold(top!), ...body, ...legend(r).map((l) => pc.dim(l)), ...(hardware.length ? ["", pc.bold(hardware[0]!), ...hardware.slice(1)] : [])].join("\n");
 }
 
 function legend(r: RunRecord): string[] {
@@ -85,6 +88,7 @@ export function enginesText(r: RunRecord): string[] {
     `engines (inlining ${inlining}): ${names
       .map((n) => {
         const e = r.engines?.[n];
+        if (e?.native) return `${n} = ${e.vm} ${e.native.flags.join(" ")}`;
         return e ? `${n} = ${e.kind} ${e.version} (${e.vm}${seen(n)})` : n;
       })
       .map(escapeTerminal)
@@ -94,7 +98,7 @@ export function enginesText(r: RunRecord): string[] {
 
 /** One line per strategy an engine could not run: not measured there, not a failure. */
 export const skippedText = (r: RunRecord): string[] =>
-  (r.skipped ?? []).map((s) => `${pc.yellow("skipped")} ${escapeTerminal(`${s.strategy} in ${s.engine}: ${s.reason}`)}`);
+  skippedGroups(r).map((s) => `${pc.yellow("skipped")} ${escapeTerminal(`${s.strategies.join(", ")} in ${s.engine}: ${s.reason}`)}`);
 
 export function failuresText(r: RunRecord): string[] {
   return r.summaries.filter((s) => s.status === "failed").map((s) => `${pc.red("failed")} ${escapeTerminal(`${s.id}: ${s.error}`)}`);

@@ -7,9 +7,11 @@
  * the paired interval separates it from the runner-up.
  */
 import { compareCells, summarizeCells } from "./summarize.js";
-import { groupLabel, type CellRecord, type CellSummary, type RunRecord, type RunConfig, type Skipped } from "../model/results.js";
+import { enginesOf, groupLabel, type CellRecord, type CellSummary, type RunRecord, type RunConfig, type Skipped } from "../model/results.js";
 import { engineOf } from "../model/cells.js";
+import { isNativeEngine, NATIVE, type EngineRecord } from "../model/engines.js";
 import { ratioOfMedians } from "../stats/medians.js";
+import { compilerFamily } from "../emit/native/variants.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */
 const FOCUS = ["xen", "chain"];
@@ -75,8 +77,89 @@ export function answers(summaries: readonly CellSummary[], config: RunConfig, ce
   });
 }
 
-/** One sentence per workload (and tier) that answers the lab's question for this run. */
-export const runAnswers = (run: RunRecord): string[] => answers(run.summaries, run.config, run.cells, run.skipped);
+/**
+ * The native engine the wasm engines are held to: `native` (the o2 build),
+ * else the first native engine in --engines order; null when the run has no
+ * native engine or no wasm engine (nothing to hold to anything).
+ */
+export function nativeBaseline(config: Pick<RunConfig, "engines">): string | null {
+  const engines = enginesOf(config);
+  const natives = engines.filter(isNativeEngine);
+  if (natives.length === 0 || natives.length === engines.length) return null;
+  return natives.includes(NATIVE) ? NATIVE : natives[0]!;
+}
+
+/** A native engine's variant: its record's, else its name's (`native` is o2, `native:retpoline` retpoline). */
+export const nativeVariant = (name: string, record?: EngineRecord): string =>
+  record?.native?.variant ?? (name.startsWith(`${NATIVE}:`) ? name.slice(NATIVE.length + 1) : "o2");
+
+/**
+ * A native engine's compiler, short: family and major.minor from its version
+ * line (`gcc 12.2`, `clang 14.0`), else the compiler as asked and its version;
+ * "an unknown compiler" when the run recorded neither.
+ */
+export function compilerShort(record: EngineRecord | undefined): string {
+  const id = record ? compilerFamily(record.vm) : undefined;
+  if (id) return `${id.family} ${id.major}.${id.minor ?? 0}`;
+  const name = record?.native?.compiler ?? record?.vm.split(" ")[0] ?? "";
+  const version = record?.version.split(".").slice(0, 2).join(".") ?? "";
+  return [name, version].filter(Boolean).join(" ") || "an unknown compiler";
+}
+
+/** How the native answer names a build: "gcc 12.2 -O2", "gcc 12.2 -O2 with nojt". */
+export function nativeBuildLabel(run: Pick<RunRecord, "engines">, name: string): string {
+  const record = run.engines?.[name];
+  const variant = nativeVariant(name, record);
+  return `${compilerShort(record)} -O2${variant === "o2" ? "" : ` with ${variant}`}`;
+}
+
+/** One native cell's ratio to the reference as an answer says it: its interval, or why there is none. */
+function nativeRatio(s: CellSummary | undefined, skip: Skipped | undefined, reference: string | null): string {
+  if (!s) return skip ? `not measured (skipped: ${skip.reason})` : "not measured";
+  if (s.status === "failed") return "failed";
+  if (s.inconclusive) return `inconclusive (${s.inconclusive})`;
+  const r = s.ratio;
+  if (!r) return "without a ratio (its reference was not measured)";
+  const value = `${fmt(r.ratio)}x${reference === null ? "" : ` ${reference}`} ${ci(r.ciLow, r.ciHigh)}`;
+  return r.ciLow <= 1 && r.ciHigh >= 1 ? `${value} (no difference this run can resolve)` : value;
+}
+
+/**
+ * The native answer, per workload and strategy in focus (xen and chain, else
+ * the first strategy besides the reference): its whole-call ratio to the
+ * reference in the baseline build, then in every other variant:
+ * "uniform: natively (gcc 12.2 -O2) xen is 1.91x table [1.85, 1.97]; with
+ * retpoline 0.54x [0.50, 0.58], on this machine." Inconclusive cells are
+ * said as such. None when the run has no native engine or no wasm engine.
+ */
+export const nativeAnswers = (run: RunRecord): string[] => run.config.workloads.flatMap((w) => nativeWorkloadAnswers(run, w));
+
+/** nativeAnswers of one workload. */
+export function nativeWorkloadAnswers(run: RunRecord, workload: string): string[] {
+  const base = nativeBaseline(run.config);
+  if (base === null) return [];
+  const { reference, control } = run.config;
+  const natives = [base, ...enginesOf(run.config).filter((e) => isNativeEngine(e) && e !== base)];
+  const skipped = run.skipped ?? [];
+  const of = (strategy: string, engine: string) => run.summaries.find((s) => s.workload === workload && s.strategy === strategy && engineOf(s) === engine);
+  if (!natives.some((e) => run.summaries.some((s) => s.workload === workload && engineOf(s) === e))) return [];
+  const candidates = run.config.strategies.filter((st) => st !== reference && st !== control && natives.some((e) => of(st, e)));
+  const focus = FOCUS.filter((f) => candidates.includes(f));
+  return (focus.length ? focus : candidates.slice(0, 1)).map((strategy) => {
+    const [first, ...rest] = natives.map((e) =>
+      nativeRatio(
+        of(strategy, e),
+        skipped.find((k) => k.strategy === strategy && k.engine === e),
+        e === base ? reference : null,
+      ),
+    );
+    const variants = rest.map((text, i) => `; with ${nativeVariant(natives[i + 1]!, run.engines?.[natives[i + 1]!])} ${text}`);
+    return `${workload}: natively (${nativeBuildLabel(run, base)}) ${strategy} is ${first}${variants.join("")}, on this machine.`;
+  });
+}
+
+/** One sentence per workload (and tier) that answers the lab's question for this run; then the native answers (nativeAnswers) when it has native engines. */
+export const runAnswers = (run: RunRecord): string[] => [...answers(run.summaries, run.config, run.cells, run.skipped), ...nativeAnswers(run)];
 
 /** A run's statistics, from its samples (the run is updated in place). */
 export function summarizeRun(run: RunRecord): void {

@@ -13,10 +13,10 @@
 import { median } from "simple-statistics";
 import { z } from "zod";
 import type { Problem } from "../errors.js";
-import { TIERS, type Tier } from "../model/tiers.js";
+import { NATIVE_TIER, TIERS, type CellTier, type Tier } from "../model/tiers.js";
 import { CONTROL, RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type RunRecord } from "../model/results.js";
 import { cellId, cellKey, engineOf } from "../model/cells.js";
-import { DEFAULT_ENGINE } from "../model/engines.js";
+import { DEFAULT_ENGINE, ENGINE_KINDS, isNativeEngine, NATIVE, NATIVE_VARIANTS } from "../model/engines.js";
 
 /** One dispatch taking a second is no dispatch: a sample above this is damage, not data. */
 export const MAX_NS_PER_DISPATCH = 1e9;
@@ -79,6 +79,8 @@ const obj = <S extends z.core.$ZodLooseShape>(shape: S) => z.object(shape, { err
 const bool = z.boolean({ error: said("true or false") });
 const choice = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: said(`one of ${values.join(", ")}`) });
 const tier = choice(Object.keys(TIERS) as [Tier, ...Tier[]]);
+/** A cell's tier: a V8 tier, or native (a native build's cells, whatever config.tiers says). */
+const cellTier = choice([...Object.keys(TIERS), NATIVE_TIER] as unknown as [CellTier, ...CellTier[]]);
 const status = choice(["pending", "ok", "failed"]);
 
 /** An interval: finite ends, low <= high. */
@@ -103,7 +105,7 @@ const cell = obj({
   id: name,
   strategy: name,
   workload: name,
-  tier,
+  tier: cellTier,
   engine: name.optional(),
   flags: list(str),
   status,
@@ -147,7 +149,7 @@ const summary = obj({
   id: name,
   strategy: name,
   workload: name,
-  tier,
+  tier: cellTier,
   engine: name.optional(),
   status,
   error: nullableStr,
@@ -201,6 +203,7 @@ const config = obj({
   inputs: record(str).optional(),
   engines: list(name).min(1, { error: "no engines" }).optional(),
   inlining: choice(["off", "engine"]).optional(),
+  cc: name.optional(),
 });
 
 const handler = obj({ id: count, name: str, priority: finite.optional(), params: list(choice(["i32", "i64"])), body: obj({ kind: str, ops: count }) });
@@ -246,11 +249,12 @@ const run = obj({
   skipped: list(obj({ strategy: name, engine: name, reason: str })).optional(),
   engines: record(
     obj({
-      kind: choice(["node", "deno", "bun"]),
+      kind: choice([...ENGINE_KINDS, NATIVE]),
       version: name,
       vm: name,
       inlining: choice(["off", "engine"]),
-      source: choice(["running", "path", "installed"]),
+      source: choice(["running", "path", "installed", "built"]),
+      native: obj({ compiler: name, variant: choice(NATIVE_VARIANTS), flags: list(str) }).optional(),
       inliningCheck: obj({
         method: choice(["trace", "options"]),
         inlinedCalls: count.nullable(),
@@ -290,7 +294,7 @@ const analysis = z.discriminatedUnion(
       sentences: list(str),
       curves: curves({
         strategy: name,
-        tier,
+        tier: cellTier,
         engine: name.optional(),
         fit: lineFit.nullable(),
         points: list(obj({ position: positiveInt, handler: str, id: count, net: estimate })),
@@ -303,7 +307,7 @@ const analysis = z.discriminatedUnion(
       curves: curves({
         strategy: name,
         workload: name,
-        tier,
+        tier: cellTier,
         engine: name.optional(),
         points: list(obj({ n: positiveInt, spec: str, net: estimate, gross: estimate, ratio: estimate })),
       }),
@@ -317,7 +321,7 @@ const analysis = z.discriminatedUnion(
         variable: choice(["n", "zipf"]),
         axis: str,
         held: str,
-        tier,
+        tier: cellTier,
         engine: name.optional(),
         sentence: str,
         result: obj({
@@ -334,7 +338,7 @@ const analysis = z.discriminatedUnion(
       curves: curves({
         strategy: name,
         workload: name,
-        tier,
+        tier: cellTier,
         engine: name.optional(),
         points: list(obj({ ops: count, callNs: estimate, share: estimate, vsReference: estimate })),
       }),
@@ -429,7 +433,7 @@ function runProblems(r: RunRecord): Located[] {
     const lists = [
       ["strategy", c.strategy, config.strategies],
       ["workload", c.workload, config.workloads],
-      ["tier", c.tier, config.tiers],
+      ["tier", c.tier, isNativeEngine(engineOf(c)) ? [NATIVE_TIER] : config.tiers],
       ["engine", engineOf(c), config.engines ?? [DEFAULT_ENGINE]],
     ] as const;
     for (const [field, value, allowed] of lists)

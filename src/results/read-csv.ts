@@ -11,13 +11,13 @@ import { parse } from "csv-parse/sync";
 import { LabError } from "../errors.js";
 import { restoreCsvText } from "../text/escape.js";
 import type { Fingerprint } from "../model/fingerprint.js";
-import { TIERS, type Tier } from "../model/tiers.js";
+import { NATIVE_TIER, TIERS, type CellTier, type Tier } from "../model/tiers.js";
 import { summarizeRun } from "./answers.js";
 import { ENGINE_COLUMNS, SAMPLE_COLUMNS } from "./exporters/csv.js";
 import { close, MAX_NS_PER_DISPATCH, MAX_SAMPLE_NS, short } from "./persisted.js";
 import { CONTROL, RESULTS_SCHEMA, type CellRecord, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
 import { cellId, engineOf } from "../model/cells.js";
-import { DEFAULT_ENGINE, ENGINE_KINDS, type EngineKind, type EngineRecord } from "../model/engines.js";
+import { DEFAULT_ENGINE, ENGINE_KINDS, isNativeEngine, NATIVE, type EngineKind, type EngineRecord } from "../model/engines.js";
 
 interface Row {
   machine_id: string;
@@ -70,10 +70,11 @@ function rowProblem(r: Record<string, string>): string | null {
     const problem = numberProblem(c, r[c]!);
     if (problem) return problem;
   }
-  if (!Object.hasOwn(TIERS, r["tier"]!))
-    return `tier "${r["tier"]}" is not ${Object.keys(TIERS)
+  const native = isNativeEngine(r["engine"] ?? "");
+  if (native ? r["tier"] !== NATIVE_TIER : !Object.hasOwn(TIERS, r["tier"]!))
+    return `tier "${r["tier"]}" is not ${(native ? [NATIVE_TIER] : Object.keys(TIERS))
       .join(", ")
-      .replace(/, (\w+)$/, " or $1")}`;
+      .replace(/, (\w+)$/, " or $1")}${native ? ` (engine ${r["engine"]} is native)` : ""}`;
   const empty = NAMES.find((c) => r[c]!.trim() === "");
   if (empty) return `${empty} is empty`;
   const quotient = Number(r["sample_ns"]) / Number(r["dispatches"]);
@@ -145,7 +146,7 @@ function cellsOf(rows: Row[]): CellRecord[] {
       id,
       strategy: r.strategy,
       workload: r.workload,
-      tier: r.tier as Tier,
+      tier: r.tier as CellTier,
       engine,
       flags: [],
       status: "ok",
@@ -165,6 +166,12 @@ function cellsOf(rows: Row[]): CellRecord[] {
   return [...cells.values()];
 }
 
+/** The run's --tiers: its wasm cells' (a run of native engines alone had the default, which its files do not state). */
+function wasmTiers(cells: readonly CellRecord[]): Tier[] {
+  const tiers = unique(cells.filter((c) => c.tier !== NATIVE_TIER).map((c) => c.tier)) as Tier[];
+  return tiers.length ? tiers : ["turbofan"];
+}
+
 function runOf(rows: Row[], path: string): RunRecord {
   const first = rows[0]!;
   const cells = cellsOf(rows);
@@ -173,7 +180,8 @@ function runOf(rows: Row[], path: string): RunRecord {
     spec: first.spec,
     strategies,
     workloads: unique(cells.map((c) => c.workload)),
-    tiers: unique(cells.map((c) => c.tier)) as Tier[],
+    // A run of native engines alone still has a --tiers (its default): the files do not say it.
+    tiers: wasmTiers(cells),
     engines: unique(cells.map(engineOf)),
     ...(first.inlining === "off" || first.inlining === "engine" ? { inlining: first.inlining } : {}),
     reference: strategies.includes("table") ? "table" : strategies[0]!,
@@ -210,13 +218,14 @@ function enginesOfRows(rows: readonly Row[]): Record<string, EngineRecord> {
   for (const r of rows) {
     const name = r.engine || DEFAULT_ENGINE;
     if (out[name]) continue;
+    const native = isNativeEngine(name);
     const kind = (ENGINE_KINDS as readonly string[]).find((k) => name === k || name.startsWith(`${k}@`)) as EngineKind | undefined;
     out[name] = {
-      kind: kind ?? "node",
+      kind: native ? NATIVE : (kind ?? "node"),
       version: r.engine_version || (name === DEFAULT_ENGINE ? r.node_version : "unknown"),
       vm: r.engine_vm || (name === DEFAULT_ENGINE ? `V8 ${r.v8_version}` : "unknown"),
       inlining: r.inlining === "off" ? "off" : "engine",
-      source: name === DEFAULT_ENGINE ? "running" : "installed",
+      source: name === DEFAULT_ENGINE ? "running" : native ? "built" : "installed",
     };
   }
   return out;

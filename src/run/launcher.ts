@@ -41,11 +41,12 @@ export const defaultGuard = (): OrphanGuard => (process.platform === "linux" && 
 /**
  * Start `command` on `entry` with stdin and stdout as the protocol's pipes
  * (JSON lines: every engine speaks them, protocol.ts) and stderr piped.
- * Detached: a terminal's Ctrl-C goes to the runner alone, which stops
+ * A self-hosted command (a native build: its binary is the child) gets no
+ * entry. Detached: a terminal's Ctrl-C goes to the runner alone, which stops
  * cleanly and ends its children itself.
  */
 export function launch(command: ChildCommand, entry: string, guard: OrphanGuard): ChildProcess {
-  const argv = [...command.args, entry];
+  const argv = command.selfHosted ? [...command.args] : [...command.args, entry];
   const [binary, args] = guard === "pdeathsig" ? ["setpriv", ["--pdeathsig", "KILL", "--", command.binary, ...argv]] : [command.binary, argv];
   return spawn(binary, args, {
     stdio: ["pipe", "pipe", "pipe"],

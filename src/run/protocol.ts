@@ -23,6 +23,12 @@ export interface InitMessage {
   maxSampleMs: number;
   /** Set when a cell's later process must time the same batch as its first: calibration is skipped. */
   reps?: number;
+  /**
+   * A native child's stream address for its harness's arguments (lower-c.ts
+   * `run(stream, count, reps, base)`): the wasm module's stream_base, so that
+   * both compute the same sum. Absent for a wasm child (its module says).
+   */
+  base?: number;
 }
 
 export interface SampleRequest {

@@ -36,6 +36,8 @@ export interface CellInput {
   stream: Int32Array;
   /** The engine and flags its process starts with. */
   command: ChildCommand;
+  /** A native cell's stream address for its harness's arguments (protocol.ts InitMessage.base). */
+  base?: number;
 }
 
 export interface RunnerOptions extends RoundBudget {
@@ -124,7 +126,8 @@ async function start({ input, cell }: Slot, proc: CellProcess, o: RunnerOptions,
       maxWarmupMs: o.maxWarmupMs,
       maxSampleMs: limits.maxSampleMs,
     } as const;
-    const { type: _t, ...ready } = await proc.init(reps ? { ...init, reps } : init, limits.timeouts);
+    const base = input.base === undefined ? {} : { base: input.base };
+    const { type: _t, ...ready } = await proc.init(reps ? { ...init, ...base, reps } : { ...init, ...base }, limits.timeouts);
     if (cell.ready && ready.checksum !== cell.ready.checksum)
       throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`, false);
     cell.ready = ready;

@@ -6,7 +6,7 @@
 import { blocksOf, compareCells } from "../results/summarize.js";
 import { MIN_ROUNDS } from "../stats/rounds.js";
 import { enginesOf, type CellRecord, type CellSummary, type RunConfig, type RunRecord } from "../model/results.js";
-import type { Tier } from "../model/tiers.js";
+import type { CellTier } from "../model/tiers.js";
 import { chainOrder } from "../spec/types.js";
 import { ratioOfMedians, type DifferenceOfMedians, type RatioOfMedians } from "../stats/medians.js";
 import { describeCrossovers, findCrossovers, type RatioPoint } from "../stats/crossover.js";
@@ -40,11 +40,11 @@ const fromRatio = (r: RatioOfMedians | null): Estimate | null => (r ? { value: r
 const fromSummary = (s: Summary | null): Estimate | null => (s ? { value: s.median, ciLow: s.ciLow, ciHigh: s.ciHigh } : null);
 
 /** The cell (or summary) of this strategy, workload, tier and engine: a curve, its control and its reference are one engine's. */
-const find = <T extends { strategy: string; workload: string; tier: Tier; engine?: string | undefined }>(
+const find = <T extends { strategy: string; workload: string; tier: CellTier; engine?: string | undefined }>(
   list: readonly T[],
   strategy: string,
   workload: string,
-  tier: Tier,
+  tier: CellTier,
   engine: string,
 ): T | undefined => {
   const key = cellKey({ strategy, workload, tier, engine });
@@ -81,7 +81,7 @@ const measuredStrategies = (run: RunRecord) => run.config.strategies.filter((s) 
 function fitPositions(
   run: RunRecord,
   strategy: string,
-  tier: Tier,
+  tier: CellTier,
   engine: string,
   measured: { position: number; workload: string; net: Estimate }[],
   seed: number,
@@ -182,7 +182,7 @@ const skewOf = (workload: string): number | undefined => (workload === "uniform"
 interface CurveAt {
   variable: CrossoverCurve["variable"];
   held: string;
-  tier: Tier;
+  tier: CellTier;
   engine: string;
   config: Pick<RunConfig, "engines">;
 }

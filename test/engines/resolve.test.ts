@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { installedEngines } from "../../src/engines/installed.js";
 import { parseEnginePaths, resolveEngines } from "../../src/engines/resolve.js";
 import { LabError } from "../../src/errors.js";
-import { parseEngines, parseInlining } from "../../src/model/engines.js";
+import { parseEngines, parseInlining, parseMeasuredEngines } from "../../src/model/engines.js";
 
 const root = mkdtempSync(join(tmpdir(), "dispatch-lab-engines-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -65,14 +65,35 @@ describe("engine names", () => {
     expect(parseInlining("engine")).toBe("engine");
   });
 
-  it("refuses unknown engines (with the nearest), native (not built), variants, bad versions, repeats and empty lists", () => {
+  it("refuses unknown engines (with the nearest), native (where only wasm engines go), variants, bad versions, repeats and empty lists", () => {
     expect(usage(() => parseEngines("nod"))).toMatch(/usage: .*unknown engine "nod" \| did you mean "node"\?/);
-    expect(usage(() => parseEngines("native:o2"))).toMatch(/native engines are not built yet/);
+    expect(usage(() => parseEngines("native:o2", "engines install"))).toMatch(/native builds are measured by run and sweep \(--engines native\[:VARIANT\]\), not here/);
     expect(usage(() => parseEngines("node:o2"))).toMatch(/node has no variants/);
     expect(usage(() => parseEngines("node@latest"))).toMatch(/"latest" is not a version/);
     expect(usage(() => parseEngines("bun,bun"))).toMatch(/"bun" given twice/);
     expect(usage(() => parseEngines(","))).toMatch(/no engine named/);
     expect(usage(() => parseInlining("none"))).toMatch(/unknown inlining mode "none"/);
+  });
+});
+
+describe("the engines run and sweep measure", () => {
+  it("wasm engines and native builds, in --engines order; native:o2 is native", () => {
+    const m = parseMeasuredEngines("node,native,native:retpoline,deno,native:rethunk");
+    expect(m.names).toEqual(["node", "native", "native:retpoline", "deno", "native:rethunk"]);
+    expect(m.wasm.map((e) => e.name)).toEqual(["node", "deno"]);
+    expect(m.native.map((e) => [e.name, e.variant])).toEqual([
+      ["native", "o2"],
+      ["native:retpoline", "retpoline"],
+      ["native:rethunk", "rethunk"],
+    ]);
+    expect(parseMeasuredEngines("native:o2").names).toEqual(["native"]);
+  });
+
+  it("refuses an unknown variant (with the nearest), a version on native, and one engine named twice", () => {
+    expect(usage(() => parseMeasuredEngines("native:retpolin"))).toMatch(/unknown native variant "retpolin" \| did you mean "retpoline"\?/);
+    expect(usage(() => parseMeasuredEngines("native@12"))).toMatch(/a native engine has no version \(its compiler is --cc\)/);
+    expect(usage(() => parseMeasuredEngines("native,native:o2"))).toMatch(/native given twice/);
+    expect(usage(() => parseMeasuredEngines("nativ"))).toMatch(/did you mean "native"/);
   });
 });
 

@@ -2,6 +2,9 @@
  * Compile the C lowering (lower-c.ts) into one binary per strategy: each
  * translation unit on its own (`-c`), then linked, with no LTO, so handlers
  * stay in another unit than dispatch and every dispatch calls its handler.
+ * Every build also links the timing child, src/run/native-child.c (static C,
+ * the same for every spec, compiled with the same flags): `binary child`
+ * speaks the lab's child protocol.
  *
  * The compiler is `cc` by default, or `gcc`, `clang` or a path. A missing one
  * is an outcome (native cells are skipped with a note naming the Debian
@@ -10,10 +13,11 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { LabError } from "../../errors.js";
+import { packageRoot } from "../../paths.js";
 import type { CUnits } from "./lower-c.js";
 
 /** Every unit and the link: optimized, no sibling calls (a dispatch calls and returns), no LTO (handlers stay apart). */
@@ -42,6 +46,8 @@ export interface Compiled {
   /** Every flag of every compile and the link. */
   flags: string[];
   dir: string;
+  /** Each unit's object file, by unit (`dispatch.c`, ..., `native-child.c`): e.g. for a disassembly of the dispatcher alone. */
+  objects: Record<keyof CUnits | typeof NATIVE_CHILD_UNIT, string>;
 }
 
 export interface NoCompiler {
@@ -144,7 +150,17 @@ async function compileUnit(cc: string, flags: readonly string[], dir: string, un
   return object;
 }
 
-/** Compile handlers.c, dispatch.c and harness.c apart, then link them into `dir/name`. */
+/** The timing child's unit name in a build (its object is `native-child-<hash>.o`). */
+export const NATIVE_CHILD_UNIT = "native-child.c";
+
+/** The timing child's source (not generated), in the package beside child.ts. */
+export const NATIVE_CHILD_SOURCE = join(packageRoot, "src", "run", "native-child.c");
+
+let childSource: string | undefined;
+/** Read once per process: every build links the same child. */
+const nativeChildSource = (): string => (childSource ??= readFileSync(NATIVE_CHILD_SOURCE, "utf8"));
+
+/** Compile handlers.c, dispatch.c, harness.c and the timing child (native-child.c) apart, then link them into `dir/name`. */
 export async function compileNative(units: CUnits, options: CompileOptions = {}): Promise<CompileOutcome> {
   const cc = options.cc ?? "cc";
   const version = await compilerVersion(cc);
@@ -152,10 +168,12 @@ export async function compileNative(units: CUnits, options: CompileOptions = {})
   const flags = [...(options.flags ?? NATIVE_FLAGS), ...(options.extraFlags ?? [])];
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "dispatch-lab-native-"));
   const name = options.name ?? "dispatch";
-  const objects = await Promise.all(Object.entries(units).map(([unit, source]) => compileUnit(cc, flags, dir, unit, source)));
+  const sources: [string, string][] = [...Object.entries(units), [NATIVE_CHILD_UNIT, nativeChildSource()]];
+  const objects = await Promise.all(sources.map(([unit, source]) => compileUnit(cc, flags, dir, unit, source)));
   const binary = join(dir, name);
   await exec(cc, [...flags, ...objects, "-o", binary], dir).catch((e: unknown) => {
     throw compilerFailure(`${name} (link)`, e);
   });
-  return { ok: true, binary, compiler: cc, version, flags, dir };
+  const byUnit = Object.fromEntries(sources.map(([unit], i) => [unit, objects[i]!])) as Compiled["objects"];
+  return { ok: true, binary, compiler: cc, version, flags, dir, objects: byUnit };
 }

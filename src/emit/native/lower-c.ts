@@ -11,7 +11,9 @@
  * - dispatch.c: `int64_t dispatch(int32_t op, int64_t a0..aN-1)` lowered
  *   from the Plan, node by node (below), plus the adapters a table needs;
  * - harness.c: `run`, the wasm harness's loop (same arguments per number,
- *   same sum), and a `main` for the differential check and the checksum.
+ *   same sum), and a `main` for the differential check, the checksum and the
+ *   timing child (`dl_child`, in src/run/native-child.c: a fourth unit, not
+ *   generated, that compile.ts links into every build).
  */
 import type { Handler, Spec } from "../../spec/types.js";
 import { walkPlan, type MaskMode, type MaskWord, type Node, type Plan, type Test } from "../plan.js";
@@ -69,6 +71,15 @@ const HEADER = (unit: string, spec: Spec) =>
   ].join("\n");
 
 const FALLBACK_FN = "dl_fallback";
+
+/**
+ * Compilers merge a chain of `u == k` tests into a switch (gcc's if-to-switch
+ * pass, clang's SimplifyCFG, which no flag turns off), then into a jump table
+ * or a compare tree: not the chain the plan says, nor what a wasm engine
+ * makes of br_if. An empty asm that "changes" u before each test makes every
+ * compare its own (no instruction is emitted; u stays in its register).
+ */
+const OPAQUE_MACRO = ['#define DL_OPAQUE(x) __asm__("" : "+r"(x)) /* the chain stays a chain: see lower-c.ts */', ""];
 const adapterName = (h: Handler) => `dl_adapt${h.id}`;
 
 class Lowering {
@@ -160,13 +171,20 @@ class Lowering {
 
   // --- dispatch.c
 
+  /** Whether the plan has an equality test in a chain (DL_OPAQUE is then defined and used). */
+  private opaque = false;
+
   dispatch(plan: Plan): string {
+    walkPlan(plan.root, (n) => {
+      if (n.kind === "chain" && n.arms.some((a) => a.test.kind === "eq")) this.opaque = true;
+    });
     // The control (`direct`) never reads op: say so, so that -Wall stays quiet.
     let readsOp = plan.mask !== undefined;
     walkPlan(plan.root, (n) => {
       if (n.kind !== "call" && n.kind !== "fallback") readsOp = true;
     });
-    const body: string[] = [readsOp ? "  const uint32_t u = (uint32_t)op;" : "  (void)op;"];
+    // u is not const: DL_OPAQUE rewrites it (for the compiler) before each equality test of a chain.
+    const body: string[] = [readsOp ? `  ${this.opaque ? "" : "const "}uint32_t u = (uint32_t)op;` : "  (void)op;"];
     if (plan.mask) body.push(...this.computeMask(plan.mask));
     body.push(...this.lower(plan.root, plan.mask, 1));
     const adapters = [...this.adapters].sort((a, b) => a - b).map((id) => this.adapter(this.byId.get(id)!));
@@ -178,6 +196,7 @@ class Lowering {
       "",
       `typedef int64_t (*dl_uniform)(${this.uniformParams()});`,
       "",
+      ...(this.opaque ? OPAQUE_MACRO : []),
       ...adapters,
       ...this.tableDecls,
       `int64_t dispatch(int32_t op${args}) {`,
@@ -232,7 +251,8 @@ class Lowering {
           ...node.arms.flatMap(({ test, then }) => {
             const cond = `${pad}if (${this.test(test, mode)})`;
             const inner = this.lower(then, mode, depth + 1);
-            return inner.length === 1 ? [`${cond} ${inner[0]!.trimStart()}`] : [`${cond} {`, ...inner, `${pad}}`];
+            const opaque = test.kind === "eq" ? [`${pad}DL_OPAQUE(u);`] : [];
+            return [...opaque, ...(inner.length === 1 ? [`${cond} ${inner[0]!.trimStart()}`] : [`${cond} {`, ...inner, `${pad}}`])];
           }),
           ...this.lower(node.otherwise, mode, depth),
         ];
@@ -285,6 +305,9 @@ class Lowering {
    * derives each dispatch's arguments from the number's linear-memory address
    * p = base + 4i (x = zext(p); args x, x+1, ...), so `base` is the address the wasm
    * module would give stream[0] (its stream_base): with it the sums are equal.
+   * `main` has three modes: the differential check, `run BASE REPS` (the
+   * checksum), and `child`, the timing child (src/run/native-child.c, linked
+   * into every build by compile.ts: `dl_child` speaks the lab's child protocol).
    */
   harness(): string {
     const argExprs = Array.from({ length: this.spec.args }, (_, k) => (k === 0 ? "(int64_t)x" : `(int64_t)(x + ${k})`));
@@ -300,6 +323,8 @@ class Lowering {
       "#include <string.h>",
       "",
       `int64_t dispatch(int32_t op${dispatchParams});`,
+      "/* The timing child (src/run/native-child.c): the lab's child protocol on stdin and stdout. */",
+      "int dl_child(void);",
       "",
       "/* reps passes over count numbers; the arguments of number i derive from p = base + 4i, as in the wasm harness. */",
       "uint64_t run(const int32_t *stream, size_t count, uint64_t reps, uint32_t base) {",
@@ -318,8 +343,10 @@ class Lowering {
       "/*",
       " * check (no arguments): one case a line on stdin, `op a0 .. aN-1` in decimal; prints each result.",
       " * run BASE REPS: numbers (decimal i32) on stdin; prints run(numbers, count, REPS, BASE) as a signed decimal.",
+      " * child: the timing child; the runner's requests on stdin, one JSON object a line (src/run/protocol.ts).",
       " */",
       "int main(int argc, char **argv) {",
+      '  if (argc == 2 && strcmp(argv[1], "child") == 0) return dl_child();',
       '  if (argc == 4 && strcmp(argv[1], "run") == 0) {',
       "    size_t count = 0, size = 1024;",
       "    int32_t *stream = malloc(size * sizeof *stream);",
@@ -334,7 +361,7 @@ class Lowering {
       "    return 0;",
       "  }",
       "  if (argc != 1) {",
-      '    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers\\n", argv[0], argv[0]);',
+      '    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests\\n", argv[0], argv[0], argv[0]);',
       "    return 2;",
       "  }",
       "  int32_t op;",

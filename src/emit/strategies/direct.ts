@@ -17,4 +17,6 @@ export const direct: Strategy = {
   control: true,
   plan: (spec) => ({ root: call(controlHandlerId(spec)) }),
   claims: () => ({ call: 1, call_indirect: 0, br_table: 0, if: 0, br_if: 0 }),
+  /** One direct call, nothing tested. */
+  machineClaims: () => ({ indirectCalls: 0, indirectJumps: 0, directCalls: 1, directCallTargets: 1, compares: 0, conditionalBranches: 0 }),
 };

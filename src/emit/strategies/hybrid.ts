@@ -34,4 +34,20 @@ export const hybrid: Strategy = {
     const tables = rest.length ? 1 : 0;
     return { call_indirect: tables, br_table: 0, call: hot.length, "i32.eq": hot.length, if: hot.length + tables };
   },
+  /**
+   * An equality compare per hot handler, in a chain (no ordered branch but the
+   * table's bounds check), then one indirect call when there is a table; no jump table.
+   */
+  machineClaims: (spec) => {
+    const { hot, rest } = split(spec);
+    const tables = rest.length ? 1 : 0;
+    return {
+      indirectCalls: tables,
+      indirectJumps: 0,
+      directCallTargets: hot.length,
+      compares: { min: hot.length + tables },
+      equalityBranches: { min: hot.length },
+      orderedBranches: tables,
+    };
+  },
 };

@@ -1,6 +1,7 @@
 import type { Strategy } from "../strategy.js";
 import type { Spec } from "../../spec/types.js";
 import { denseEntries, type Node } from "../plan.js";
+import { VARIANTS } from "../native/variants.js";
 
 /**
  * V8 rejects a br_table with more than 65520 entries (kV8MaxWasmFunctionBrTableSize);
@@ -45,4 +46,14 @@ export const switchStrategy: Strategy = {
     const n = chunks(spec).length;
     return { br_table: n, "i32.lt_u": n - 1, call_indirect: 0, call: spec.handlers.length, br_if: 0 };
   },
+  /**
+   * Every handler called directly, no indirect call; at most one jump table per
+   * br_table chunk, where the compiler builds one (dense enough), and none
+   * under a variant that forbids them (nojt, retpoline: a compare tree).
+   */
+  machineClaims: (spec, variant) => ({
+    indirectCalls: 0,
+    indirectJumps: { max: VARIANTS[variant].noJumpTables ? 0 : chunks(spec).length },
+    directCallTargets: spec.handlers.length,
+  }),
 };

@@ -1,5 +1,6 @@
 import type { Strategy } from "../strategy.js";
 import { denseEntries } from "../plan.js";
+import { tableMachineClaims } from "./table.js";
 
 /**
  * `table` through a typed function table: `(table N N (ref null $sig) (ref.func $fallback))`
@@ -29,4 +30,6 @@ export const tableRef: Strategy = {
     if: 1,
     "i32.ge_u": 1,
   }),
+  /** Natively a table: C has no typed table to drop the signature check from (lower-c.ts lowers both alike). */
+  machineClaims: () => tableMachineClaims,
 };

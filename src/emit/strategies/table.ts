@@ -13,4 +13,15 @@ export const table: Strategy = {
   summary: "bounds check + one call_indirect through a fixed-size funcref table",
   plan: (spec) => ({ root: { kind: "table", entries: denseEntries(spec.handlers.map((h) => h.id)) } }),
   claims: () => ({ call_indirect: 1, br_table: 0, call: 0, br_if: 0, if: 1, "i32.ge_u": 1 }),
+  /** One bounds check (one compare, one ordered branch) and one indirect call; no jump table, no direct call in dispatch (adapters are their own functions). */
+  machineClaims: () => tableMachineClaims,
 };
+
+export const tableMachineClaims = {
+  indirectCalls: 1,
+  indirectJumps: 0,
+  directCallTargets: 0,
+  compares: 1,
+  conditionalBranches: 1,
+  orderedBranches: 1,
+} as const;

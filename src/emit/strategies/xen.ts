@@ -63,6 +63,16 @@ export function maskMode(spec: Spec, guard: boolean): MaskMode | undefined {
   return masked.flat().some((h) => h.id > 63) ? "multiword" : "guarded";
 }
 
+/**
+ * Natively, as in Xen (gcc -fno-jump-tables): compares, masks and direct calls
+ * only, every handler called; no indirect branch at all.
+ */
+const xenMachineClaims = (spec: Spec) => ({
+  indirectCalls: 0,
+  indirectJumps: 0,
+  directCallTargets: spec.handlers.length,
+});
+
 const xenClaims = (guard: boolean) => (spec: Spec) => {
   const mode = maskMode(spec, guard);
   return {
@@ -79,6 +89,7 @@ export const xen: Strategy = {
   summary: "Xen's generated priority chain: per-level compares, guarded i64 masks, compare-tree tail",
   plan: (spec) => xenPlan(spec, true),
   claims: xenClaims(true),
+  machineClaims: xenMachineClaims,
 };
 
 /** The hazard as first merged: `mask = 1ULL << num` with no guard; 64 + k misroutes like k. */
@@ -88,4 +99,5 @@ export const xenUnguarded: Strategy = {
   hazard: true,
   plan: (spec) => xenPlan(spec, false),
   claims: xenClaims(false),
+  machineClaims: xenMachineClaims,
 };

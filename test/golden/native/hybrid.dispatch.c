@@ -14,6 +14,8 @@ int64_t dl_fallback(int64_t a0, int64_t a1, int64_t a2);
 
 typedef int64_t (*dl_uniform)(int64_t a0, int64_t a1, int64_t a2);
 
+#define DL_OPAQUE(x) __asm__("" : "+r"(x)) /* the chain stays a chain: see lower-c.ts */
+
 static int64_t dl_adapt12(int64_t a0, int64_t a1, int64_t a2) {
   (void)a2;
   return h12(a0, a1);
@@ -25,12 +27,18 @@ static const dl_uniform dl_table0[13] = {
 };
 
 int64_t dispatch(int32_t op, int64_t a0, int64_t a1, int64_t a2) {
-  const uint32_t u = (uint32_t)op;
+  uint32_t u = (uint32_t)op;
+  DL_OPAQUE(u);
   if (u == 0u) return h0(a0, (uint32_t)a1);
+  DL_OPAQUE(u);
   if (u == 2u) return h2();
+  DL_OPAQUE(u);
   if (u == 3u) return h3((uint32_t)a0);
+  DL_OPAQUE(u);
   if (u == 5u) return h5(a0, a1, a2);
+  DL_OPAQUE(u);
   if (u == 6u) return h6(a0);
+  DL_OPAQUE(u);
   if (u == 7u) return h7((uint32_t)a0, (uint32_t)a1, (uint32_t)a2);
   if (u >= 13u) return INT64_C(-38);
   return dl_table0[u](a0, a1, a2);

@@ -14,27 +14,36 @@ int64_t dl_fallback(int64_t a0, int64_t a1, int64_t a2);
 
 typedef int64_t (*dl_uniform)(int64_t a0, int64_t a1, int64_t a2);
 
+#define DL_OPAQUE(x) __asm__("" : "+r"(x)) /* the chain stays a chain: see lower-c.ts */
+
 int64_t dispatch(int32_t op, int64_t a0, int64_t a1, int64_t a2) {
-  const uint32_t u = (uint32_t)op;
+  uint32_t u = (uint32_t)op;
   const uint64_t mask = 1ULL << (u & 63); /* the hazard: 64 + k aliases k */
+  DL_OPAQUE(u);
   if (u == 0u) return h0(a0, (uint32_t)a1);
   if ((mask & 0x000000000000000cULL) != 0) {
+    DL_OPAQUE(u);
     if (u == 2u) return h2();
     return h3((uint32_t)a0);
   }
   if ((mask & 0x00000000000000e0ULL) != 0) {
     if (u < 6u) {
+      DL_OPAQUE(u);
       if (u == 5u) return h5(a0, a1, a2);
       return INT64_C(-38);
     }
     if (u < 7u) {
+      DL_OPAQUE(u);
       if (u == 6u) return h6(a0);
       return INT64_C(-38);
     }
+    DL_OPAQUE(u);
     if (u == 7u) return h7((uint32_t)a0, (uint32_t)a1, (uint32_t)a2);
     return INT64_C(-38);
   }
+  DL_OPAQUE(u);
   if (u == 9u) return h9(a0, a1, a2);
+  DL_OPAQUE(u);
   if (u == 12u) return h12(a0, a1);
   return INT64_C(-38);
 }
