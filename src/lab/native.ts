@@ -22,14 +22,14 @@ import { compilerFamily, variantUnits } from "../emit/native/variants.js";
 import type { NativeEngine } from "../emit/native/resolve.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import type { Strategy } from "../emit/strategy.js";
-import type { ChildCommand, EngineRecord } from "../model/engines.js";
+import type { ChildCommand, EngineRecord, NativeAuditRecord } from "../model/engines.js";
 import type { RunConfig, RunRecord, Skipped } from "../model/results.js";
 import type { Spec } from "../spec/types.js";
 import type { WorkerModule } from "./emit-in-worker.js";
 import type { RunInputs } from "./run-inputs.js";
 
-/** What a native cell runs: its build's child, or why its build failed (the cell fails with it). */
-export type NativeBuild = { ok: true; command: ChildCommand } | { ok: false; reason: string };
+/** What a native cell runs: its build's child, or why its build failed (the cell fails with it); with its audit once it had one. */
+export type NativeBuild = ({ ok: true; command: ChildCommand } | { ok: false; reason: string }) & { audit?: NativeAuditRecord };
 
 export interface NativeBuilds {
   /** By engine name, then strategy. */
@@ -100,28 +100,30 @@ async function buildOne(
     const units = { ...lowered.units, ...variantUnits(n.ref.variant, compilerFamily(n.versionLine), process.arch) };
     const built = await compileNative(units, { cc: n.compiler, flags: n.flags, extraFlags: shapeOf(n, s, spec), dir, name: s.name });
     if (!built.ok) return { ok: false, reason: built.note };
-    const audit = await auditMachineCode(built.objects["dispatch.c"]!, s, spec, n.ref.variant);
-    if (!audit.ok) return { ok: false, reason: `machine-code audit: ${audit.note}` };
-    if (audit.violations.length) return { ok: false, reason: `machine-code audit: ${audit.violations.join("; ")}` };
+    const audited = await auditMachineCode(built.objects["dispatch.c"]!, s, spec, n.ref.variant);
+    if (!audited.ok) return { ok: false, reason: `machine-code audit: ${audited.note}` };
+    const audit: NativeAuditRecord = { dispatch: audited.dispatch, thunks: audited.thunks, violations: audited.violations };
+    if (audit.violations.length) return { ok: false, reason: `machine-code audit: ${audit.violations.join("; ")}`, audit };
     const cases = checkCases(spec, { random: CHECK_RANDOM, seed: inputs.config.seed });
     if (s.hazard && wasm) {
       // A hazard reproduces a bug: its native build must misroute exactly as its wasm module does.
       const dispatch = instantiate(wasm)["dispatch"] as (...a: (number | bigint)[]) => bigint;
       const got = await nativeDispatch(built.binary, cases);
       const differs = cases.findIndex((c, i) => got[i] !== dispatch(c.op, ...c.args));
-      if (differs >= 0) return { ok: false, reason: `differential check: dispatch(${cases[differs]!.op}) is not what the wasm ${s.name} returns` };
+      if (differs >= 0) return { ok: false, reason: `differential check: dispatch(${cases[differs]!.op}) is not what the wasm ${s.name} returns`, audit };
     } else {
       const check = await checkNative(spec, { strategy: s.name, control: !!s.control, binary: built.binary }, cases, reference);
-      if (check.failure) return { ok: false, reason: `differential check: ${check.failure}` };
+      if (check.failure) return { ok: false, reason: `differential check: ${check.failure}`, audit };
       if (check.mismatches) {
         const e = check.examples[0]!;
         return {
           ok: false,
           reason: `differential check: ${check.mismatches} of ${check.cases} cases differ from the reference, e.g. dispatch(${e.op}) = ${e.got}, expected ${e.expected}${e.routedTo ? ` (went to ${e.routedTo})` : ""}`,
+          audit,
         };
       }
     }
-    return { ok: true, command: { binary: built.binary, args: ["child"], env: {}, selfHosted: true } };
+    return { ok: true, command: { binary: built.binary, args: ["child"], env: {}, selfHosted: true }, audit };
   } catch (e) {
     return { ok: false, reason: reasonOf(e) };
   }
@@ -151,6 +153,17 @@ export async function buildNatives(inputs: RunInputs, modules: readonly WorkerMo
       }
     }
     await Promise.all(jobs);
+    // Each build's audit into the run's record of its engine, in the strategies' order.
+    for (const [engine, byStrategy] of builds) {
+      const native = run.engines?.[engine]?.native;
+      const audits = Object.fromEntries(
+        inputs.config.strategies.flatMap((s) => {
+          const audit = byStrategy.get(s)?.audit;
+          return audit ? [[s, audit] as const] : [];
+        }),
+      );
+      if (native && Object.keys(audits).length) native.audits = audits;
+    }
     return { builds, base: streamBase(modules), dispose };
   } catch (e) {
     dispose();

@@ -57,6 +57,17 @@ export interface EngineRef {
 export const INLINING_MODES = ["off", "engine"] as const;
 export type Inlining = (typeof INLINING_MODES)[number];
 
+/**
+ * A native build's machine-code audit, per strategy (src/emit/native/machine-audit.ts):
+ * the dispatcher's counts (indirect calls and jumps, compares, branches, ...),
+ * the thunks it goes through, and each claim it broke (then its cells failed).
+ */
+export interface NativeAuditRecord {
+  dispatch: Record<string, number>;
+  thunks: string[];
+  violations: string[];
+}
+
 /** What a run records of each engine it measured in (engines/resolve.ts finds them). */
 export interface EngineRecord {
   kind: EngineKind | typeof NATIVE;
@@ -68,7 +79,7 @@ export interface EngineRecord {
   /** Where its binary came from: the node running the lab, --engine-path, `engines install`, or built by the lab (native). */
   source: "running" | "path" | "installed" | "built";
   /** A native engine's build: the compiler as asked (`cc`, `clang`, a path), the variant, and every flag of every unit and the link. */
-  native?: { compiler: string; variant: NativeVariant; flags: string[] };
+  native?: { compiler: string; variant: NativeVariant; flags: string[]; audits?: Record<string, NativeAuditRecord> };
   /**
    * What the engine was seen to inline before the run measured (lab/inlining.ts):
    * `trace`, the engine's own trace, `inlinedCalls` the calls it reported

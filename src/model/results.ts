@@ -177,6 +177,17 @@ export const tiersOf = (config: Pick<RunConfig, "tiers">, engine: string): CellT
 /** The tier of `engine`'s cells that stand beside a wasm tier's: that tier, or native for a native engine. */
 export const tierIn = (engine: string, tier: CellTier): CellTier => (isNativeEngine(engine) ? NATIVE_TIER : tier);
 
+/**
+ * Every (tier, engine) group of a run, tier by tier: each wasm engine at
+ * each tier, a native engine once (at the native tier, beside the first).
+ */
+export const tierEngines = (config: Pick<RunConfig, "tiers" | "engines">): { tier: CellTier; engine: string }[] =>
+  config.tiers.flatMap((tier, t) =>
+    enginesOf(config).flatMap((engine): { tier: CellTier; engine: string }[] =>
+      !isNativeEngine(engine) ? [{ tier, engine }] : t === 0 ? [{ tier: NATIVE_TIER, engine }] : [],
+    ),
+  );
+
 /** The engines a run measured (runs written before engines measured the lab's own node). */
 export const enginesOf = (c: Pick<RunConfig, "engines">): string[] => c.engines ?? [DEFAULT_ENGINE];
 

@@ -254,7 +254,12 @@ const run = obj({
       vm: name,
       inlining: choice(["off", "engine"]),
       source: choice(["running", "path", "installed", "built"]),
-      native: obj({ compiler: name, variant: choice(NATIVE_VARIANTS), flags: list(str) }).optional(),
+      native: obj({
+        compiler: name,
+        variant: choice(NATIVE_VARIANTS),
+        flags: list(str),
+        audits: record(obj({ dispatch: record(count), thunks: list(str), violations: list(str) })).optional(),
+      }).optional(),
       inliningCheck: obj({
         method: choice(["trace", "options"]),
         inlinedCalls: count.nullable(),

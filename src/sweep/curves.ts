@@ -5,7 +5,7 @@
  */
 import { blocksOf, compareCells } from "../results/summarize.js";
 import { MIN_ROUNDS } from "../stats/rounds.js";
-import { enginesOf, type CellRecord, type CellSummary, type RunConfig, type RunRecord } from "../model/results.js";
+import { enginesOf, tierEngines, type CellRecord, type CellSummary, type RunConfig, type RunRecord } from "../model/results.js";
 import type { CellTier } from "../model/tiers.js";
 import { chainOrder } from "../spec/types.js";
 import { ratioOfMedians, type DifferenceOfMedians, type RatioOfMedians } from "../stats/medians.js";
@@ -122,21 +122,19 @@ function sharedRounds(cells: readonly (CellRecord | undefined)[]): { round: numb
 export function positionCurves(run: RunRecord, seed: number): PositionCurve[] {
   const order = chainOrder(run.spec.handlers);
   const strategies = measuredStrategies(run);
-  return run.config.tiers.flatMap((tier) =>
-    enginesOf(run.config).flatMap((engine, e) =>
-      strategies.flatMap((strategy, i): PositionCurve[] => {
-        if (skippedIn(run, strategy, engine)) return [];
-        const points: PositionPoint[] = order.map((h, k) => ({
-          position: k + 1,
-          handler: h.name,
-          id: h.id,
-          net: fromDifference(conclusive(find(run.summaries, strategy, `fixed:${h.id}`, tier, engine))?.net ?? null),
-        }));
-        const measured = points.flatMap((p) => (p.net ? [{ position: p.position, workload: `fixed:${p.id}`, net: p.net }] : []));
-        const fit = fitPositions(run, strategy, tier, engine, measured, seed * 31 + e * strategies.length + i);
-        return [{ strategy, tier, ...engineField(run.config, engine), points, fit }];
-      }),
-    ),
+  return tierEngines(run.config).flatMap(({ tier, engine }, e) =>
+    strategies.flatMap((strategy, i): PositionCurve[] => {
+      if (skippedIn(run, strategy, engine)) return [];
+      const points: PositionPoint[] = order.map((h, k) => ({
+        position: k + 1,
+        handler: h.name,
+        id: h.id,
+        net: fromDifference(conclusive(find(run.summaries, strategy, `fixed:${h.id}`, tier, engine))?.net ?? null),
+      }));
+      const measured = points.flatMap((p) => (p.net ? [{ position: p.position, workload: `fixed:${p.id}`, net: p.net }] : []));
+      const fit = fitPositions(run, strategy, tier, engine, measured, seed * 31 + e * strategies.length + i);
+      return [{ strategy, tier, ...engineField(run.config, engine), points, fit }];
+    }),
   );
 }
 
@@ -201,29 +199,25 @@ export function crossoverCurves(runs: readonly RunRecord[], points: readonly Swe
   if (!first) return [];
   const b = first.config.reference;
   const config = first.config;
-  const alongN = config.tiers.flatMap((tier) =>
-    enginesOf(config).flatMap((engine) =>
-      config.workloads.map((w) =>
-        crossoverCurve(
-          { variable: "n", held: w, tier, engine, config },
-          sized.flatMap(({ run, x }) => ratioPoint(x, find(run.summaries, a, w, tier, engine))),
-          a,
-          b,
-        ),
+  const alongN = tierEngines(config).flatMap(({ tier, engine }) =>
+    config.workloads.map((w) =>
+      crossoverCurve(
+        { variable: "n", held: w, tier, engine, config },
+        sized.flatMap(({ run, x }) => ratioPoint(x, find(run.summaries, a, w, tier, engine))),
+        a,
+        b,
       ),
     ),
   );
   const skewRun = runs.find((_, i) => points[i]?.variable === "zipf");
   const alongSkew = skewRun
-    ? skewRun.config.tiers.flatMap((tier) =>
-        enginesOf(skewRun.config).map((engine) => {
-          const ratios = skewRun.config.workloads.flatMap((w) => {
-            const s = skewOf(w);
-            return s === undefined ? [] : ratioPoint(s, find(skewRun.summaries, a, w, tier, engine));
-          });
-          return crossoverCurve({ variable: "zipf", held: skewRun.spec.name, tier, engine, config: skewRun.config }, ratios, a, b);
-        }),
-      )
+    ? tierEngines(skewRun.config).map(({ tier, engine }) => {
+        const ratios = skewRun.config.workloads.flatMap((w) => {
+          const s = skewOf(w);
+          return s === undefined ? [] : ratioPoint(s, find(skewRun.summaries, a, w, tier, engine));
+        });
+        return crossoverCurve({ variable: "zipf", held: skewRun.spec.name, tier, engine, config: skewRun.config }, ratios, a, b);
+      })
     : [];
   return [...alongN, ...alongSkew].filter((c) => c.result.points.length > 0);
 }

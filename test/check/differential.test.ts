@@ -1,13 +1,23 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkCases } from "../../src/check/cases.js";
 import { checkModule, instantiate } from "../../src/check/check.js";
 import { emitModules } from "../../src/emit/emit.js";
-import { selectStrategies } from "../../src/emit/strategies/index.js";
+import { checkNative } from "../../src/check/native.js";
+import { compileNative } from "../../src/emit/native/compile.js";
+import { lowerC } from "../../src/emit/native/lower-c.js";
+import { selectStrategies, strategies } from "../../src/emit/strategies/index.js";
 import { loadSpec } from "../../src/spec/load.js";
 import type { HandlerInput, ParamType, Spec } from "../../src/spec/types.js";
 import { validateSpec } from "../../src/spec/validate.js";
 import { builtinLibrary, tinySpec } from "../helpers.js";
+
+const HAS_CC = spawnSync("cc", ["--version"]).status === 0;
+if (!HAS_CC) console.log("test/check/differential: the native property skipped: no C compiler `cc` (apt-get install gcc)");
 
 async function checkAll(spec: Spec, strategies = "all", random = 200) {
   const modules = emitModules(spec, selectStrategies(strategies), { library: await builtinLibrary() });
@@ -49,6 +59,34 @@ describe("differential check", () => {
       { numRuns: 25, seed: 20221115 },
     );
   });
+
+  it.skipIf(!HAS_CC)(
+    "every strategy's native build dispatches random specs as the reference (property)",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(specArb, async (spec) => {
+          const modules = emitModules(spec, selectStrategies("all"), { library: await builtinLibrary() });
+          const cases = checkCases(spec, { random: 100, seed: 7 });
+          const dir = mkdtempSync(join(tmpdir(), "differential-native-"));
+          const reference = modules.find((m) => m.strategy === "table")!.bytes;
+          const checks = await Promise.all(
+            modules
+              .filter((m) => !m.hazard)
+              .map(async (m) => {
+                const lowered = lowerC(spec, strategies[m.strategy]!.plan(spec));
+                if (!lowered.ok) throw new Error(lowered.reason);
+                const built = await compileNative(lowered.units, { dir, name: m.strategy });
+                if (!built.ok) throw new Error(built.note);
+                return checkNative(spec, { strategy: m.strategy, control: m.control, binary: built.binary }, cases, reference);
+              }),
+          );
+          for (const r of checks) expect(r.mismatches, `native ${r.strategy} on ${JSON.stringify(spec.handlers.map((h) => [h.id, h.priority]))}`).toBe(0);
+        }),
+        { numRuns: 6, seed: 20221115 },
+      );
+    },
+    120_000,
+  );
 
   it.each(["xen:pv64", "xen:hvm64", "xen:arm", "synthetic:300,levels=4,sparse=8,seed=3"])("%s: all strategies match", async (name) => {
     const results = await checkAll(loadSpec(name), "all", 2000);
