@@ -67,7 +67,9 @@ describe("engine names", () => {
 
   it("refuses unknown engines (with the nearest), native (where only wasm engines go), variants, bad versions, repeats and empty lists", () => {
     expect(usage(() => parseEngines("nod"))).toMatch(/usage: .*unknown engine "nod" \| did you mean "node"\?/);
-    expect(usage(() => parseEngines("native:o2", "engines install"))).toMatch(/native builds are measured by run and sweep \(--engines native\[:VARIANT\]\), not here/);
+    expect(usage(() => parseEngines("native:o2", "engines install"))).toMatch(
+      /native builds are measured by run and sweep \(--engines native\[:VARIANT\]\), not here/,
+    );
     expect(usage(() => parseEngines("node:o2"))).toMatch(/node has no variants/);
     expect(usage(() => parseEngines("node@latest"))).toMatch(/"latest" is not a version/);
     expect(usage(() => parseEngines("bun,bun"))).toMatch(/"bun" given twice/);

@@ -194,7 +194,9 @@ describe("the Engines section", () => {
 
   it("comes after the machine fingerprint, with each engine's kind, version, VM, inlining and binary", () => {
     expect(html.indexOf("<h3>Engines</h3>")).toBeGreaterThan(html.indexOf("<h3>Machine fingerprint</h3>"));
-    expect(section).toContain("<th>engine</th><th>kind</th><th>version</th><th>VM</th><th>inlining</th><th>binary</th><th>inlining check (native: build flags)</th>");
+    expect(section).toContain(
+      "<th>engine</th><th>kind</th><th>version</th><th>VM</th><th>inlining</th><th>binary</th><th>inlining check (native: build flags)</th>",
+    );
     expect(section).toContain("<td>node</td><td>node</td><td>20.20.2</td><td>V8 11.3.244.8-node.38</td><td>engine</td><td>the node running the lab</td>");
     expect(section).toContain("<td>node@24</td><td>node</td><td>24.22.3</td><td>V8 13.6.233.17-node.63</td><td>engine</td><td>engines install</td>");
     expect(section).toContain("<td>bun</td><td>bun</td><td>1.4.5</td><td>JavaScriptCore d6375c72affe0f70222cdcb45012b10f0bf3a9d5</td>");
