@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,34 +14,9 @@ import { validateSpec } from "../../src/spec/validate.js";
 import { builtinLibrary, TINY } from "../helpers.js";
 import { misbehavingModule } from "./fixtures.js";
 import { nodeCommand } from "../engines/node-command.js";
+import { hasSetpriv, procStat, running, until } from "./processes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-limits-"));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A process's state letter and CPU ticks (utime + stime) from /proc, or undefined once it is gone. */
-function procStat(pid: number): { state: string; ticks: number } | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return { state: fields[0]!, ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined;
-  }
-}
-const running = (pid: number) => !!procStat(pid) && procStat(pid)!.state !== "Z";
-
-async function until(condition: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (condition()) return true;
-  return condition();
-}
-
-const hasSetpriv = (() => {
-  try {
-    execFileSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe("children never outlive the runner", () => {
   it.skipIf(process.platform !== "linux").each([

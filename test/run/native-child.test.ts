@@ -1,5 +1,5 @@
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -17,6 +17,7 @@ import { validateSpec } from "../../src/spec/validate.js";
 import { packageRoot } from "../../src/paths.js";
 import { seededRng } from "../../src/stats/rng.js";
 import { builtinLibrary, TINY, tinySpec } from "../helpers.js";
+import { hasSetpriv, procStat, running, until } from "./processes.js";
 
 /**
  * The native timing child (src/run/native-child.c), linked into every native
@@ -96,31 +97,6 @@ const failure = async (p: Promise<unknown>): Promise<CellFailure> => {
   }
   throw new Error("expected a CellFailure");
 };
-
-/** A process's state letter and CPU ticks (utime + stime) from /proc, or undefined once it is gone. */
-function procStat(pid: number): { state: string; ticks: number } | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return { state: fields[0]!, ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined;
-  }
-}
-const running = (pid: number) => !!procStat(pid) && procStat(pid)!.state !== "Z";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(condition: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (condition()) return true;
-  return condition();
-}
-
-const hasSetpriv = (() => {
-  try {
-    execFileSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** A runner stand-in: starts the child under a guard, prints its pid, inits a cell whose warm-up never ends (2^50 reps). */
 const PARENT = `

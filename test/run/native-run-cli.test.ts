@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Dataset, RunRecord } from "../../src/model/results.js";
 import { readResultsAt } from "../../src/results/read.js";
@@ -11,6 +12,7 @@ import { cli } from "../cli-harness.js";
  * Native engines in a real run: cells of the same plans compiled to C,
  * measured in the same rounds as the wasm cells; no compiler, a variant the
  * compiler lacks and a spec with --bodies are skipped with a note (exit 0).
+ * The terminal's colours are on where CI=true: lines are read without them.
  */
 const tmp = () => mkdtempSync(join(tmpdir(), "dispatch-lab-native-run-"));
 const CC_LINE = (() => {
@@ -59,7 +61,9 @@ describe("dispatch-lab run --engines native", () => {
     const out = tmp();
     const r = await cli([...TINY, "--engines", "node,native", "--cc", "/nonexistent/cc", "--samples", "6", "--out", out]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/skipped table, xen, direct in native: no C compiler "\/nonexistent\/cc" \(install the Debian package gcc: apt-get install gcc/);
+    expect(stripVTControlCharacters(r.out)).toMatch(
+      /skipped table, xen, direct in native: no C compiler "\/nonexistent\/cc" \(install the Debian package gcc: apt-get install gcc/,
+    );
     const run = readRun(out);
     expect(run.cells.filter((c) => c.tier === "native")).toEqual([]);
     expect(run.complete).toBe(true);
@@ -103,7 +107,9 @@ describe("dispatch-lab run --engines native", () => {
       join(dir, "out"),
     ]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/skipped table, direct in native: unsupported: bodies: a spec with custom --bodies \(AssemblyScript\) cannot be lowered to C/);
+    expect(stripVTControlCharacters(r.out)).toMatch(
+      /skipped table, direct in native: unsupported: bodies: a spec with custom --bodies \(AssemblyScript\) cannot be lowered to C/,
+    );
   });
 
   it("--cc without a native engine, an unknown variant and a version on native are usage errors (exit 2)", async () => {
