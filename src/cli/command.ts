@@ -118,6 +118,11 @@ export const measureOptions = (help: MeasureHelp) =>
       help: "engines to run every cell in, each a dimension of the cells: node (the one running the lab), node@MAJOR, deno, bun, optionally @VERSION (others need `dispatch-lab engines install` or --engine-path); native[:VARIANT], the same plans compiled to machine code (VARIANT o2, nojt, retpoline, ibt, rethunk; docs/native.md)",
       shownDefault: "node",
     }),
+    measure: text({
+      placeholder: "M",
+      help: "time: timed samples; counts: every cell's instructions and simulated branch mispredicts per dispatch under valgrind's cachegrind, the same on every run (node and native engines; docs/counts.md); time,counts: both, side by side",
+      shownDefault: "time",
+    }),
     cc: text({
       placeholder: "CC",
       help: "the C compiler of the native engines: gcc, clang or a path; its version and every flag are recorded (no compiler: native cells are skipped, with a note)",
@@ -146,6 +151,7 @@ export const measureSettings = (v: MeasureValues) =>
     inlining: v.inlining,
     enginePaths: v.enginePath,
     cc: v.cc,
+    measure: v.measure,
     samples: v.samples,
     processes: v.processes,
     timeBudgetS: v.timeBudget,

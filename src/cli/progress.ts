@@ -40,6 +40,7 @@ function barProgress(): SweepProgress & { stop(): void } {
     note: (text) => process.stderr.write(`${escapeTerminal(text)}\n`),
     cellStarted: (done, total) => show("starting cells ", done, total),
     round: (done, planned) => show("measuring rounds", done, planned),
+    counted: (done, total) => show("counting (valgrind)", done, total),
     stop: () => bar.stop(),
   };
 }
@@ -67,6 +68,7 @@ export function lineProgress(write: (line: string) => void, now = () => Date.now
     note: (text) => write(`[dispatch-lab] ${text}`),
     cellStarted: (done, total) => report("started cells", done, total),
     round: (done, planned) => report("measured rounds", done, planned),
+    counted: (done, total) => report("counted processes (valgrind)", done, total),
     stop: () => undefined,
   };
 }

@@ -22,6 +22,11 @@
  * says the machine did not. Verdicts follow criterion's rule: a regression
  * only when the whole CI lies beyond the threshold and a rank test
  * (Mann-Whitney U) says the two runs differ.
+ *
+ * `metric: "instructions" | "mispredicts"` compares deterministic counts
+ * per dispatch instead (gate/counts.ts): exact, against an absolute
+ * threshold in counts per dispatch, across machines, and only between the
+ * same valgrind, engine build and flags.
  */
 import { alignByRound, timeBlocks } from "../results/summarize.js";
 import { tooFewRounds } from "../stats/rounds.js";
@@ -34,6 +39,19 @@ import { independentBootstrapMediansCI } from "../stats/bootstrap.js";
 import type { Estimate } from "../stats/medians.js";
 import { mannWhitneyU } from "../stats/rank.js";
 import { median } from "simple-statistics";
+import type { CellCounts } from "../model/counts.js";
+import { isNativeEngine } from "../model/engines.js";
+import {
+  COUNT_THRESHOLDS,
+  COUNT_UNITS,
+  type CountMetric,
+  countedValue,
+  countsMismatch,
+  countVerdict,
+  type GateMetric,
+  isCountMetric,
+  missingCounts,
+} from "./counts.js";
 
 export type Verdict = "regressed" | "improved" | "unchanged" | "inconclusive";
 
@@ -49,11 +67,16 @@ export interface CompareOptions {
   /** Compare cells of different engines (each side measured one), by their within-run ratios. */
   crossEngine: boolean;
   seed: number;
+  /** What is compared: timed ns (absent or "ns": everything above), or deterministic counts per dispatch (gate/counts.ts). */
+  metric?: GateMetric;
+  /** With a counts metric: the change that counts, absolute, in counts per dispatch (default COUNT_THRESHOLDS); `threshold` is then unused. */
+  countThreshold?: number;
 }
 
 export const COMPARE_DEFAULTS: CompareOptions = { threshold: 0.05, basis: "control", alpha: 0.05, crossMachine: false, crossEngine: false, seed: 1 };
 
-export type Metric = "net-ns" | "ratio-to-control" | "ratio-to-reference";
+/** The quantity a cell was compared on: ns (net, or a ratio), or counts per dispatch, net of the control or (without the control's counts) gross. */
+export type Metric = "net-ns" | "ratio-to-control" | "ratio-to-reference" | "net-instructions" | "gross-instructions" | "net-mispredicts" | "gross-mispredicts";
 
 export interface CellChange {
   spec: string;
@@ -67,17 +90,20 @@ export interface CellChange {
   engines: { base: string; current: string };
   machines: { base: string; current: string };
   metric: Metric;
+  /** Counts: median is the exact value, call the base's gross value, rounds 0 (counts have none). */
   base: { median: number; call: number; rounds: number };
   current: { median: number; rounds: number };
-  /** current - base, in the metric's unit (ns, or a ratio), 95% CI. */
+  /** current - base, in the metric's unit (ns, a ratio, counts per dispatch), 95% CI (counts: exact, the CI is the value). */
   change: Estimate;
-  /** change / the base's call (gross ns, or the ratio): what the threshold applies to. */
+  /** change / the base's call (gross ns, or the ratio): what the threshold applies to (counts: relative to the base's gross count, for reading; NaN when that is 0; the threshold applies to change). */
   relative: Estimate;
-  /** Two-sided Mann-Whitney U p-value of the per-round values. */
-  p: number;
+  /** Two-sided Mann-Whitney U p-value of the per-round values; null for counts (exact: no test). */
+  p: number | null;
   verdict: Verdict;
-  /** Half-width of the relative CI: a change smaller than this is within this cell's noise. */
+  /** Half-width of the relative CI: a change smaller than this is within this cell's noise (counts: 0). */
   detectable: number;
+  /** Counts only: the valgrind that counted both sides, and the dispatches each side's difference covered. */
+  counts?: { valgrind: string; dispatches: { base: number; current: number } };
 }
 
 export interface Comparison {
@@ -87,8 +113,10 @@ export interface Comparison {
   unmatched: { base: string[]; current: string[] };
   /** Cells both sides measured that could not be compared, and why (too few rounds, no control in a run): never silently dropped. */
   skipped: { cell: string; reason: string }[];
-  /** Why nothing could be compared (spec or machine mismatch); empty when something was. */
+  /** Why nothing could be compared (spec or machine mismatch); empty when something was. Counts: also pairs of another valgrind, engine build or flags (exit 4 even when other cells compared). */
   incomparable: string[];
+  /** Counts only: the metric's unit (`instructions per dispatch (simulated, cachegrind)`). */
+  unit?: string;
 }
 
 interface Series {
@@ -131,9 +159,15 @@ function engineVersion(run: RunRecord, cell: CellRecord): { kind: string; versio
 }
 
 /** What makes two cells' engines the same for comparing ns: kind and major version. */
+/**
+ * What a cell's engine must match: kind and major (node 24), and for a native
+ * build its variant too (native and native:retpoline are other builds by the
+ * same compiler, never the same engine).
+ */
 const engineKey = (run: RunRecord, cell: CellRecord): string => {
   const { kind, version } = engineVersion(run, cell);
-  return `${kind} ${version.split(".")[0]}`;
+  const variant = run.engines?.[engineOf(cell)]?.native?.variant;
+  return `${kind}${variant ? `:${variant}` : ""} ${version.split(".")[0]}`;
 };
 
 const engineLabel = (run: RunRecord, cell: CellRecord): string => {
@@ -206,14 +240,19 @@ function measured(d: Dataset, o: CompareOptions): Map<string, { run: RunRecord; 
 /** The engines a dataset measured (`node 20`, `bun 1`). */
 const enginesMeasured = (d: Dataset): string[] => [...new Set(d.runs.flatMap((r) => r.cells.filter((c) => c.samples.length).map((c) => engineKey(r, c))))];
 
-/** Why the two datasets share no comparable cell, in words. */
-function mismatch(base: Dataset, current: Dataset, o: CompareOptions): string[] {
+/** Two datasets of no common spec, in words; null when they share one. */
+function specMismatch(base: Dataset, current: Dataset): string | null {
   const specs = (d: Dataset) => new Set(d.runs.map((r) => r.spec.hash));
   const [bs, cs] = [specs(base), specs(current)];
-  if (![...cs].some((h) => bs.has(h))) {
-    const names = (d: Dataset) => [...new Set(d.runs.map((r) => `${r.spec.name} (${r.spec.hash.slice(0, 12)})`))].join(", ");
-    return [`spec mismatch: base measured ${names(base)}, current ${names(current)}`];
-  }
+  if ([...cs].some((h) => bs.has(h))) return null;
+  const names = (d: Dataset) => [...new Set(d.runs.map((r) => `${r.spec.name} (${r.spec.hash.slice(0, 12)})`))].join(", ");
+  return `spec mismatch: base measured ${names(base)}, current ${names(current)}`;
+}
+
+/** Why the two datasets share no comparable cell, in words. */
+function mismatch(base: Dataset, current: Dataset, o: CompareOptions): string[] {
+  const spec = specMismatch(base, current);
+  if (spec) return [spec];
   const machines = (d: Dataset) => new Set(d.runs.map((r) => r.fingerprint.machineId));
   const [bm, cm] = [machines(base), machines(current)];
   if (!o.crossMachine && ![...cm].some((m) => bm.has(m)))
@@ -229,7 +268,15 @@ function mismatch(base: Dataset, current: Dataset, o: CompareOptions): string[] 
 }
 
 export function compareDatasets(base: Dataset, current: Dataset, options: Partial<CompareOptions> = {}): Comparison {
-  const o = { ...COMPARE_DEFAULTS, ...options };
+  const { metric, countThreshold, ...rest } = options;
+  if (isCountMetric(metric)) return compareCounts(base, current, { ...COMPARE_DEFAULTS, ...rest, metric, countThreshold }, options);
+  if (countThreshold !== undefined)
+    throw new LabError(
+      "usage",
+      [{ path: "--count-threshold", message: "a threshold in counts per dispatch, but the metric is ns" }],
+      "give --metric instructions or --metric mispredicts with it, or drop it (ns use --threshold / --max-regression)",
+    );
+  const o = { ...COMPARE_DEFAULTS, ...rest };
   if (o.crossEngine)
     for (const [side, d] of [
       ["base", base],
@@ -256,4 +303,139 @@ export function compareDatasets(base: Dataset, current: Dataset, options: Partia
   }
   const unmatched = { base: [...b].filter(([k]) => !c.has(k)).map(([, v]) => v.label), current: [...c].filter(([k]) => !b.has(k)).map(([, v]) => v.label) };
   return { options: o, cells, unmatched, skipped, incomparable: cells.length || skipped.length ? [] : mismatch(base, current, o) };
+}
+
+/** A cell as compareCounts sees it: with counts, or with why it has none (a cell that failed to count). */
+interface CountedCell {
+  run: RunRecord;
+  cell: CellRecord;
+  label: string;
+}
+
+const hasCellCounts = (x: { run: RunRecord; cell: CellRecord }): x is { run: RunRecord; cell: CellRecord & { counts: CellCounts } } =>
+  x.cell.counts !== undefined;
+
+/** For counts: the engine as for ns (kind and major; its exact build is checked per pair), and a native build's variant (each is its own build). */
+const countsEngineKey = (run: RunRecord, c: CellRecord): string => `${engineKey(run, c)}${isNativeEngine(engineOf(c)) ? ` ${engineOf(c)}` : ""}`;
+
+/** Counts are compared across machines: spec, strategy, workload, tier, engine. */
+const countsKey = (run: RunRecord, c: CellRecord) => [run.spec.hash, c.strategy, c.workload, c.tier, countsEngineKey(run, c)].join("\u0000");
+
+/** The cells of every run that counted (or failed to count) them, not the control (the yardstick of net counts). */
+function counted(d: Dataset): Map<string, CountedCell> {
+  const out = new Map<string, CountedCell>();
+  const label = { ...COMPARE_DEFAULTS, crossMachine: true };
+  for (const run of d.runs)
+    for (const cell of run.cells)
+      if (cell.strategy !== run.config.control && (cell.counts || cell.countsError !== undefined))
+        out.set(countsKey(run, cell), { run, cell, label: cellLabel(run, cell, label) });
+  return out;
+}
+
+/** Why a side could not count a cell, or null when it did. */
+const notCounted = (x: CountedCell, side: string): string | null =>
+  x.cell.counts ? null : `the ${side} run could not count it (${x.cell.countsError ?? "no counts recorded"}): fix that and count it again`;
+
+function compareCountCell(base: CountedCell, current: CountedCell, o: CompareOptions & { metric: CountMetric; countThreshold: number }): CellChange | string {
+  const why = notCounted(base, "baseline") ?? notCounted(current, "current");
+  if (why || !hasCellCounts(base) || !hasCellCounts(current)) return why ?? "not counted";
+  const [b, c] = [countedValue(base.run, base.cell, o.metric), countedValue(current.run, current.cell, o.metric)];
+  const net = b.net !== null && c.net !== null;
+  const [bx, cx] = net ? [b.net!, c.net!] : [b.gross, c.gross];
+  const d = cx - bx;
+  const r = b.gross !== 0 ? d / b.gross : d === 0 ? 0 : Number.NaN;
+  const { cell } = current;
+  return {
+    spec: current.run.spec.name,
+    specHash: current.run.spec.hash,
+    strategy: cell.strategy,
+    workload: cell.workload,
+    tier: cell.tier,
+    engine: engineOf(cell),
+    engines: { base: engineLabel(base.run, base.cell), current: engineLabel(current.run, cell) },
+    machines: { base: base.run.fingerprint.machineId, current: current.run.fingerprint.machineId },
+    metric: `${net ? "net" : "gross"}-${o.metric}`,
+    base: { median: bx, call: b.gross, rounds: 0 },
+    current: { median: cx, rounds: 0 },
+    change: { value: d, ciLow: d, ciHigh: d },
+    relative: { value: r, ciLow: r, ciHigh: r },
+    p: null,
+    verdict: countVerdict(d, o.countThreshold),
+    detectable: 0,
+    counts: { valgrind: c.counts.valgrind, dispatches: { base: b.counts.dispatches, current: c.counts.dispatches } },
+  };
+}
+
+/** `reason (3 cells: a; b; c)`, at most a few named. */
+const withCells = (reason: string, cells: string[]): string => {
+  const shown = cells.slice(0, 3).join("; ");
+  const more = cells.length > 3 ? `; and ${cells.length - 3} more` : "";
+  return `${reason} (${cells.length} cell${cells.length === 1 ? "" : "s"}: ${shown}${more})`;
+};
+
+/** Why two datasets with counts share no cell to compare, in words. */
+function countsDatasetMismatch(base: Dataset, current: Dataset): string[] {
+  const spec = specMismatch(base, current);
+  if (spec) return [spec];
+  const engines = (d: Dataset) => [
+    ...new Set(
+      d.runs.flatMap((r) => r.cells.filter((c) => c.counts).map((c) => `${engineLabel(r, c)}${isNativeEngine(engineOf(c)) ? ` (${engineOf(c)})` : ""}`)),
+    ),
+  ];
+  const [be, ce] = [engines(base), engines(current)];
+  if (!ce.some((e) => be.includes(e)))
+    return [
+      `engine mismatch: the baseline was counted in ${be.join(", ") || "no engine"}, the current results in ${ce.join(", ") || "no engine"}: counts of another engine are never compared (it emits other code; --cross-engine compares ns ratios only)`,
+    ];
+  return ["no cell was counted on both sides"];
+}
+
+/** The comparison on deterministic counts (gate/counts.ts): exact, per dispatch, against an absolute threshold. */
+function compareCounts(base: Dataset, current: Dataset, o: CompareOptions & { metric: CountMetric }, given: Partial<CompareOptions>): Comparison {
+  const usage = (path: string, message: string, fix: string) => new LabError("usage", [{ path, message }], fix);
+  if (o.crossEngine)
+    throw usage(
+      "--cross-engine",
+      `counts (--metric ${o.metric}) are never compared across engines: another engine emits other code`,
+      "compare counts of one engine build on both sides, or compare ns (--metric ns) with --cross-engine",
+    );
+  if (o.basis === "reference")
+    throw usage(
+      "--basis",
+      `counts (--metric ${o.metric}) are net of the control kernel, or gross: --basis reference applies to ns`,
+      "drop --basis reference, or compare ns (--metric ns)",
+    );
+  if (given.threshold !== undefined)
+    throw usage(
+      "--threshold",
+      `a fraction of a cell's ns, but the metric is ${o.metric}`,
+      `give the threshold in ${o.metric} per dispatch with --count-threshold N (default ${COUNT_THRESHOLDS[o.metric]})`,
+    );
+  const threshold = o.countThreshold ?? COUNT_THRESHOLDS[o.metric];
+  if (!(threshold >= 0) || !Number.isFinite(threshold))
+    throw usage("--count-threshold", `${threshold} is not a count per dispatch of 0 or more`, `e.g. --count-threshold ${COUNT_THRESHOLDS[o.metric]}`);
+  const options = { ...o, countThreshold: threshold };
+  const unit = COUNT_UNITS[o.metric];
+  const missing = missingCounts(base, current, o.metric);
+  if (missing) return { options, cells: [], unmatched: { base: [], current: [] }, skipped: [], incomparable: [missing], unit };
+  const [b, c] = [counted(base), counted(current)];
+  const cells: CellChange[] = [];
+  const skipped: Comparison["skipped"] = [];
+  const refused = new Map<string, string[]>();
+  for (const [key, cur] of c) {
+    const old = b.get(key);
+    if (!old) continue;
+    const why = hasCellCounts(old) && hasCellCounts(cur) ? countsMismatch(old, cur) : null;
+    if (why) {
+      refused.set(why, [...(refused.get(why) ?? []), cur.label]);
+      continue;
+    }
+    const change = compareCountCell(old, cur, options);
+    if (typeof change === "string") skipped.push({ cell: cur.label, reason: change });
+    else cells.push(change);
+  }
+  const unmatched = { base: [...b].filter(([k]) => !c.has(k)).map(([, v]) => v.label), current: [...c].filter(([k]) => !b.has(k)).map(([, v]) => v.label) };
+  const incomparable = [...refused].map(([why, labels]) => withCells(why, labels));
+  if (!cells.length && !skipped.length && !incomparable.length) incomparable.push(...countsDatasetMismatch(base, current));
+  return { options, cells, unmatched, skipped, incomparable, unit };
 }

@@ -9,6 +9,7 @@
 import { ExitCode } from "../errors.js";
 import type { AssertionResult } from "./assert.js";
 import type { Comparison } from "./compare.js";
+import { isCountMetric } from "./counts.js";
 
 /** `incomplete`: nothing regressed, but the current results lack a baseline cell (--require-all). */
 export type Outcome = "pass" | "regression" | "incomplete" | "inconclusive" | "incomparable";
@@ -63,6 +64,8 @@ export function decide(comparison: Comparison | null, assertions: AssertionResul
         : inconclusive.length
           ? "inconclusive"
           : "pass";
-  const reasons = { regression: [...regressed, ...missing], incomplete: missing, incomparable, inconclusive, pass: [] }[outcome];
+  // On counts a pair can be incomparable (another valgrind, engine build, flags) beside cells that compared: it is said whatever decides.
+  const refused = isCountMetric(comparison?.options.metric) ? incomparable : [];
+  const reasons = { regression: [...regressed, ...missing, ...refused], incomplete: [...missing, ...refused], incomparable, inconclusive, pass: [] }[outcome];
   return { comparison, assertions, outcome, reasons, missing: missingCells };
 }

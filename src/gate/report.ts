@@ -2,20 +2,47 @@
  * The gate's outputs (pure serializers of a GateResult): a terminal table,
  * Markdown for $GITHUB_STEP_SUMMARY or a PR comment, and JUnit XML (one
  * testcase per gated cell and per assertion) for CI test reporters.
+ * A comparison on counts (`--metric instructions|mispredicts`) has its own
+ * table (exact values and changes, no CI or p) and names its metric and unit
+ * in every output; one on ns reads as it always has.
  */
 import { markdownTable } from "../text/markdown-table.js";
 import { textTable } from "../text/text-table.js";
 import { escapeMarkdown, escapeXml } from "../text/escape.js";
-import type { CellChange } from "./compare.js";
+import type { CellChange, Comparison } from "./compare.js";
+import { COUNT_UNITS, type CountMetric, isCountMetric } from "./counts.js";
 import { type GateResult, skippedLine } from "./decide.js";
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
 const num = (x: number, metric: CellChange["metric"]) => (metric === "net-ns" ? `${x.toFixed(2)} ns` : `${x.toFixed(3)}x`);
-const pValue = (p: number) => (p < 0.001 ? "<0.001" : p.toFixed(3));
+const pValue = (p: number | null) => (p === null ? "exact" : p < 0.001 ? "<0.001" : p.toFixed(3));
 
 export const CHANGE_HEADER = ["spec", "workload", "strategy", "tier", "base", "current", "change [95% CI]", "p", "noise ±", "verdict"];
 
+/** A comparison on counts: exact values per dispatch, the change in counts and relative to the base's gross count; no CI, p or noise. */
+export const COUNT_CHANGE_HEADER = ["spec", "workload", "strategy", "tier", "base", "current", "change", "relative", "verdict"];
+
+/** The count metric a comparison was on, or null for ns. */
+const countMetric = (c: Comparison | null | undefined): CountMetric | null => (isCountMetric(c?.options.metric) ? c!.options.metric! : null);
+
+/** Counts per dispatch: three decimals (a change of a thousandth of an instruction per dispatch is below anything a gate decides on). */
+const count = (x: number) => x.toFixed(3);
+const signedCount = (x: number) => `${x > 0 ? "+" : ""}${count(x)}`;
+const ratioOrBlank = (x: number) => (Number.isFinite(x) ? pct(x) : "");
+
 export function changeRow(c: CellChange): string[] {
+  if (c.counts)
+    return [
+      c.spec,
+      c.workload,
+      c.strategy,
+      c.tier,
+      count(c.base.median),
+      count(c.current.median),
+      signedCount(c.change.value),
+      ratioOrBlank(c.relative.value),
+      c.verdict,
+    ];
   return [
     c.spec,
     c.workload,
@@ -30,14 +57,37 @@ export function changeRow(c: CellChange): string[] {
   ];
 }
 
-function headline(g: GateResult): string {
-  const n = g.comparison?.cells.length ?? 0;
-  const threshold = g.comparison ? `, threshold ${(100 * g.comparison.options.threshold).toFixed(1)}%` : "";
-  return `gate: ${g.outcome.toUpperCase()} (${n} cells compared${threshold}, ${g.assertions.length} assertions)`;
+/** `, threshold 5.0%`, or on counts ` on instructions per dispatch (simulated, cachegrind), threshold 0.5`. */
+function thresholdText(c: Comparison | null): string {
+  if (!c) return "";
+  const metric = countMetric(c);
+  return metric ? ` on ${COUNT_UNITS[metric]}, threshold ${c.options.countThreshold}` : `, threshold ${(100 * c.options.threshold).toFixed(1)}%`;
 }
 
-/** What was compared: net ns, or (across machines or engines) each cell's ratio to its own run's control; which engines, when they differ. */
+function headline(g: GateResult): string {
+  const n = g.comparison?.cells.length ?? 0;
+  return `gate: ${g.outcome.toUpperCase()} (${n} cells compared${thresholdText(g.comparison)}, ${g.assertions.length} assertions)`;
+}
+
+/** What a comparison on counts compared: the unit, net or gross, the valgrind, and what decides. */
+function countsNote(c: Comparison, metric: CountMetric): string {
+  const gross = c.cells.filter((x) => x.metric.startsWith("gross-"));
+  const basis =
+    gross.length === 0
+      ? "net of each group's control kernel (same workload, tier, engine)"
+      : gross.length === c.cells.length
+        ? "gross (no control counts to net them)"
+        : `net of each group's control kernel; gross where a side lacks the control's counts (${gross.map((x) => `${x.strategy} @ ${x.workload}`).join(", ")})`;
+  const valgrinds = [...new Set(c.cells.flatMap((x) => (x.counts ? [x.counts.valgrind] : [])))];
+  const machines = c.cells.some((x) => x.machines.base !== x.machines.current) ? "; counted on other machines (the machine is cachegrind's simulation)" : "";
+  const t = c.options.countThreshold;
+  return `${COUNT_UNITS[metric]}, ${basis}${valgrinds.length ? `, ${valgrinds.join(", ")}` : ""}: exact counts, change = current - base; regressed above +${t}, improved below -${t}${machines}`;
+}
+
+/** What was compared: net ns, or (across machines or engines) each cell's ratio to its own run's control; which engines, when they differ; or counts. */
 function metricNote(g: GateResult): string {
+  const metric = countMetric(g.comparison);
+  if (metric && g.comparison) return countsNote(g.comparison, metric);
   const cells = g.comparison?.cells ?? [];
   const ratios = cells.filter((c) => c.metric === "ratio-to-control");
   if (ratios.length === 0) return "net ns per dispatch (cell minus control, per round); change relative to the base cell's gross ns per dispatch";
@@ -54,14 +104,15 @@ function compareHeadline(g: GateResult): string {
     const n = cells.filter((c) => c.verdict === v).length;
     return n ? [`${n} ${v}`] : [];
   });
-  const threshold = g.comparison ? `, threshold ${(100 * g.comparison.options.threshold).toFixed(1)}%` : "";
-  return `compare: ${cells.length} cells compared${threshold}${counts.length ? `: ${counts.join(", ")}` : ""}`;
+  return `compare: ${cells.length} cells compared${thresholdText(g.comparison)}${counts.length ? `: ${counts.join(", ")}` : ""}`;
 }
+
+const headerOf = (g: GateResult) => (countMetric(g.comparison) ? COUNT_CHANGE_HEADER : CHANGE_HEADER);
 
 /** `reasons: false` for `compare`, whose table already carries every verdict (and whose headline decides nothing). */
 export function gateText(g: GateResult, o: { reasons?: boolean } = {}): string {
   const lines = [o.reasons === false ? compareHeadline(g) : headline(g)];
-  if (g.comparison?.cells.length) lines.push("", ...textTable([CHANGE_HEADER, ...g.comparison.cells.map(changeRow)]), metricNote(g));
+  if (g.comparison?.cells.length) lines.push("", ...textTable([headerOf(g), ...g.comparison.cells.map(changeRow)]), metricNote(g));
   for (const a of g.assertions) lines.push(`assert ${a.message}`);
   lines.push(...notGated(g));
   if (o.reasons !== false) lines.push(...g.reasons);
@@ -85,7 +136,12 @@ export function gateMarkdown(g: GateResult): string {
   for (const r of bullets) out.push(`- ${escapeMarkdown(r)}`);
   if (bullets.length) out.push("");
   if (g.comparison?.cells.length)
-    out.push(markdownTable(CHANGE_HEADER, g.comparison.cells.map(changeRow), new Set([4, 5, 6, 7, 8])), "", `_${metricNote(g)}_`, "");
+    out.push(
+      markdownTable(headerOf(g), g.comparison.cells.map(changeRow), new Set(countMetric(g.comparison) ? [4, 5, 6, 7] : [4, 5, 6, 7, 8])),
+      "",
+      `_${metricNote(g)}_`,
+      "",
+    );
   if (g.assertions.length)
     out.push(
       markdownTable(
@@ -95,6 +151,13 @@ export function gateMarkdown(g: GateResult): string {
       "",
     );
   return out.join("\n");
+}
+
+/** `regressed: +0.600 instructions per dispatch (simulated, cachegrind), net, 12.000 -> 12.600, threshold 0.5`. */
+function countMessage(c: CellChange, comparison: Comparison): string {
+  const metric = countMetric(comparison)!;
+  const basis = c.metric.startsWith("gross-") ? "gross" : "net";
+  return `${c.verdict}: ${signedCount(c.change.value)} ${COUNT_UNITS[metric]}, ${basis}, ${count(c.base.median)} -> ${count(c.current.median)}, threshold ${comparison.options.countThreshold}`;
 }
 
 interface Case {
@@ -110,7 +173,9 @@ function cases(g: GateResult): Case[] {
       classname: `${c.spec}.${c.workload}`,
       name: `${c.strategy} (${c.tier})`,
       status: c.verdict === "regressed" ? "fail" : c.verdict === "inconclusive" ? "skip" : "pass",
-      message: `${c.verdict}: ${pct(c.relative.value)} [${pct(c.relative.ciLow)}, ${pct(c.relative.ciHigh)}], p ${pValue(c.p)}`,
+      message: c.counts
+        ? countMessage(c, g.comparison!)
+        : `${c.verdict}: ${pct(c.relative.value)} [${pct(c.relative.ciLow)}, ${pct(c.relative.ciHigh)}], p ${pValue(c.p)}`,
     }),
   );
   const asserts = g.assertions.map(

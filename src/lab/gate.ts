@@ -3,6 +3,8 @@
  * datasets), verdicts out; no output, no process.exit. `confirm` re-measures
  * the suspect cells (regressed or inconclusive) in a fresh run of the
  * current config before the gate decides: a regression must show twice.
+ * `metric: "instructions" | "mispredicts"` gates on deterministic counts
+ * (gate/counts.ts): exact, so never confirmed.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +12,7 @@ import { join } from "node:path";
 import { LabError } from "../errors.js";
 import { evaluateAssertion, parseAssertion } from "../gate/assert.js";
 import { compareDatasets, type CellChange, type CompareOptions, type Comparison } from "../gate/compare.js";
+import { COUNT_THRESHOLDS, type GateMetric, isCountMetric } from "../gate/counts.js";
 import { decide, OUTCOME_EXIT, type GateResult } from "../gate/decide.js";
 import { readResultsAt } from "../results/read.js";
 import type { Dataset, RunRecord } from "../model/results.js";
@@ -28,8 +31,12 @@ export interface GateRequest {
   /** Results to compare against (omit to gate on assertions alone). */
   baseline?: DatasetInput;
   current: DatasetInput;
-  /** Largest tolerated regression, a fraction of the call (default 0.05). */
+  /** Largest tolerated regression, a fraction of the call (default 0.05); ns only. */
   maxRegression?: number;
+  /** What the baseline comparison is on: timed ns (default), or deterministic counts per dispatch (`run --measure counts`). */
+  metric?: GateMetric;
+  /** With a counts metric: the largest tolerated change, absolute, in counts per dispatch (default 0.5 instructions, 0.05 mispredicts). */
+  countThreshold?: number;
   /** What cells are measured against in their rounds (default "control": net ns). */
   basis?: CompareOptions["basis"];
   /** Within-run assertions, e.g. "xen <= 1.05 * table @ xen:pv-guest-build". */
@@ -61,14 +68,16 @@ export async function gate(req: GateRequest): Promise<GateOutcome> {
       [{ path: "gate", message: "nothing to gate on: no --baseline and no --assert" }],
       "pass --baseline RESULTS, or one or more --assert EXPR",
     );
+  checkMetric(req);
   const assertions = (req.asserts ?? []).map(parseAssertion); // syntax errors before any work
   const current = load(req.current);
   const options: Partial<CompareOptions> = {
-    threshold: req.maxRegression ?? 0.05,
+    ...(isCountMetric(req.metric) ? {} : { threshold: req.maxRegression ?? 0.05 }),
     basis: req.basis ?? "control",
     crossMachine: !!req.crossMachine,
     crossEngine: !!req.crossEngine,
     seed: req.seed ?? 1,
+    ...(isCountMetric(req.metric) ? { metric: req.metric, ...(req.countThreshold !== undefined ? { countThreshold: req.countThreshold } : {}) } : {}),
   };
   const base = req.baseline ? load(req.baseline) : undefined;
   let comparison = base ? compareDatasets(base, current, options) : null;
@@ -80,6 +89,30 @@ export async function gate(req: GateRequest): Promise<GateOutcome> {
     { requireAll: !!req.requireAll },
   );
   return { ...result, exitCode: OUTCOME_EXIT[result.outcome], confirmed };
+}
+
+/** The options that go with a metric, and only with it: a usage error names the one that does not. */
+function checkMetric(req: GateRequest): void {
+  const usage = (path: string, message: string, fix: string) => new LabError("usage", [{ path, message }], fix);
+  if (!isCountMetric(req.metric)) {
+    if (req.countThreshold !== undefined)
+      throw usage(
+        "--count-threshold",
+        "a threshold in counts per dispatch, but the metric is ns",
+        "give --metric instructions or --metric mispredicts with it; ns use --max-regression",
+      );
+    return;
+  }
+  const m = req.metric;
+  if (!req.baseline)
+    throw usage("--metric", `--metric ${m} compares against a baseline, and there is none`, "give --baseline RESULTS (--assert always reads timed samples)");
+  if (req.maxRegression !== undefined)
+    throw usage(
+      "--max-regression",
+      `a fraction of a cell's ns, but the metric is ${m}`,
+      `give the threshold in ${m} per dispatch with --count-threshold N (default ${COUNT_THRESHOLDS[m]})`,
+    );
+  if (req.confirm) throw usage("--confirm", `counts (--metric ${m}) are exact: a fresh run counts the same, there is nothing to confirm`, "drop --confirm");
 }
 
 const suspect = (c: CellChange) => c.verdict === "regressed" || c.verdict === "inconclusive";

@@ -23,6 +23,8 @@ import type { NativeBuilds } from "./native.js";
 export interface RunProgress {
   cellStarted?(done: number, total: number, cell: CellRecord): void;
   round?(done: number, planned: number): void;
+  /** `--measure counts`: processes counted under valgrind, of how many. */
+  counted?(done: number, total: number): void;
 }
 
 /** A run ready to measure: its inputs, its record (cells planned; its last session is this one) and its modules. */
@@ -59,7 +61,7 @@ const progressHooks = (p: RunProgress | undefined): Pick<RunnerHooks, "onCellSta
  * flags, and its process group (`grouped`: one process per strategy and
  * tier, else one per cell).
  */
-function cellInputs({ inputs, run, modules, natives }: Measurement, grouped: boolean, session: number): CellInput[] {
+export function cellInputs({ inputs, run, modules, natives }: Measurement, grouped: boolean, session: number): CellInput[] {
   const bytes = new Map(modules.map((m) => [m.strategy, m.bytes]));
   const engines = new Map(inputs.engines.map((e) => [e.ref.name, e]));
   return run.cells.map((c): CellInput => {

@@ -14,7 +14,21 @@ import { installedEngines } from "../engines/installed.js";
 import { readResults } from "../results/read.js";
 
 /** The options that fix what a run measures: none may be given on --resume. */
-const FIXED = ["spec", "strategies", "workloads", "tiers", "engines", "inlining", "cc", "samples", "processes", "seed", "reference", "bodies"] as const;
+const FIXED = [
+  "spec",
+  "strategies",
+  "workloads",
+  "tiers",
+  "engines",
+  "inlining",
+  "cc",
+  "measure",
+  "samples",
+  "processes",
+  "seed",
+  "reference",
+  "bodies",
+] as const;
 
 type ResumeRequest = Partial<Record<(typeof FIXED)[number], unknown>> & { cpu?: number; timeBudgetS?: number };
 

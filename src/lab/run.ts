@@ -11,10 +11,12 @@ import { emitInWorker } from "./emit-in-worker.js";
 import { hashInputs } from "./inputs.js";
 import { proveInlining } from "./inlining.js";
 import { buildNatives } from "./native.js";
+import { checkCountable, countRun } from "./counts.js";
+import { measuresOf } from "../model/counts.js";
 import { measure, type RunProgress } from "./measure.js";
 import { claimOutFolder, type OutFolder } from "./out-folder.js";
 import { checkUnchanged, previousRun, resumedConfig } from "./resume.js";
-import { failedCells, moduleRecords, newRun, newSession, planCells } from "./run-record.js";
+import { failedCells, finishRun, moduleRecords, newRun, newSession, planCells } from "./run-record.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { parseEnginePaths } from "../engines/resolve.js";
 import { settingsOf, type SettingsRequest } from "./settings.js";
@@ -90,6 +92,7 @@ function prepare(req: RunRequest): { inputs: RunInputs; previous: RunRecord | un
   const load = (spec: string) => loaded.get(spec) ?? loaded.set(spec, loadSpec(spec)).get(spec)!;
   const config = previous ? resumedConfig(previous, req) : newConfig(req, load);
   checkCpu(config.cpu);
+  checkCountable(config);
   const inputs = prepareRunInputs(config, load, parseEnginePaths(req.enginePaths));
   const hashes = hashInputs(config); // a trace may be hundreds of MiB: read once, to compare and to record
   if (previous) checkUnchanged(previous, inputs, hashes);
@@ -136,11 +139,18 @@ async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
   const natives = inputs.natives.length ? await buildNatives(inputs, modules!, results) : undefined;
   try {
     if (!previous) writer.write(undefined);
-    const deadline = started + inputs.config.timeBudgetS * 1000;
-    await measure(
-      { inputs, run: results, modules: modules!, deadline, natives },
-      { writer, grouped: false, liveStatistics: true, progress: req.progress, stop: req.stop },
-    );
+    const measures = measuresOf(inputs.config);
+    const countsStarted = Date.now();
+    const m = { inputs, run: results, modules: modules!, deadline: 0, natives };
+    if (measures.includes("counts")) await countRun(m, writer, req.progress);
+    if (measures.includes("time")) {
+      // Counting takes what valgrind takes: the time budget is the timing's, from when counting ended.
+      m.deadline = started + (Date.now() - countsStarted) + inputs.config.timeBudgetS * 1000;
+      await measure(m, { writer, grouped: false, liveStatistics: true, progress: req.progress, stop: req.stop });
+    } else {
+      finishRun(results, !!req.stop?.());
+      writer.write(undefined);
+    }
   } finally {
     natives?.dispose();
   }

@@ -9,6 +9,9 @@ import { parseInlining, parseMeasuredEngines } from "../model/engines.js";
 import { parseTiers } from "../model/tiers.js";
 import { defaultCpu } from "../run/pin.js";
 import { DEFAULT_STREAM_LENGTH } from "../workload/index.js";
+import { MEASURES } from "../model/counts.js";
+import { nameList } from "../names.js";
+import { didYouMean, nearest } from "../suggest.js";
 
 export interface SettingsRequest {
   tiers?: string;
@@ -20,6 +23,8 @@ export interface SettingsRequest {
   enginePaths?: string;
   /** The C compiler of the native engines: `cc` (default), `gcc`, `clang` or a path. */
   cc?: string;
+  /** `time` (default), `counts` (deterministic counts under cachegrind) or `time,counts`. */
+  measure?: string;
   /** Samples per cell; undefined: as many as the time budget allows. */
   samples?: number;
   processes?: number;
@@ -36,6 +41,21 @@ function positive(value: number, option: string, max: number, integer: boolean, 
   if (!(integer ? Number.isInteger(value) : Number.isFinite(value)) || value <= 0 || value > max)
     throw new LabError("usage", [{ path: option, message: `${value} is not ${integer ? "an integer" : "a number"} above 0 and at most ${max}` }], fix);
   return value;
+}
+
+/** `time,counts` to the config's field; absent for time alone (every run before counts measured time only). */
+function measureOf(list: string | undefined): Pick<MeasureSettings, "measure"> {
+  if (list === undefined) return {};
+  const names = nameList(list, { option: "--measure", what: "measure", example: "time,counts" });
+  const bad = names.filter((n) => !(MEASURES as readonly string[]).includes(n));
+  if (bad.length)
+    throw new LabError(
+      "usage",
+      [{ path: "--measure", message: `unknown measure ${bad.map((b) => `"${b}"`).join(", ")}` }],
+      `${didYouMean(bad.map((b) => nearest(b, [...MEASURES])))}--measure time, counts or time,counts`,
+    );
+  const measure = MEASURES.filter((m) => names.includes(m));
+  return measure.length === 1 && measure[0] === "time" ? {} : { measure };
 }
 
 /** The engines by name, and the compiler when a native one is among them (--cc without one is a usage error: it would do nothing). */
@@ -56,6 +76,7 @@ export function settingsOf(req: SettingsRequest, defaults: { processes: number; 
   return {
     tiers: parseTiers(req.tiers),
     ...enginesOf(req),
+    ...measureOf(req.measure),
     inlining: parseInlining(req.inlining),
     samples:
       req.samples === undefined

@@ -10,8 +10,10 @@ import { datasetWriter, newDataset, writeReport } from "./dataset-writer.js";
 import { emitInWorker, type WorkerModule } from "./emit-in-worker.js";
 import { measure, type RunProgress } from "./measure.js";
 import { claimOutFolder } from "./out-folder.js";
-import { failedCells, newRun, newSession, planCells } from "./run-record.js";
+import { failedCells, finishRun, newRun, newSession, planCells } from "./run-record.js";
 import { buildNatives } from "./native.js";
+import { checkCountable, countRun } from "./counts.js";
+import { measuresOf } from "../model/counts.js";
 import { proveInlining } from "./inlining.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { parseEnginePaths } from "../engines/resolve.js";
@@ -72,6 +74,7 @@ interface Prepared {
 function prepare(req: SweepRequest): Prepared {
   const s = settingsOf(req, { processes: DEFAULT_SWEEP_PROCESSES, timeBudgetS: DEFAULT_SWEEP_BUDGET_S });
   checkCpu(s.cpu);
+  checkCountable(s);
   const plan = SWEEP_KINDS[req.kind].plan(req, s, loadSpec);
   if (plan.points.length === 0)
     throw new LabError("usage", [{ path: req.kind, message: "the sweep has no points" }], "give at least one size, skew or body size");
@@ -154,10 +157,14 @@ async function measurePoints(req: SweepRequest, prepared: Prepared): Promise<Swe
     // A point's native builds (its own spec) are built in its share of the budget, and removed after it.
     const natives = points[i]!.natives.length ? await buildNatives(points[i]!, modules[i]!, runs[i]!) : undefined;
     try {
-      await measure(
-        { inputs: points[i]!, run: runs[i]!, modules: modules[i]!, deadline: Date.now() + shareMs, natives },
-        { writer, grouped: true, liveStatistics: false, progress: req.progress, stop: req.stop },
-      );
+      const m = { inputs: points[i]!, run: runs[i]!, modules: modules[i]!, deadline: 0, natives };
+      const measures = measuresOf(s);
+      if (measures.includes("counts")) await countRun(m, writer, req.progress);
+      if (measures.includes("time")) {
+        // Counting is not in the point's share of the budget: valgrind takes what it takes.
+        m.deadline = Date.now() + shareMs;
+        await measure(m, { writer, grouped: true, liveStatistics: false, progress: req.progress, stop: req.stop });
+      } else finishRun(runs[i]!, !!req.stop?.());
     } finally {
       natives?.dispose();
     }

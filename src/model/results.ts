@@ -16,6 +16,7 @@ import type { Summary } from "../stats/summary.js";
 import type { MixEntry } from "./workload.js";
 import type { Handler } from "../spec/types.js";
 import type { SweepRecord } from "./sweep.js";
+import type { CellCounts, CountsSummary, Measure } from "./counts.js";
 
 export const RESULTS_SCHEMA = "dispatch-lab/results@2";
 /** One run per file, without the envelope: still read (as a dataset of that one run). */
@@ -50,6 +51,8 @@ export interface RunConfig {
   inlining?: Inlining;
   /** The C compiler of the native engines as asked (`cc`, `gcc`, `clang`, a path); absent when the run has none. */
   cc?: string;
+  /** What the run measures (model/counts.ts): timed samples, deterministic counts under cachegrind, or both; absent: time only. */
+  measure?: Measure[];
   /**
    * sha256 of every file a cell's bytes or stream depend on, by the path as
    * given (the --bodies source, each trace:FILE): --resume refuses a change.
@@ -66,6 +69,10 @@ export interface CellRecord extends CellRun {
   engine?: string;
   /** The exact flags of the cell's process: V8 flags, or JavaScriptCore options as NAME=VALUE (Bun). */
   flags: string[];
+  /** Its deterministic counts (`--measure counts`), once measured; absent otherwise. */
+  counts?: CellCounts;
+  /** Why its counts could not be taken (the engine cannot be counted repeatably, valgrind failed), when measured with counts; the cell's timing is unaffected. */
+  countsError?: string;
 }
 
 export interface CellSummary {
@@ -95,6 +102,8 @@ export interface CellSummary {
   /** CI half-width of net (else gross) ns/dispatch x sqrt(seconds measured): precision per unit of time. */
   precisionNsSqrtS: number | null;
   seconds: number;
+  /** Its counts per dispatch and net of the control's (same group), when the run measured counts and the cell has them. */
+  counts?: CountsSummary;
 }
 
 export interface Session {

@@ -7,5 +7,5 @@ import type { RunConfig } from "./results.js";
 
 export type MeasureSettings = Pick<
   RunConfig,
-  "tiers" | "samples" | "processes" | "timeBudgetS" | "seed" | "targetSampleMs" | "streamLength" | "cpu" | "bodies" | "engines" | "inlining" | "cc"
+  "tiers" | "samples" | "processes" | "timeBudgetS" | "seed" | "targetSampleMs" | "streamLength" | "cpu" | "bodies" | "engines" | "inlining" | "cc" | "measure"
 >;

@@ -16,6 +16,7 @@ import { engineHeatmap, machineLabel, ratioHeatmap, strategyBars } from "./chart
 import { ENGINE_HEADER, engineInfos, showsEngines } from "./engines.js";
 import { sweepSectionHtml } from "./sweep-section.js";
 import { hardwareHtml } from "./hardware.js";
+import { countsHtml, countsOnly } from "./counts.js";
 
 export { escapeHtml };
 
@@ -184,10 +185,17 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
     `<h3>Answers</h3>`,
     answersHtml(runAnswers(r)),
     `<h3>Summary</h3>`,
-    summaryTable(r),
-    `<p class="muted">gross: loop + call + dispatch + handler (the whole call); net: gross minus ${escapeHtml(config.control)}; x ${escapeHtml(config.reference)}: the whole call's (gross) ratio to ${escapeHtml(config.reference)}'s; ns per dispatch, bootstrap 95% CIs as [low, high].</p>`,
+    // A run that measured counts alone has no ns: its counts stand in for the ns table.
+    ...(countsOnly(r)
+      ? summaryNotes(r).map((n) => `<p class="muted note">${escapeHtml(n)}</p>`)
+      : [
+          summaryTable(r),
+          `<p class="muted">gross: loop + call + dispatch + handler (the whole call); net: gross minus ${escapeHtml(config.control)}; x ${escapeHtml(config.reference)}: the whole call's (gross) ratio to ${escapeHtml(config.reference)}'s; ns per dispatch, bootstrap 95% CIs as [low, high].</p>`,
+        ]),
+    // Simulated counts, beside the timings (or alone): none in a run without them.
+    ...[countsHtml(r)].filter(Boolean),
     `<h3>Charts</h3>`,
-    charts.join("\n") || `<p class="muted">nothing measured</p>`,
+    charts.join("\n") || `<p class="muted">${countsOnly(r) ? "no timings: this run measured simulated counts only" : "nothing measured"}</p>`,
     `<h3>Machine fingerprint</h3>`,
     fingerprintHtml(r),
     ...(showsEngines(r) ? [enginesHtml(r)] : []),

@@ -1,7 +1,9 @@
 /**
  * The report's tables as GitHub Markdown (a PR comment, $GITHUB_STEP_SUMMARY):
  * per input its machine line (and busy-machine warnings), its answers and
- * its summary table with its notes. Every text is escaped (text/escape.ts):
+ * its summary table with its notes, then its simulated counts when it
+ * measured them (counts.ts: in place of the table when it measured counts
+ * alone). Every text is escaped (text/escape.ts):
  * names from a user's files make no HTML, link, image, mention or column.
  */
 import type { Dataset, RunRecord } from "../model/results.js";
@@ -13,6 +15,7 @@ import { BUSY, loadWarnings, summaryNotes, summaryTable, sweepLoadWarnings } fro
 import { ENGINE_HEADER, engineRows, showsEngines } from "./engines.js";
 import { sweepSectionMarkdown } from "./sweep-section.js";
 import { hardwareMarkdown } from "./hardware.js";
+import { countsMarkdown, countsOnly } from "./counts.js";
 
 /** A machine id as code when it is a plain token (a results file may hold anything: then as escaped text). */
 const machineId = (id: string): string => (/^[\w.:-]+$/.test(id) ? `\`${id}\`` : escapeMarkdown(id));
@@ -36,9 +39,10 @@ function runMarkdown(r: RunRecord, title: string): string[] {
     `spec ${escapeMarkdown(r.spec.name)}, reference ${escapeMarkdown(r.config.reference)}, control ${escapeMarkdown(r.config.control)}${r.complete ? "" : " (incomplete)"}`,
     "",
     ...runAnswers(r).flatMap((a, i, all) => [`- ${escapeMarkdown(a)}`, ...(i === all.length - 1 ? [""] : [])]),
-    markdownTable(t.header, t.rows, t.numeric),
-    "",
+    // A run that measured counts alone has no ns: its counts stand in for the ns table.
+    ...(countsOnly(r) ? [] : [markdownTable(t.header, t.rows, t.numeric), ""]),
     ...summaryNotes(r).flatMap((n) => [`_${escapeMarkdown(n)}_`, ""]),
+    ...countsMarkdown(r),
     ...enginesMarkdown(r),
     ...hardwareMarkdown(r),
   ];

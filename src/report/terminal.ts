@@ -2,7 +2,9 @@
  * The terminal view of a run: one row per workload and strategy with its
  * net ns per dispatch and 95% interval, the whole call's ratio to the
  * reference with its interval, and a note (inconclusive, failed, negative
- * net); then the legend, which explains a negative net when one appears.
+ * net); then the legend, which explains a negative net when one appears;
+ * then, in a run that measured counts, the simulated counts (counts.ts),
+ * which stand in for the table in a run that measured counts alone.
  * Intervals are printed as brackets: they are not symmetric.
  */
 import pc from "picocolors";
@@ -12,6 +14,7 @@ import { escapeTerminal } from "../text/escape.js";
 import { textTable } from "../text/text-table.js";
 import { hasNegativeNet, NEGATIVE_NET_NOTE, skippedGroups } from "./summary.js";
 import { hardwareText } from "./hardware.js";
+import { countsOnly, countsText } from "./counts.js";
 
 const fmt = (x: number) => x.toFixed(2);
 /** An inconclusive cell's interval is not one (from 1 round, a point): its value is shown without it. */
@@ -31,6 +34,8 @@ function cellColumns(s: CellSummary, control: string, reference: string): [strin
 }
 
 export function resultsTable(r: RunRecord): string {
+  // A run that measured counts alone has no ns: its counts table stands in for the ns table.
+  if (countsOnly(r)) return countsText(r).join("\n");
   const { strategies, reference, control } = r.config;
   const engines = enginesOf(r.config);
   const within = [...(r.config.tiers.length > 1 ? ["tier"] : []), ...(engines.length > 1 ? ["engine"] : [])];
@@ -48,7 +53,15 @@ export function resultsTable(r: RunRecord): string {
   const [top, ...body] = textTable(rows);
   // A run with native and wasm engines: the wasm engines against the hardware, short (the native answers follow among the run's answers).
   const hardware = hardwareText(r);
-  return [pc.bold(top!), ...body, ...legend(r).map((l) => pc.dim(l)), ...(hardware.length ? ["", pc.bold(hardware[0]!), ...hardware.slice(1)] : [])].join("\n");
+  // Simulated counts beside the timings (`--measure time,counts`): none in a run without them.
+  const counts = countsText(r);
+  return [
+    pc.bold(top!),
+    ...body,
+    ...legend(r).map((l) => pc.dim(l)),
+    ...(counts.length ? ["", ...counts] : []),
+    ...(hardware.length ? ["", pc.bold(hardware[0]!), ...hardware.slice(1)] : []),
+  ].join("\n");
 }
 
 function legend(r: RunRecord): string[] {

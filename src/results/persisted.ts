@@ -13,6 +13,7 @@
 import { median } from "simple-statistics";
 import { z } from "zod";
 import type { Problem } from "../errors.js";
+import { MEASURES } from "../model/counts.js";
 import { NATIVE_TIER, TIERS, type CellTier, type Tier } from "../model/tiers.js";
 import { CONTROL, RESULTS_SCHEMA, RESULTS_SCHEMA_V1, type Dataset, type RunRecord } from "../model/results.js";
 import { cellId, cellKey, engineOf } from "../model/cells.js";
@@ -101,6 +102,10 @@ const sample = obj({
 
 const pinning = obj({ cpu: count, pinned: bool, note: str.optional() });
 
+/** Per-dispatch counts: exact differences of totals, so finite (a net can be negative). */
+const eventCounts = obj({ Ir: finite, Bc: finite, Bcm: finite, Bi: finite, Bim: finite });
+const cellCounts = obj({ perDispatch: eventCounts, dispatches: positiveInt, valgrind: name, flags: list(str) });
+
 const cell = obj({
   id: name,
   strategy: name,
@@ -110,6 +115,8 @@ const cell = obj({
   flags: list(str),
   status,
   error: str.optional(),
+  counts: cellCounts.optional(),
+  countsError: str.optional(),
   ready: obj({
     reps: positiveInt,
     dispatches: positiveInt,
@@ -161,6 +168,7 @@ const summary = obj({
   inconclusive: nullableStr.default(null),
   precisionNsSqrtS: nonNegative.nullable(),
   seconds: nonNegative,
+  counts: obj({ perDispatch: eventCounts, net: eventCounts.nullable() }).optional(),
 });
 
 const fingerprint = obj({
@@ -204,6 +212,7 @@ const config = obj({
   engines: list(name).min(1, { error: "no engines" }).optional(),
   inlining: choice(["off", "engine"]).optional(),
   cc: name.optional(),
+  measure: list(choice(MEASURES)).min(1, { error: "nothing measured" }).optional(),
 });
 
 const handler = obj({ id: count, name: str, priority: finite.optional(), params: list(choice(["i32", "i64"])), body: obj({ kind: str, ops: count }) });

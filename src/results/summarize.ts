@@ -11,6 +11,7 @@ import { summarize } from "../stats/summary.js";
 import type { Sample } from "../model/cells.js";
 import type { CellRecord, CellSummary, RunConfig } from "../model/results.js";
 import { cellKey } from "../model/cells.js";
+import { subtractCounts } from "../model/counts.js";
 
 /** Below this many shared rounds a paired bootstrap says little: resample independently. */
 const MIN_PAIRED_ROUNDS = 5;
@@ -110,6 +111,14 @@ export function summarizeCells(cells: readonly CellRecord[], config: RunConfig):
       inconclusive,
       precisionNsSqrtS: interval && cell.seconds > 0 ? ((interval.ciHigh - interval.ciLow) / 2) * Math.sqrt(cell.seconds) : null,
       seconds: cell.seconds,
+      ...countsOf(cell, byKey, config),
     };
   });
+}
+
+/** A cell's counts, and net of its group's control's where the control has counts too (exact: no interval). */
+function countsOf(cell: CellRecord, byKey: ReadonlyMap<string, CellRecord>, config: RunConfig): Pick<CellSummary, "counts"> {
+  if (!cell.counts) return {};
+  const control = byKey.get(cellKey({ ...cell, strategy: config.control }))?.counts;
+  return { counts: { perDispatch: cell.counts.perDispatch, net: control ? subtractCounts(cell.counts.perDispatch, control.perDispatch) : null } };
 }

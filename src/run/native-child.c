@@ -2,7 +2,8 @@
  * native-child.c: the timing child of a native build (docs/native.md, "The
  * timing child"). Not generated: every native build links this unit as is,
  * beside handlers.c, dispatch.c and harness.c (src/emit/native/compile.ts);
- * harness.c's main calls dl_child() when argv[1] is "child".
+ * harness.c's main calls dl_child() when argv[1] is "child", and
+ * dl_counts() when it is "counts".
  *
  * It speaks the lab's child protocol (src/run/protocol.ts) exactly as the
  * wasm child (src/run/child.ts) does, and mirrors its logic and its limits:
@@ -19,6 +20,13 @@
  * sample: an untimed pass of max(1, ceil(reps / 10)) reps (other cells ran on
  * this CPU since), then one timed call of `run`, which lives in harness.c (no
  * LTO: nothing is inlined into the timed loop). Times are CLOCK_MONOTONIC.
+ *
+ * counts (src/run/counter.ts, under valgrind's cachegrind): `binary counts
+ * FILE:BASE:REPS ...` reads every raw stream file (little-endian int32s),
+ * then calls run(stream, count, REPS, BASE) over each in order, printing each
+ * sum as a signed decimal, one a line, and exits 0 (2 on a bad argument or
+ * file, with the reason on stderr). Nothing else: all it does besides one
+ * call's reps cancels between the processes of a group (counts-plan.ts).
  *
  * Orphan guard (src/run/launcher.ts): under DISPATCH_LAB_GUARD=<guard>:<pid>
  * the child exits at once when its parent is not the runner; `pdeathsig`:
@@ -51,6 +59,7 @@
 uint64_t run(const int32_t *stream, size_t count, uint64_t reps, uint32_t base);
 
 int dl_child(void);
+int dl_counts(int argc, char **argv);
 
 /* What starts each protocol line on stdout (protocol.ts MARK). */
 #define MARK "\001dispatch-lab "
@@ -669,6 +678,116 @@ static void handle(const char *line, size_t len) {
   else if (out.failed) send_error(phase, &(buf){.failed = 1});
   free(out.data);
   free(err.data);
+}
+
+/* ---------------------------------------------------------------- counts (counter.ts) */
+
+/* One counted call: its stream (64-byte aligned), base and reps. */
+typedef struct {
+  int32_t *stream;
+  size_t count;
+  uint32_t base;
+  uint64_t reps;
+} call;
+
+/* A decimal integer from `s` to `end` (exclusive) in [min, max]: 0 and *out, or -1. */
+static int parse_u64(const char *s, const char *end, uint64_t min, uint64_t max, uint64_t *out) {
+  if (s == end) return -1;
+  uint64_t x = 0;
+  for (const char *p = s; p < end; p++) {
+    if (*p < '0' || *p > '9') return -1;
+    unsigned d = (unsigned)(*p - '0');
+    if (x > (UINT64_MAX - d) / 10) return -1;
+    x = x * 10 + d;
+  }
+  if (x < min || x > max) return -1;
+  *out = x;
+  return 0;
+}
+
+/* `FILE:BASE:REPS` (the file may hold colons: the last two end it): the stream read, or -1 with the reason on stderr. */
+static int load_call(const char *arg, call *c) {
+  const char *reps_colon = strrchr(arg, ':');
+  const char *base_colon = NULL;
+  for (const char *p = reps_colon; p && p > arg;)
+    if (*--p == ':') {
+      base_colon = p;
+      break;
+    }
+  uint64_t base, reps;
+  if (!base_colon || base_colon == arg || parse_u64(base_colon + 1, reps_colon, 0, UINT32_MAX, &base) ||
+      parse_u64(reps_colon + 1, reps_colon + strlen(reps_colon), 1, UINT64_MAX, &reps)) {
+    fprintf(stderr, "dispatch-lab native counts: \"%s\" is not FILE:BASE:REPS (BASE 0 to 4294967295, REPS at least 1)\n", arg);
+    return -1;
+  }
+  size_t name_len = (size_t)(base_colon - arg);
+  char *name = malloc(name_len + 1);
+  if (!name) {
+    fputs("dispatch-lab native counts: out of memory\n", stderr);
+    return -1;
+  }
+  memcpy(name, arg, name_len);
+  name[name_len] = '\0';
+  FILE *f = fopen(name, "rb");
+  long size = -1;
+  if (f && fseek(f, 0, SEEK_END) == 0) size = ftell(f);
+  if (!f || size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    fprintf(stderr, "dispatch-lab native counts: cannot read %s: %s\n", name, strerror(errno));
+    if (f) fclose(f);
+    free(name);
+    return -1;
+  }
+  if (size == 0 || size % 4) {
+    fprintf(stderr, "dispatch-lab native counts: %s has %ld bytes: not a non-empty stream of 32-bit numbers\n", name, size);
+    fclose(f);
+    free(name);
+    return -1;
+  }
+  void *memory = NULL;
+  if (posix_memalign(&memory, 64, (size_t)size)) {
+    fprintf(stderr, "dispatch-lab native counts: out of memory for %s\n", name);
+    fclose(f);
+    free(name);
+    return -1;
+  }
+  size_t got = fread(memory, 1, (size_t)size, f);
+  fclose(f);
+  if (got != (size_t)size) {
+    fprintf(stderr, "dispatch-lab native counts: %s: read %zu of %ld bytes\n", name, got, size);
+    free(memory);
+    free(name);
+    return -1;
+  }
+  free(name);
+  c->stream = memory;
+  c->count = (size_t)size / 4;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  for (size_t k = 0; k < c->count; k++) c->stream[k] = (int32_t)__builtin_bswap32((uint32_t)c->stream[k]);
+#endif
+  c->base = (uint32_t)base;
+  c->reps = reps;
+  return 0;
+}
+
+/* `counts FILE:BASE:REPS ...` (argv without the binary and "counts"): every stream read first, then the calls in order, a sum a line. */
+int dl_counts(int argc, char **argv) {
+  if (argc < 1) {
+    fputs("dispatch-lab native counts: usage: counts FILE:BASE:REPS ...\n", stderr);
+    return 2;
+  }
+  call *calls = calloc((size_t)argc, sizeof *calls);
+  if (!calls) {
+    fputs("dispatch-lab native counts: out of memory\n", stderr);
+    return 2;
+  }
+  int status = 0;
+  for (int i = 0; i < argc && !status; i++)
+    if (load_call(argv[i], &calls[i])) status = 2;
+  for (int i = 0; i < argc && !status; i++) printf("%" PRId64 "\n", (int64_t)run(calls[i].stream, calls[i].count, calls[i].reps, calls[i].base));
+  for (int i = 0; i < argc; i++) free(calls[i].stream);
+  free(calls);
+  if (!status && (fflush(stdout) != 0 || ferror(stdout))) status = 1;
+  return status;
 }
 
 /* ---------------------------------------------------------------- orphan guard (launcher.ts guardSelf) */

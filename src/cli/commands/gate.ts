@@ -2,11 +2,12 @@ import { appendFileSync } from "node:fs";
 import { LabError } from "../../errors.js";
 import { writeFileAtomic } from "../../io.js";
 import { ASSERT_GRAMMAR } from "../../gate/assert.js";
+import { COUNT_THRESHOLDS, GATE_METRICS } from "../../gate/counts.js";
 import { gateJunit, gateMarkdown, gateText } from "../../gate/report.js";
 import { bencherBmf, customSmallerIsBetter } from "../../results/exporters/dashboards.js";
 import { readResultsAt } from "../../results/read.js";
 import { defineCommand } from "../command.js";
-import { choice, flag, int, percent, repeatable, text } from "../options.js";
+import { choice, flag, int, type OptionDef, percent, refine, repeatable, text } from "../options.js";
 
 /** --basis control|reference, as gate and compare explain it. */
 export const basisOption = (help: string) => choice({ placeholder: "B", help, choices: ["control", "reference"] });
@@ -18,6 +19,32 @@ export const CROSS_MACHINE_OPTION = flag("compare a baseline of another machine 
 export const CROSS_ENGINE_OPTION = flag(
   "compare cells of another engine (node 20 against node 24, node against bun; one engine per side) by within-run ratios to the control",
 );
+
+/** --metric, shared by gate and compare. */
+export const METRIC_OPTION = choice({
+  placeholder: "M",
+  help: "what is compared: ns (timed), or deterministic counts per dispatch from run --measure counts: instructions, or mispredicts (simulated by cachegrind: conditional + indirect); counts are exact, matched across machines, and refused (exit 4) across valgrind versions, engine builds or flags (docs/ci.md)",
+  choices: GATE_METRICS,
+});
+
+/** --count-threshold, shared by gate and compare: absolute, in counts per dispatch (a percent option would read "0.5" as 0.5%). */
+export const COUNT_THRESHOLD_OPTION: OptionDef<number | undefined> = {
+  kind: "value",
+  placeholder: "N",
+  help: `with --metric instructions or mispredicts: the change that counts, in absolute counts per dispatch (not a percent): current - base above +N regressed, below -N improved`,
+  shownDefault: `${COUNT_THRESHOLDS.instructions} instructions, ${COUNT_THRESHOLDS.mispredicts} mispredicts`,
+  parse: (raw, name) => {
+    if (raw === undefined) return undefined;
+    const text = String(raw).trim();
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(text))
+      throw new LabError("usage", [{ path: name, message: `"${String(raw)}" is not a count per dispatch of 0 or more, such as 0.5` }], `e.g. ${name} 0.5`);
+    return Number(text);
+  },
+};
+
+/** A percent option that is undefined unless given (its default is the library's), so a counts metric can refuse it when it was. */
+export const givenPercent = (def: OptionDef<number>): OptionDef<number | undefined> =>
+  refine(def, (value, _flag, raw) => (raw === undefined ? undefined : value));
 
 /** --seed of the bootstrap, shared by gate and compare. */
 export const SEED_OPTION = int({ placeholder: "X", help: "bootstrap seed", min: 0, max: 2 ** 31 - 1, fallback: 1 });
@@ -40,7 +67,9 @@ export const gateCommand = defineCommand({
   options: {
     baseline: text({ placeholder: "B", help: "results to compare against (a results.json, its folder, or a samples.csv)" }),
     current: text({ placeholder: "C", help: "the results to gate", shownDefault: "results" }),
-    "max-regression": percent({ placeholder: "P", help: "the largest tolerated slowdown of a cell's call", fallback: 0.05 }),
+    "max-regression": givenPercent(percent({ placeholder: "P", help: "the largest tolerated slowdown of a cell's call (--metric ns)", fallback: 0.05 })),
+    metric: METRIC_OPTION,
+    "count-threshold": COUNT_THRESHOLD_OPTION,
     basis: basisOption(
       "control (net ns, cell minus control per round) or reference (the per-round ratio to the run's reference strategy: robust to slow machine states that hit every strategy of a run; docs/ci.md)",
     ),
@@ -65,14 +94,18 @@ export const gateCommand = defineCommand({
     seed: SEED_OPTION,
   },
   notes: `A cell regressed only when the whole CI of its change lies beyond --max-regression and the
-Mann-Whitney U test is significant (docs/ci.md).`,
+Mann-Whitney U test is significant (docs/ci.md). With --metric instructions or mispredicts the
+baseline comparison is on counts per dispatch (run --measure counts): exact, regressed when
+current - base exceeds --count-threshold; --assert still reads timed samples.`,
   async run(values, _positionals, io) {
     const current = readResultsAt(values.current ?? "results");
     const { gate } = await import("../../lab/gate.js");
     const outcome = await gate({
       current,
       ...(values.baseline ? { baseline: values.baseline } : {}),
-      maxRegression: values.maxRegression,
+      ...(values.maxRegression !== undefined ? { maxRegression: values.maxRegression } : {}),
+      metric: values.metric,
+      ...(values.countThreshold !== undefined ? { countThreshold: values.countThreshold } : {}),
       basis: values.basis,
       asserts: values.assert,
       crossMachine: values.crossMachine,

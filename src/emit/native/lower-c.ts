@@ -11,9 +11,10 @@
  * - dispatch.c: `int64_t dispatch(int32_t op, int64_t a0..aN-1)` lowered
  *   from the Plan, node by node (below), plus the adapters a table needs;
  * - harness.c: `run`, the wasm harness's loop (same arguments per number,
- *   same sum), and a `main` for the differential check, the checksum and the
+ *   same sum), and a `main` for the differential check, the checksum, the
  *   timing child (`dl_child`, in src/run/native-child.c: a fourth unit, not
- *   generated, that compile.ts links into every build).
+ *   generated, that compile.ts links into every build) and the counted
+ *   calls (`dl_counts`, in the same unit).
  */
 import type { Handler, Spec } from "../../spec/types.js";
 import { walkPlan, type MaskMode, type MaskWord, type Node, type Plan, type Test } from "../plan.js";
@@ -305,9 +306,11 @@ class Lowering {
    * derives each dispatch's arguments from the number's linear-memory address
    * p = base + 4i (x = zext(p); args x, x+1, ...), so `base` is the address the wasm
    * module would give stream[0] (its stream_base): with it the sums are equal.
-   * `main` has three modes: the differential check, `run BASE REPS` (the
-   * checksum), and `child`, the timing child (src/run/native-child.c, linked
-   * into every build by compile.ts: `dl_child` speaks the lab's child protocol).
+   * `main` has four modes: the differential check, `run BASE REPS` (the
+   * checksum), `child`, the timing child (src/run/native-child.c, linked
+   * into every build by compile.ts: `dl_child` speaks the lab's child
+   * protocol), and `counts`, the calls counted under cachegrind (`dl_counts`,
+   * in the same unit: src/run/counter.ts).
    */
   harness(): string {
     const argExprs = Array.from({ length: this.spec.args }, (_, k) => (k === 0 ? "(int64_t)x" : `(int64_t)(x + ${k})`));
@@ -325,6 +328,8 @@ class Lowering {
       `int64_t dispatch(int32_t op${dispatchParams});`,
       "/* The timing child (src/run/native-child.c): the lab's child protocol on stdin and stdout. */",
       "int dl_child(void);",
+      "/* Deterministic counts (src/run/native-child.c): run over raw stream files, a sum a line. */",
+      "int dl_counts(int argc, char **argv);",
       "",
       "/* reps passes over count numbers; the arguments of number i derive from p = base + 4i, as in the wasm harness. */",
       "uint64_t run(const int32_t *stream, size_t count, uint64_t reps, uint32_t base) {",
@@ -344,9 +349,11 @@ class Lowering {
       " * check (no arguments): one case a line on stdin, `op a0 .. aN-1` in decimal; prints each result.",
       " * run BASE REPS: numbers (decimal i32) on stdin; prints run(numbers, count, REPS, BASE) as a signed decimal.",
       " * child: the timing child; the runner's requests on stdin, one JSON object a line (src/run/protocol.ts).",
+      " * counts FILE:BASE:REPS ...: run(stream, count, REPS, BASE) over each raw int32 stream file in order; prints each sum (src/run/counter.ts).",
       " */",
       "int main(int argc, char **argv) {",
       '  if (argc == 2 && strcmp(argv[1], "child") == 0) return dl_child();',
+      '  if (argc >= 2 && strcmp(argv[1], "counts") == 0) return dl_counts(argc - 2, argv + 2);',
       '  if (argc == 4 && strcmp(argv[1], "run") == 0) {',
       "    size_t count = 0, size = 1024;",
       "    int32_t *stream = malloc(size * sizeof *stream);",
@@ -361,7 +368,7 @@ class Lowering {
       "    return 0;",
       "  }",
       "  if (argc != 1) {",
-      '    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests\\n", argv[0], argv[0], argv[0]);',
+      '    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests | %s counts FILE:BASE:REPS ...\\n", argv[0], argv[0], argv[0], argv[0]);',
       "    return 2;",
       "  }",
       "  int32_t op;",

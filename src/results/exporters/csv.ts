@@ -10,8 +10,9 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { neutraliseCsvText } from "../../text/escape.js";
-import { engineOf } from "../../model/cells.js";
-import { engineIn, type Dataset, type RunRecord } from "../../model/results.js";
+import { cellKey, engineOf } from "../../model/cells.js";
+import { mispredicts } from "../../model/counts.js";
+import { engineIn, type CellRecord, type CellSummary, type Dataset, type RunRecord } from "../../model/results.js";
 
 type Row = Record<string, string | number | null>;
 
@@ -125,12 +126,55 @@ export const SUMMARY_COLUMNS = [
   "error",
 ];
 
+/**
+ * The simulated counts of a cell (`run --measure counts`), appended after
+ * SUMMARY_COLUMNS only when a run of the dataset measured counts (a file of
+ * a run without counts is what it always was); empty for a cell without.
+ * Per dispatch under cachegrind: instructions, conditional branches and their
+ * simulated mispredicts, indirect branches and theirs; net of the control's.
+ */
+export const COUNTS_COLUMNS = [
+  "ir_per_dispatch",
+  "bc_per_dispatch",
+  "bcm_per_dispatch",
+  "bi_per_dispatch",
+  "bim_per_dispatch",
+  "net_ir_per_dispatch",
+  "net_mispredicts_per_dispatch",
+  "counts_error",
+];
+
+/** Whether a run measured counts (or holds any): its dataset's summary.csv has COUNTS_COLUMNS. */
+const hasCounts = (r: RunRecord): boolean =>
+  !!r.config.measure?.includes("counts") || r.summaries.some((s) => s.counts) || r.cells.some((c) => c.counts || c.countsError);
+
 export function summaryCsv(d: Dataset): string {
-  return csv(d.runs.flatMap(summaryRows), SUMMARY_COLUMNS);
+  const counts = d.runs.some(hasCounts);
+  return csv(
+    d.runs.flatMap((r) => summaryRows(r, counts)),
+    counts ? [...SUMMARY_COLUMNS, ...COUNTS_COLUMNS] : SUMMARY_COLUMNS,
+  );
 }
 
-function summaryRows(r: RunRecord): Row[] {
+/** A cell's COUNTS_COLUMNS (countsError is the cell's, by its key). */
+function countsColumns(s: CellSummary, cell: CellRecord | undefined): Row {
+  const c = s.counts?.perDispatch;
+  const net = s.counts?.net;
+  return {
+    ir_per_dispatch: c?.Ir ?? null,
+    bc_per_dispatch: c?.Bc ?? null,
+    bcm_per_dispatch: c?.Bcm ?? null,
+    bi_per_dispatch: c?.Bi ?? null,
+    bim_per_dispatch: c?.Bim ?? null,
+    net_ir_per_dispatch: net ? net.Ir : null,
+    net_mispredicts_per_dispatch: net ? mispredicts(net) : null,
+    counts_error: cell?.countsError ?? null,
+  };
+}
+
+function summaryRows(r: RunRecord, counts = false): Row[] {
   const ctx = context(r);
+  const cells = new Map(r.cells.map((c) => [cellKey(c), c]));
   return r.summaries.map((s) => ({
     ...ctx,
     strategy: s.strategy,
@@ -164,5 +208,6 @@ function summaryRows(r: RunRecord): Row[] {
     precision_ns_sqrt_s: s.precisionNsSqrtS,
     seconds_measured: s.seconds,
     error: s.error,
+    ...(counts ? countsColumns(s, cells.get(cellKey(s))) : {}),
   }));
 }

@@ -9,6 +9,8 @@
 int64_t dispatch(int32_t op, int64_t a0, int64_t a1, int64_t a2);
 /* The timing child (src/run/native-child.c): the lab's child protocol on stdin and stdout. */
 int dl_child(void);
+/* Deterministic counts (src/run/native-child.c): run over raw stream files, a sum a line. */
+int dl_counts(int argc, char **argv);
 
 /* reps passes over count numbers; the arguments of number i derive from p = base + 4i, as in the wasm harness. */
 uint64_t run(const int32_t *stream, size_t count, uint64_t reps, uint32_t base) {
@@ -28,9 +30,11 @@ uint64_t run(const int32_t *stream, size_t count, uint64_t reps, uint32_t base) 
  * check (no arguments): one case a line on stdin, `op a0 .. aN-1` in decimal; prints each result.
  * run BASE REPS: numbers (decimal i32) on stdin; prints run(numbers, count, REPS, BASE) as a signed decimal.
  * child: the timing child; the runner's requests on stdin, one JSON object a line (src/run/protocol.ts).
+ * counts FILE:BASE:REPS ...: run(stream, count, REPS, BASE) over each raw int32 stream file in order; prints each sum (src/run/counter.ts).
  */
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "child") == 0) return dl_child();
+  if (argc >= 2 && strcmp(argv[1], "counts") == 0) return dl_counts(argc - 2, argv + 2);
   if (argc == 4 && strcmp(argv[1], "run") == 0) {
     size_t count = 0, size = 1024;
     int32_t *stream = malloc(size * sizeof *stream);
@@ -45,7 +49,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc != 1) {
-    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests\n", argv[0], argv[0], argv[0]);
+    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests | %s counts FILE:BASE:REPS ...\n", argv[0], argv[0], argv[0], argv[0]);
     return 2;
   }
   int32_t op;
