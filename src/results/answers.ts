@@ -12,6 +12,7 @@ import { engineOf } from "../model/cells.js";
 import { isNativeEngine, NATIVE, type EngineRecord } from "../model/engines.js";
 import { ratioOfMedians } from "../stats/medians.js";
 import { compilerFamily } from "../emit/native/variants.js";
+import { measuresOf, mispredicts } from "../model/counts.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */
 const FOCUS = ["xen", "chain"];
@@ -159,7 +160,29 @@ export function nativeWorkloadAnswers(run: RunRecord, workload: string): string[
 }
 
 /** One sentence per workload (and tier) that answers the lab's question for this run; then the native answers (nativeAnswers) when it has native engines. */
-export const runAnswers = (run: RunRecord): string[] => [...answers(run.summaries, run.config, run.cells, run.skipped), ...nativeAnswers(run)];
+export const runAnswers = (run: RunRecord): string[] =>
+  measuresOf(run.config).includes("time") ? [...answers(run.summaries, run.config, run.cells, run.skipped), ...nativeAnswers(run)] : countsAnswers(run);
+
+/**
+ * A run of counts alone: per group, each strategy's net instructions and
+ * simulated mispredicts per dispatch (exact: no interval), and which strategy
+ * executes the fewest instructions. Counts say what the code does, not what
+ * it costs on this CPU: the sentence says simulated.
+ */
+export function countsAnswers(run: RunRecord): string[] {
+  const groups = new Map<string, CellSummary[]>();
+  for (const s of run.summaries) {
+    if (s.strategy === run.config.control || !s.counts?.net) continue;
+    const label = groupLabel(s, run.config);
+    groups.set(label, [...(groups.get(label) ?? []), s]);
+  }
+  const f = (x: number) => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
+  return [...groups].map(([label, cells]) => {
+    const each = cells.map((s) => `${s.strategy} ${f(s.counts!.net!.Ir)} instructions / ${f(mispredicts(s.counts!.net!))} mispredicts`).join(", ");
+    const fewest = [...cells].sort((a, b) => a.counts!.net!.Ir - b.counts!.net!.Ir)[0]!;
+    return `${label}: net per dispatch (simulated by cachegrind, exact): ${each}; fewest instructions: ${fewest.strategy}.`;
+  });
+}
 
 /** A run's statistics, from its samples (the run is updated in place). */
 export function summarizeRun(run: RunRecord): void {

@@ -15,7 +15,7 @@
  * checksums that disagree) fails the cells that need it, with the reason.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { LabError } from "../errors.js";
 import type { CellCounts } from "../model/counts.js";
@@ -41,7 +41,7 @@ export const V8_COUNT_FLAGS: readonly string[] = ["--predictable", "--random-see
 export type CountInput = Pick<CellInput, "id" | "group" | "module" | "stream" | "command" | "base">;
 
 export interface CountOptions {
-  /** Processes at once (default: every CPU, os.availableParallelism()). */
+  /** Processes at once (default: every CPU of the machine, whatever this process's affinity). */
   parallel?: number;
   /** How long one process may run before it is killed and its cells fail (default 120 s). */
   timeoutMs?: number;
@@ -117,10 +117,23 @@ const firstLines = (stderr: string): string =>
     .slice(0, REASON_LINES)
     .join(" | ");
 
+/** Every CPU of the machine (not the parent's affinity: a run pins itself to its measuring CPU, and its children inherit that). */
+const machineCpus = (): number => Math.max(1, cpus().length);
+
+/**
+ * A command on every CPU of the machine: `taskset` wraps valgrind (it cannot
+ * run inside it) on Linux, where the run's own pinning would otherwise hold
+ * every counted process to the measuring CPU, one at a time.
+ */
+function unpinned([binary, ...args]: string[]): Pick<ChildCommand, "binary" | "args"> {
+  if (process.platform !== "linux") return { binary: binary!, args };
+  return { binary: "taskset", args: ["-c", `0-${machineCpus() - 1}`, binary!, ...args] };
+}
+
 /** Run one process under cachegrind: its totals and the checksums it printed, or why it failed. */
 function runProcess(valgrind: string, outFile: string, command: ChildCommand, args: string[], timeoutMs: number): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const vg: ChildCommand = { binary: valgrind, args: [...CACHEGRIND_ARGS(outFile), command.binary, ...args], env: command.env, selfHosted: true };
+    const vg: ChildCommand = { ...unpinned([valgrind, ...CACHEGRIND_ARGS(outFile), command.binary, ...args]), env: command.env, selfHosted: true };
     const child = launch(vg, "", defaultGuard());
     let stdout = "";
     let stderr = "";
@@ -204,7 +217,7 @@ export async function countCells(inputs: readonly CountInput[], options: CountOp
       return runProcess(valgrind, join(dir, numbered("cachegrind-", index, "out")), command, args, timeoutMs);
     });
     let done = 0;
-    const results = await pool(jobs, options.parallel ?? availableParallelism(), () => options.onProcessDone?.(++done, plan.length));
+    const results = await pool(jobs, options.parallel ?? machineCpus(), () => options.onProcessDone?.(++done, plan.length));
     const outcomes = cellOutcomes(cells, plan, results);
     return new Map(
       inputs.map((i): [string, CountOutcome] => {
