@@ -175,6 +175,24 @@ const engineLabel = (run: RunRecord, cell: CellRecord): string => {
   return `${kind} ${version}`;
 };
 
+/** What names a change: the current cell's spec, strategy, workload, tier and engine, and each side's engine and machine. */
+function changeIdentity(
+  base: { run: RunRecord; cell: CellRecord },
+  current: { run: RunRecord; cell: CellRecord },
+): Pick<CellChange, "spec" | "specHash" | "strategy" | "workload" | "tier" | "engine" | "engines" | "machines"> {
+  const { cell } = current;
+  return {
+    spec: current.run.spec.name,
+    specHash: current.run.spec.hash,
+    strategy: cell.strategy,
+    workload: cell.workload,
+    tier: cell.tier,
+    engine: engineOf(cell),
+    engines: { base: engineLabel(base.run, base.cell), current: engineLabel(current.run, cell) },
+    machines: { base: base.run.fingerprint.machineId, current: current.run.fingerprint.machineId },
+  };
+}
+
 export function verdictOf(relative: Estimate, p: number, o: Pick<CompareOptions, "threshold" | "alpha">): Verdict {
   const significant = p < o.alpha;
   if (relative.ciLow > o.threshold && significant) return "regressed";
@@ -200,16 +218,8 @@ function compareCell(
   const change = { value: cm - bm, ciLow: lo, ciHigh: hi };
   const relative = { value: change.value / call, ciLow: lo / call, ciHigh: hi / call };
   const p = mannWhitneyU(c.values, b.values).p;
-  const { cell } = current;
   return {
-    spec: current.run.spec.name,
-    specHash: current.run.spec.hash,
-    strategy: cell.strategy,
-    workload: cell.workload,
-    tier: cell.tier,
-    engine: engineOf(cell),
-    engines: { base: engineLabel(base.run, base.cell), current: engineLabel(current.run, cell) },
-    machines: { base: base.run.fingerprint.machineId, current: current.run.fingerprint.machineId },
+    ...changeIdentity(base, current),
     metric,
     base: { median: bm, call, rounds: b.values.length },
     current: { median: cm, rounds: c.values.length },
@@ -344,16 +354,8 @@ function compareCountCell(base: CountedCell, current: CountedCell, o: CompareOpt
   const [bx, cx] = net ? [b.net!, c.net!] : [b.gross, c.gross];
   const d = cx - bx;
   const r = b.gross !== 0 ? d / b.gross : d === 0 ? 0 : Number.NaN;
-  const { cell } = current;
   return {
-    spec: current.run.spec.name,
-    specHash: current.run.spec.hash,
-    strategy: cell.strategy,
-    workload: cell.workload,
-    tier: cell.tier,
-    engine: engineOf(cell),
-    engines: { base: engineLabel(base.run, base.cell), current: engineLabel(current.run, cell) },
-    machines: { base: base.run.fingerprint.machineId, current: current.run.fingerprint.machineId },
+    ...changeIdentity(base, current),
     metric: `${net ? "net" : "gross"}-${o.metric}`,
     base: { median: bx, call: b.gross, rounds: 0 },
     current: { median: cx, rounds: 0 },
