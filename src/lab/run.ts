@@ -10,13 +10,12 @@ import { datasetWriter, newDataset, writeReport } from "./dataset-writer.js";
 import { emitInWorker } from "./emit-in-worker.js";
 import { hashInputs } from "./inputs.js";
 import { proveInlining } from "./inlining.js";
-import { buildNatives } from "./native.js";
-import { checkCountable, countRun } from "./counts.js";
-import { measuresOf } from "../model/counts.js";
-import { measure, type RunProgress } from "./measure.js";
+import { checkCountable } from "./counts.js";
+import { measureAsConfigured } from "./measure-as-configured.js";
+import type { RunProgress } from "./measure.js";
 import { claimOutFolder, type OutFolder } from "./out-folder.js";
 import { checkUnchanged, previousRun, resumedConfig } from "./resume.js";
-import { failedCells, finishRun, moduleRecords, newRun, newSession, planCells } from "./run-record.js";
+import { failedCells, moduleRecords, newRun, newSession, planCells } from "./run-record.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { parseEnginePaths } from "../engines/resolve.js";
 import { settingsOf, type SettingsRequest } from "./settings.js";
@@ -136,23 +135,14 @@ async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
   const [modules] = await emitInWorker([{ spec: inputs.spec, strategies: inputs.config.strategies, bodies: inputs.config.bodies }]);
   results.modules = moduleRecords(modules!);
   await proveInlining(inputs, modules!, results, req.note);
-  const natives = inputs.natives.length ? await buildNatives(inputs, modules!, results) : undefined;
-  try {
-    if (!previous) writer.write(undefined);
-    const measures = measuresOf(inputs.config);
-    const countsStarted = Date.now();
-    const m = { inputs, run: results, modules: modules!, deadline: 0, natives };
-    if (measures.includes("counts")) await countRun(m, writer, req.progress);
-    if (measures.includes("time")) {
-      // Counting takes what valgrind takes: the time budget is the timing's, from when counting ended.
-      m.deadline = started + (Date.now() - countsStarted) + inputs.config.timeBudgetS * 1000;
-      await measure(m, { writer, grouped: false, liveStatistics: true, progress: req.progress, stop: req.stop });
-    } else {
-      finishRun(results, !!req.stop?.());
-      writer.write(undefined);
-    }
-  } finally {
-    natives?.dispose();
-  }
+  if (!previous) writer.write(undefined);
+  // The budget counts from the run's start, native builds included; counting is not in it.
+  await measureAsConfigured(inputs, results, modules!, (now) => started + inputs.config.timeBudgetS * 1000 - now, {
+    writer,
+    grouped: false,
+    liveStatistics: true,
+    progress: req.progress,
+    stop: req.stop,
+  });
   return { results, dataset, files: [...writer.files(), await writeReport(dataset, req.out)], failedCells: failedCells([results]) };
 }

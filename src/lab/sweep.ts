@@ -8,12 +8,11 @@
  */
 import { datasetWriter, newDataset, writeReport } from "./dataset-writer.js";
 import { emitInWorker, type WorkerModule } from "./emit-in-worker.js";
-import { measure, type RunProgress } from "./measure.js";
+import type { RunProgress } from "./measure.js";
+import { measureAsConfigured } from "./measure-as-configured.js";
 import { claimOutFolder } from "./out-folder.js";
-import { failedCells, finishRun, newRun, newSession, planCells } from "./run-record.js";
-import { buildNatives } from "./native.js";
-import { checkCountable, countRun } from "./counts.js";
-import { measuresOf } from "../model/counts.js";
+import { failedCells, newRun, newSession, planCells } from "./run-record.js";
+import { checkCountable } from "./counts.js";
 import { proveInlining } from "./inlining.js";
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { parseEnginePaths } from "../engines/resolve.js";
@@ -154,20 +153,14 @@ async function measurePoints(req: SweepRequest, prepared: Prepared): Promise<Swe
     const left = order.slice(k).map((j) => cost.points[j]!);
     const shareMs = pointShareMs(endsAt - Date.now(), left);
     req.progress?.point?.(k + 1, order.length, plan.points[i]!.point.label);
-    // A point's native builds (its own spec) are built in its share of the budget, and removed after it.
-    const natives = points[i]!.natives.length ? await buildNatives(points[i]!, modules[i]!, runs[i]!) : undefined;
-    try {
-      const m = { inputs: points[i]!, run: runs[i]!, modules: modules[i]!, deadline: 0, natives };
-      const measures = measuresOf(s);
-      if (measures.includes("counts")) await countRun(m, writer, req.progress);
-      if (measures.includes("time")) {
-        // Counting is not in the point's share of the budget: valgrind takes what it takes.
-        m.deadline = Date.now() + shareMs;
-        await measure(m, { writer, grouped: true, liveStatistics: false, progress: req.progress, stop: req.stop });
-      } else finishRun(runs[i]!, !!req.stop?.());
-    } finally {
-      natives?.dispose();
-    }
+    // A point's native builds (its own spec) and its counting are not in its share of the budget: its timing is.
+    await measureAsConfigured(points[i]!, runs[i]!, modules[i]!, () => shareMs, {
+      writer,
+      grouped: true,
+      liveStatistics: false,
+      progress: req.progress,
+      stop: req.stop,
+    });
   }
   dataset.sweep!.analysis = analyse(req.kind, prepared, runs);
   writer.write(undefined);

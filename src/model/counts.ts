@@ -50,6 +50,9 @@ export interface CountsSummary {
 /** The simulated mispredicts of a per-dispatch count: conditional and indirect together. */
 export const mispredicts = (c: EventCounts): number => c.Bcm + c.Bim;
 
+/** Two decimals; a count that rounds to zero is 0.00, never -0.00 (a JIT-only count's last digits can dip below zero). */
+export const formatCount = (x: number): string => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
+
 /** Per-event difference a - b. */
 export const subtractCounts = (a: EventCounts, b: EventCounts): EventCounts => Object.fromEntries(COUNT_EVENTS.map((e) => [e, a[e] - b[e]])) as EventCounts;
 

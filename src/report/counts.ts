@@ -13,7 +13,7 @@
  */
 import pc from "picocolors";
 import { cellKey, engineOf } from "../model/cells.js";
-import { COUNT_EVENTS, EVENT_NAMES, mispredicts } from "../model/counts.js";
+import { COUNT_EVENTS, EVENT_NAMES, formatCount, mispredicts } from "../model/counts.js";
 import { enginesOf, groupLabel, tiersOf, type CellRecord, type CellSummary, type RunRecord } from "../model/results.js";
 import { BADLY_SDS, fitCounts, MAX_BADLY, MIN_BADLY_NS, MIN_FIT_CELLS, type CountsFit } from "../stats/counts-fit.js";
 import { escapeHtml, escapeMarkdown } from "../text/escape.js";
@@ -129,9 +129,6 @@ function groups(r: RunRecord): CellSummary[][] {
   return out;
 }
 
-/** Two decimals; a count that rounds to zero is 0.00, never -0.00 (a JIT-only count's last digits can dip below zero). */
-const count = (x: number): string => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
-
 /** A cell's note: failed, why it has no counts, the control, how badly the model fits it. */
 function noteOf(s: CellSummary, cell: CellRecord | undefined, r: RunRecord, badly: ReadonlyMap<CellSummary, number>): string {
   if (s.status === "failed") return `failed: ${s.error ?? "no reason recorded"}`;
@@ -186,9 +183,9 @@ export function countsRows(
       rows.push([
         i === 0 || repeat ? groupLabel(s, r.config) : "",
         s.strategy,
-        ...COUNT_EVENTS.map((e) => (c ? count(c.perDispatch[e]) : "–")),
-        net ? count(net.Ir) : "–",
-        net ? count(mispredicts(net)) : "–",
+        ...COUNT_EVENTS.map((e) => (c ? formatCount(c.perDispatch[e]) : "–")),
+        net ? formatCount(net.Ir) : "–",
+        net ? formatCount(mispredicts(net)) : "–",
         ...(timed ? [nsCell] : []),
         noteOf(s, byKey.get(cellKey(s)), r, badly),
       ]);

@@ -12,7 +12,7 @@ import { engineOf } from "../model/cells.js";
 import { isNativeEngine, NATIVE, type EngineRecord } from "../model/engines.js";
 import { ratioOfMedians } from "../stats/medians.js";
 import { compilerFamily } from "../emit/native/variants.js";
-import { measuresOf, mispredicts } from "../model/counts.js";
+import { formatCount, measuresOf, mispredicts } from "../model/counts.js";
 
 /** The strategies the Xen debate was about, mentioned first when present. */
 const FOCUS = ["xen", "chain"];
@@ -176,9 +176,10 @@ export function countsAnswers(run: RunRecord): string[] {
     const label = groupLabel(s, run.config);
     groups.set(label, [...(groups.get(label) ?? []), s]);
   }
-  const f = (x: number) => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
   return [...groups].map(([label, cells]) => {
-    const each = cells.map((s) => `${s.strategy} ${f(s.counts!.net!.Ir)} instructions / ${f(mispredicts(s.counts!.net!))} mispredicts`).join(", ");
+    const each = cells
+      .map((s) => `${s.strategy} ${formatCount(s.counts!.net!.Ir)} instructions / ${formatCount(mispredicts(s.counts!.net!))} mispredicts`)
+      .join(", ");
     const fewest = [...cells].sort((a, b) => a.counts!.net!.Ir - b.counts!.net!.Ir)[0]!;
     return `${label}: net per dispatch (simulated by cachegrind, exact): ${each}; fewest instructions: ${fewest.strategy}.`;
   });
