@@ -120,7 +120,7 @@ export const measureOptions = (help: MeasureHelp) =>
     }),
     measure: text({
       placeholder: "M",
-      help: "time: timed samples; counts: every cell's instructions and simulated branch mispredicts per dispatch under valgrind's cachegrind, the same on every run (node and native engines; docs/counts.md); time,counts: both, side by side",
+      help: "time: timed samples; counts: every cell's instructions and simulated branch mispredicts per dispatch under valgrind's callgrind, the same on every run (node and native engines; docs/counts.md); time,counts: both, side by side",
       shownDefault: "time",
     }),
     cc: text({

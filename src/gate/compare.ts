@@ -115,7 +115,7 @@ export interface Comparison {
   skipped: { cell: string; reason: string }[];
   /** Why nothing could be compared (spec or machine mismatch); empty when something was. Counts: also pairs of another valgrind, engine build or flags (exit 4 even when other cells compared). */
   incomparable: string[];
-  /** Counts only: the metric's unit (`instructions per dispatch (simulated, cachegrind)`). */
+  /** Counts only: the metric's unit (`instructions per dispatch (simulated, valgrind)`). */
   unit?: string;
 }
 

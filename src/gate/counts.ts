@@ -15,14 +15,14 @@
  * (incomparable, exit 4), never gated: another valgrind (its model), another
  * engine build (the code it emits: the exact version, the VM or compiler
  * line, a native build's flags), other flags for the cell or valgrind.
- * Machines do not matter: the machine counted is cachegrind's simulation.
+ * Machines do not matter: the machine counted is valgrind's simulation.
  */
 import { isNativeEngine } from "../model/engines.js";
 import { type CellCounts, type EventCounts, mispredicts, subtractCounts } from "../model/counts.js";
 import { engineIn, type CellRecord, type Dataset, type RunRecord } from "../model/results.js";
 import { engineOf } from "../model/cells.js";
 
-/** What `gate`/`compare --metric` compares: timed ns (the default), or counts per dispatch under cachegrind. */
+/** What `gate`/`compare --metric` compares: timed ns (the default), or counts per dispatch under valgrind. */
 export const GATE_METRICS = ["ns", "instructions", "mispredicts"] as const;
 export type GateMetric = (typeof GATE_METRICS)[number];
 export type CountMetric = Exclude<GateMetric, "ns">;
@@ -42,8 +42,8 @@ export const COUNT_THRESHOLDS: Readonly<Record<CountMetric, number>> = { instruc
 
 /** Each count metric's unit, as every output names it. */
 export const COUNT_UNITS: Readonly<Record<CountMetric, string>> = {
-  instructions: "instructions per dispatch (simulated, cachegrind)",
-  mispredicts: "mispredicts per dispatch (simulated, cachegrind: conditional + indirect)",
+  instructions: "instructions per dispatch (simulated, valgrind)",
+  mispredicts: "mispredicts per dispatch (simulated, valgrind: conditional + indirect)",
 };
 
 /** The metric's value of a per-dispatch count. */

@@ -57,7 +57,7 @@ export function changeRow(c: CellChange): string[] {
   ];
 }
 
-/** `, threshold 5.0%`, or on counts ` on instructions per dispatch (simulated, cachegrind), threshold 0.5`. */
+/** `, threshold 5.0%`, or on counts ` on instructions per dispatch (simulated, valgrind), threshold 0.5`. */
 function thresholdText(c: Comparison | null): string {
   if (!c) return "";
   const metric = countMetric(c);
@@ -79,7 +79,7 @@ function countsNote(c: Comparison, metric: CountMetric): string {
         ? "gross (no control counts to net them)"
         : `net of each group's control kernel; gross where a side lacks the control's counts (${gross.map((x) => `${x.strategy} @ ${x.workload}`).join(", ")})`;
   const valgrinds = [...new Set(c.cells.flatMap((x) => (x.counts ? [x.counts.valgrind] : [])))];
-  const machines = c.cells.some((x) => x.machines.base !== x.machines.current) ? "; counted on other machines (the machine is cachegrind's simulation)" : "";
+  const machines = c.cells.some((x) => x.machines.base !== x.machines.current) ? "; counted on other machines (the machine is valgrind's simulation)" : "";
   const t = c.options.countThreshold;
   return `${COUNT_UNITS[metric]}, ${basis}${valgrinds.length ? `, ${valgrinds.join(", ")}` : ""}: exact counts, change = current - base; regressed above +${t}, improved below -${t}${machines}`;
 }
@@ -153,7 +153,7 @@ export function gateMarkdown(g: GateResult): string {
   return out.join("\n");
 }
 
-/** `regressed: +0.600 instructions per dispatch (simulated, cachegrind), net, 12.000 -> 12.600, threshold 0.5`. */
+/** `regressed: +0.600 instructions per dispatch (simulated, valgrind), net, 12.000 -> 12.600, threshold 0.5`. */
 function countMessage(c: CellChange, comparison: Comparison): string {
   const metric = countMetric(comparison)!;
   const basis = c.metric.startsWith("gross-") ? "gross" : "net";

@@ -1,5 +1,5 @@
 /**
- * `--measure counts`: a run's cells counted under valgrind's cachegrind
+ * `--measure counts`: a run's cells counted under valgrind's callgrind
  * (run/counter.ts), before any is timed (counting uses every CPU; timing
  * needs the measuring CPU alone). A cell whose engine or tier cannot be
  * counted repeatably (deno, bun, V8's dynamic tiering) gets the reason
@@ -10,7 +10,7 @@ import { measuresOf } from "../model/counts.js";
 import { engineOf } from "../model/cells.js";
 import type { CellRecord, RunConfig } from "../model/results.js";
 import { LabError } from "../errors.js";
-import { valgrindVersion } from "../run/cachegrind.js";
+import { valgrindVersion } from "../run/callgrind.js";
 import { countCells, type CountInput } from "../run/counter.js";
 import { uncountableReason } from "../run/counts-plan.js";
 import type { DatasetWriter } from "./dataset-writer.js";
@@ -21,7 +21,7 @@ export function checkCountable(config: Pick<RunConfig, "measure">): void {
   if (measuresOf(config).includes("counts") && valgrindVersion() === null)
     throw new LabError(
       "usage",
-      [{ path: "--measure counts", message: "valgrind is not installed: counts take every cell under valgrind's cachegrind" }],
+      [{ path: "--measure counts", message: "valgrind is not installed: counts take every cell under valgrind's callgrind" }],
       "apt-get install valgrind (Debian's package), or measure time only",
     );
 }

@@ -23,7 +23,7 @@ export interface SettingsRequest {
   enginePaths?: string;
   /** The C compiler of the native engines: `cc` (default), `gcc`, `clang` or a path. */
   cc?: string;
-  /** `time` (default), `counts` (deterministic counts under cachegrind) or `time,counts`. */
+  /** `time` (default), `counts` (deterministic counts under valgrind) or `time,counts`. */
   measure?: string;
   /** Samples per cell; undefined: as many as the time budget allows. */
   samples?: number;

@@ -1,7 +1,8 @@
 /**
  * Deterministic counts (`run --measure counts`): what a cell's dispatch costs
  * in instructions and in a simulated branch predictor's mispredicts, under
- * valgrind's cachegrind (`--branch-sim=yes --cache-sim=no`). The same on
+ * valgrind (callgrind with cachegrind's branch simulator, `--branch-sim=yes
+ * --cache-sim=no`: run/callgrind.ts). The same on
  * every run of the same binaries, inputs and flags: a proxy that explains
  * timings and gates where timing is noise, never a measurement of this CPU's
  * predictor (cachegrind's is a simple model: bimodal counters, a last-target
@@ -9,7 +10,7 @@
  * wherever shown.
  */
 
-/** Cachegrind's events with --branch-sim=yes --cache-sim=no. */
+/** Valgrind's events with --branch-sim=yes --cache-sim=no (cachegrind's and callgrind's alike). */
 export const COUNT_EVENTS = ["Ir", "Bc", "Bcm", "Bi", "Bim"] as const;
 export type CountEvent = (typeof COUNT_EVENTS)[number];
 
@@ -26,14 +27,14 @@ export const EVENT_NAMES: Readonly<Record<CountEvent, string>> = {
 };
 
 /**
- * A cell's counts: per dispatch, from the difference of processes that
- * differ only in how many passes they make over the cell's stream (start-up,
- * compilation and the stream's placement cancel exactly).
+ * A cell's counts: per dispatch, from the difference of two calls over the
+ * cell's stream that differ only in their passes (the call's own cost and
+ * the predictor's warm-up cancel exactly: run/counts-plan.ts).
  */
 export interface CellCounts {
   /** Per dispatch (gross: loop, call, dispatch and handler, as gross ns). */
   perDispatch: EventCounts;
-  /** The dispatches the difference covers (extra passes x stream length). */
+  /** The dispatches the difference covers (one pass: the stream's length). */
   dispatches: number;
   /** `valgrind-3.19.0`: a count from another valgrind is not comparable. */
   valgrind: string;

@@ -51,7 +51,7 @@ export interface RunConfig {
   inlining?: Inlining;
   /** The C compiler of the native engines as asked (`cc`, `gcc`, `clang`, a path); absent when the run has none. */
   cc?: string;
-  /** What the run measures (model/counts.ts): timed samples, deterministic counts under cachegrind, or both; absent: time only. */
+  /** What the run measures (model/counts.ts): timed samples, deterministic counts under valgrind, or both; absent: time only. */
   measure?: Measure[];
   /**
    * sha256 of every file a cell's bytes or stream depend on, by the path as

@@ -1,8 +1,8 @@
 /**
  * Simulated counts in the report (`run --measure counts`, or `time,counts`):
  * per group (workload x tier x engine) each strategy's instructions,
- * branches and simulated mispredicts per dispatch under valgrind's
- * cachegrind, and its net instructions and net mispredicts (minus the
+ * branches and simulated mispredicts per dispatch under valgrind
+ * (run/callgrind.ts), and its net instructions and net mispredicts (minus the
  * control's); beside them its net ns when the run timed its cells too. Then,
  * for a run with both, what the counts explain of the timings on this
  * machine (stats/counts-fit.ts): ns per simulated mispredict and per
@@ -23,7 +23,7 @@ import { table } from "./html-table.js";
 import { withCi } from "./summary.js";
 
 /** The section's title, as every rendering shows it. */
-export const COUNTS_TITLE = "Simulated counts (cachegrind)";
+export const COUNTS_TITLE = "Simulated counts (valgrind)";
 
 /** Whether the run measured counts (or has any): then the report shows them. A run without shows exactly what it always did. */
 export const showsCounts = (r: RunRecord): boolean =>
@@ -112,7 +112,7 @@ export function countsFitMethod(r: RunRecord, f: RunCountsFit): string {
 export function countsLegend(r: RunRecord): string {
   const versions = [...new Set(r.cells.flatMap((c) => (c.counts ? [c.counts.valgrind] : [])))];
   const events = COUNT_EVENTS.map((e) => `${e} ${EVENT_NAMES[e]}`).join(", ");
-  return `Simulated by valgrind's cachegrind (${versions.length ? versions.join(", ") : "branch simulation"}), per dispatch: ${events}. Deterministic (the same on every run of the same binaries and flags), and a simple model's predictor, not this CPU's. net: minus the control kernel's (${r.config.control}) counts in the same group; net mispredicts = Bcm + Bim.`;
+  return `Simulated by valgrind's branch model (${versions.length ? versions.join(", ") : "branch simulation"}), per dispatch: ${events}. Deterministic (the same on every run of the same binaries and flags), and a simple model's predictor, not this CPU's. net: minus the control kernel's (${r.config.control}) counts in the same group; net mispredicts = Bcm + Bim.`;
 }
 
 /** The summaries in the terminal's order: engine, tier, workload, then the run's strategies. */

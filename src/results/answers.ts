@@ -181,7 +181,7 @@ export function countsAnswers(run: RunRecord): string[] {
       .map((s) => `${s.strategy} ${formatCount(s.counts!.net!.Ir)} instructions / ${formatCount(mispredicts(s.counts!.net!))} mispredicts`)
       .join(", ");
     const fewest = [...cells].sort((a, b) => a.counts!.net!.Ir - b.counts!.net!.Ir)[0]!;
-    return `${label}: net per dispatch (simulated by cachegrind, exact): ${each}; fewest instructions: ${fewest.strategy}.`;
+    return `${label}: net per dispatch (simulated by valgrind, exact): ${each}; fewest instructions: ${fewest.strategy}.`;
   });
 }
 

@@ -1,18 +1,20 @@
 /**
  * Deterministic counts (model/counts.ts): every cell's instructions,
  * branches and simulated mispredicts per dispatch, from processes run under
- * valgrind's cachegrind as counts-plan.ts plans them (W + 1 processes for a
- * group of W cells; the difference of two cancels all but one extra pass
- * over one cell's stream). A wasm engine runs count-child.ts with V8's
- * --predictable flags (no concurrent compilation or GC, fixed seeds), and
- * only its generated code is counted (its other threads make the rest vary:
- * cachegrind.ts CountScope); a native build runs its own `counts` mode
- * (native-child.c), counted whole. Counts need no pinning and no quiet
- * machine: the processes run in parallel, on every CPU by default.
+ * valgrind's callgrind as counts-plan.ts plans them (the cells of one
+ * command shared among as many processes as run at once; each call over a
+ * stream in a dump of its own, and one pass the difference of two). A wasm
+ * engine runs count-child.ts with V8's --predictable flags (no concurrent
+ * compilation or GC, fixed seeds), and only its generated code is counted
+ * (its other threads make the rest vary: callgrind.ts CountScope); a native
+ * build runs its own `counts` mode (native-child.c), counted whole. Counts
+ * need no pinning and no quiet machine: the processes run in parallel, on
+ * every CPU by default.
  *
  * Valgrind missing is a usage error (nothing is counted); one process's
- * trouble (an exit code, a signal, a timeout, an unreadable out file,
- * checksums that disagree) fails the cells that need it, with the reason.
+ * trouble (an exit code, a signal, a timeout, an unreadable dump, too many
+ * or too few dumps, checksums that disagree) fails the cells that need it,
+ * with the reason.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -21,7 +23,7 @@ import { LabError } from "../errors.js";
 import type { CellCounts } from "../model/counts.js";
 import type { ChildCommand } from "../model/engines.js";
 import { packageRoot } from "../paths.js";
-import { CACHEGRIND_ARGS, CACHEGRIND_FLAGS, parseCachegrind, valgrindVersion, type CountScope } from "./cachegrind.js";
+import { CALLGRIND_ARGS, CALLGRIND_FLAGS, dumpFiles, parseCallgrindDump, valgrindVersion, type CountScope } from "./callgrind.js";
 import { cellOutcomes, planCounts, type CountProcess, type ProcessResult } from "./counts-plan.js";
 import { defaultGuard, launch } from "./launcher.js";
 import type { CellInput } from "./runner.js";
@@ -43,7 +45,7 @@ export type CountInput = Pick<CellInput, "id" | "group" | "module" | "stream" | 
 export interface CountOptions {
   /** Processes at once (default: every CPU of the machine, whatever this process's affinity). */
   parallel?: number;
-  /** How long one process may run before it is killed and its cells fail (default 120 s). */
+  /** How long one process may run before it is killed and its cells fail (default: defaultCountTimeoutMs of its cells). */
   timeoutMs?: number;
   /** The valgrind to run (default `valgrind` on PATH). */
   valgrind?: string;
@@ -55,13 +57,14 @@ export interface CountOptions {
 
 export type CountOutcome = { counts: CellCounts } | { error: string };
 
-export const DEFAULT_COUNT_TIMEOUT_MS = 120_000;
+/** One process's time limit: engine start-up under valgrind (7-15 s) with room, and each cell's placement and four passes (about 0.5 s for 64 Ki dispatches). */
+export const defaultCountTimeoutMs = (cells: number): number => 120_000 + 10_000 * cells;
 
 /** The lines of stderr a failure's reason quotes. */
 const REASON_LINES = 3;
 
 /**
- * What of a process a count takes (cachegrind.ts CountScope): a wasm
+ * What of a process a count takes (callgrind.ts CountScope): a wasm
  * engine's generated code alone (its threads make the rest vary from one
  * process to the next), a native build's whole process (one thread: the
  * same to the instruction every time).
@@ -71,7 +74,7 @@ export const countScope = (command: ChildCommand): CountScope => (command.selfHo
 /** The engine's own arguments in a counted process (before its entry and job), as CellCounts.flags records them after valgrind's. */
 export const engineCountArgs = (command: ChildCommand): string[] => (command.selfHosted ? [] : [...command.args, ...V8_COUNT_FLAGS]);
 
-/** Where a count's files lie: one stream file per cell (and a module file for a wasm cell), a job and an out file per process. */
+/** Where a count's files lie: one stream file per cell (and a module file for a wasm cell), a job and callgrind's dumps per process. */
 interface Files {
   dir: string;
   stream: Map<string, string>;
@@ -96,11 +99,11 @@ function writeCells(inputs: readonly CountInput[], dir: string): Files {
   return files;
 }
 
-/** The arguments after the binary of process `index`: a native build's `counts FILE:BASE:REPS ...`, or the engine's flags, the count child and its job file (written here). */
+/** The arguments after the binary of process `index`: a native build's `counts FILE:BASE ...`, or the engine's flags, the count child and its job file (written here). */
 function processArgs(p: CountProcess, index: number, command: ChildCommand, byId: Map<string, CountInput>, files: Files, entry: string): string[] {
-  if (command.selfHosted) return ["counts", ...p.calls.map((c) => `${files.stream.get(c.id)}:${byId.get(c.id)!.base ?? 0}:${c.reps}`)];
+  if (command.selfHosted) return ["counts", ...p.cells.map((id) => `${files.stream.get(id)}:${byId.get(id)!.base ?? 0}`)];
   const job = join(files.dir, numbered("job-", index, "json"));
-  const cells = p.calls.map((c) => ({ module: files.module.get(c.id)!, stream: files.stream.get(c.id)!, reps: c.reps }));
+  const cells = p.cells.map((id) => ({ module: files.module.get(id)!, stream: files.stream.get(id)! }));
   writeFileSync(job, JSON.stringify({ cells }));
   return [...engineCountArgs(command), entry, job];
 }
@@ -117,6 +120,9 @@ const firstLines = (stderr: string): string =>
     .slice(0, REASON_LINES)
     .join(" | ");
 
+/** Cells whose commands have equal keys share processes: the same binary, arguments and environment. */
+const commandKey = (c: ChildCommand): string => JSON.stringify([c.binary, c.args, c.env, c.selfHosted ?? false]);
+
 /** Every CPU of the machine (not the parent's affinity: a run pins itself to its measuring CPU, and its children inherit that). */
 const machineCpus = (): number => Math.max(1, cpus().length);
 
@@ -130,10 +136,10 @@ function unpinned([binary, ...args]: string[]): Pick<ChildCommand, "binary" | "a
   return { binary: "taskset", args: ["-c", `0-${machineCpus() - 1}`, binary!, ...args] };
 }
 
-/** Run one process under cachegrind: its totals and the checksums it printed, or why it failed. */
+/** Run one process under callgrind: its dumps' totals and the checksums it printed, or why it failed. */
 function runProcess(valgrind: string, outFile: string, command: ChildCommand, args: string[], timeoutMs: number): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const vg: ChildCommand = { ...unpinned([valgrind, ...CACHEGRIND_ARGS(outFile), command.binary, ...args]), env: command.env, selfHosted: true };
+    const vg: ChildCommand = { ...unpinned([valgrind, ...CALLGRIND_ARGS(outFile), command.binary, ...args]), env: command.env, selfHosted: true };
     const child = launch(vg, "", defaultGuard());
     let stdout = "";
     let stderr = "";
@@ -163,10 +169,10 @@ function runProcess(valgrind: string, outFile: string, command: ChildCommand, ar
       if (signal) return done({ error: `its process under valgrind was killed by ${signal}${tail}` });
       if (code !== 0) return done({ error: `its process under valgrind exited with code ${code}${tail}` });
       try {
-        const counts = parseCachegrind(readFileSync(outFile, "utf8"), countScope(command));
-        done({ counts, checksums: stdout.split("\n").filter((l) => l.trim() !== "") });
+        const dumps = dumpFiles(outFile).map((f) => parseCallgrindDump(readFileSync(f, "utf8"), countScope(command)));
+        done({ dumps, checksums: stdout.split("\n").filter((l) => l.trim() !== "") });
       } catch (e) {
-        done({ error: `its cachegrind totals cannot be read: ${(e as Error).message}` });
+        done({ error: `its callgrind dumps cannot be read: ${(e as Error).message}` });
       }
     });
   });
@@ -198,32 +204,34 @@ export async function countCells(inputs: readonly CountInput[], options: CountOp
   if (version === null)
     throw new LabError(
       "usage",
-      [{ path: "--measure counts", message: `valgrind ("${valgrind}") cannot be run: counts take every cell under valgrind's cachegrind` }],
+      [{ path: "--measure counts", message: `valgrind ("${valgrind}") cannot be run: counts take every cell under valgrind's callgrind` }],
       "apt-get install valgrind",
     );
   const byId = new Map(inputs.map((i) => [i.id, i]));
   const commands = new Map<string, ChildCommand>();
   for (const i of inputs) if (!commands.has(i.group)) commands.set(i.group, i.command);
-  const cells = inputs.map((i) => ({ id: i.id, group: i.group, length: i.stream.length }));
-  const plan = planCounts(cells);
+  const byKey = new Map([...commands.values()].map((c) => [commandKey(c), c]));
+  const cells = inputs.map((i) => ({ id: i.id, command: commandKey(commands.get(i.group)!), length: i.stream.length }));
+  const parallel = options.parallel ?? machineCpus();
+  const plan = planCounts(cells, parallel);
   const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-counts-"));
   try {
     const files = writeCells(inputs, dir);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_COUNT_TIMEOUT_MS;
     const entry = options.entry ?? COUNT_CHILD_ENTRY;
     const jobs = plan.map((p, index) => () => {
-      const command = commands.get(p.group)!;
+      const command = byKey.get(p.command)!;
       const args = processArgs(p, index, command, byId, files, entry);
-      return runProcess(valgrind, join(dir, numbered("cachegrind-", index, "out")), command, args, timeoutMs);
+      const timeoutMs = options.timeoutMs ?? defaultCountTimeoutMs(p.cells.length);
+      return runProcess(valgrind, join(dir, numbered("callgrind-", index, "out")), command, args, timeoutMs);
     });
     let done = 0;
-    const results = await pool(jobs, options.parallel ?? machineCpus(), () => options.onProcessDone?.(++done, plan.length));
+    const results = await pool(jobs, parallel, () => options.onProcessDone?.(++done, plan.length));
     const outcomes = cellOutcomes(cells, plan, results);
     return new Map(
       inputs.map((i): [string, CountOutcome] => {
         const o = outcomes.get(i.id) ?? { error: "it was not planned (a dispatch-lab bug)" };
         if ("error" in o) return [i.id, { error: o.error }];
-        const flags = [...CACHEGRIND_FLAGS, ...engineCountArgs(commands.get(i.group)!)];
+        const flags = [...CALLGRIND_FLAGS, ...engineCountArgs(commands.get(i.group)!)];
         return [i.id, { counts: { perDispatch: o.perDispatch, dispatches: o.dispatches, valgrind: version, flags } }];
       }),
     );

@@ -1,76 +1,87 @@
 /**
  * The plan of a counts measurement (model/counts.ts), pure: which processes
- * run under cachegrind, which calls each makes, and how the cells' counts
- * per dispatch come out of the processes' totals.
+ * run under callgrind, which cells each counts, and how the cells' counts
+ * per dispatch come out of the processes' dumps.
  *
- * A group (one strategy x tier x engine, as the runner groups cells: its
- * cells differ by workload) of W cells takes W + 1 processes. P0, the
- * group's control, runs every cell's stream once, in order: one call
- * `run(base, count, 1)` per cell, each cell its own instance of its own
- * module. P_w, one per cell, runs the same sequence but cell w's call makes
- * two passes. Everything but that extra pass is the same in both (start-up,
- * compilation, placement, the other cells' calls), so cell w's counts per
- * dispatch are (P_w - P0) / count_w.
+ * Cells that run the same command (one engine, tier and flags for wasm; one
+ * build for native) share processes: their cells in input order, split into
+ * at most `parallel` processes of nearly equal size. A process counts its
+ * cells one after the other, each with three calls over its stream, a mark
+ * (callgrind.ts MARK_FUNCTION: a dump) before the first cell and after every
+ * call:
  *
- * Each call prints its checksum (the harness's sum): P_w's must be P0's,
- * but for cell w's own, twice P0's (two passes, wrapping as the harness's
- * i64 sum wraps). Anything else means the work differs from one process to
- * the next, and the difference would count it: the cell is not counted.
+ *     mark | per cell: [place] run(1) mark  run(1) mark  run(2) mark
+ *
+ * Dump 1 is start-up; a cell k (from 0) has dump 3k+2 (its placement and a
+ * warm-up pass), 3k+3 (one pass) and 3k+4 (two passes). Both counted calls
+ * run the same code from the same state but for one pass, so one pass's
+ * counts are dump(3k+4) - dump(3k+3), exactly: the call's own cost, the mark
+ * and the predictor's warm-up cancel.
+ *
+ * Each call prints its checksum (the harness's sum): the warm-up's and the
+ * one-pass call's must be equal, and the two-pass call's twice that
+ * (wrapping as the harness's i64 sum wraps). Anything else means the passes
+ * do not do the same work, and the difference would count it: the cell is
+ * not counted.
  */
 import { COUNT_EVENTS, subtractCounts, type EventCounts } from "../model/counts.js";
 import type { EngineKind } from "../model/engines.js";
 import type { CellTier } from "../model/tiers.js";
+import { MARK_FUNCTION } from "./callgrind.js";
 
-/** A cell as the plan sees it: its group, and how many numbers its stream has. */
+/** A cell as the plan sees it: the command it runs under (a key: cells with equal keys share processes), and how many numbers its stream has. */
 export interface PlanCell {
   id: string;
-  group: string;
+  command: string;
   length: number;
 }
 
-/** One call of `run` over a cell's stream. */
-export interface PlannedCall {
-  id: string;
-  reps: number;
-}
-
-/** One process under cachegrind. */
+/** One process under callgrind: its command's key and its cells, in order. */
 export interface CountProcess {
-  group: string;
-  /** The cell whose call makes the extra pass; null for the group's control process (P0). */
-  extra: string | null;
-  /** Every cell of the group, in input order, with its call's reps. */
-  calls: PlannedCall[];
+  command: string;
+  cells: string[];
 }
 
-/** The passes of a call in the control process, and of the counted cell's call in its own. */
-export const BASE_REPS = 1;
-export const EXTRA_REPS = 2;
+/** The passes of each cell's three calls: a warm-up, then the two the difference of which is one pass. */
+export const CALL_REPS: readonly [number, number, number] = [1, 1, 2];
 
-/** Per group (in order of first appearance): its control P0, then one process per cell, in input order. */
-export function planCounts(cells: readonly PlanCell[]): CountProcess[] {
-  const groups = new Map<string, PlanCell[]>();
-  for (const c of cells) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
-  return [...groups].flatMap(([group, members]) =>
-    [null, ...members.map((m) => m.id)].map((extra) => ({
-      group,
-      extra,
-      calls: members.map((m) => ({ id: m.id, reps: m.id === extra ? EXTRA_REPS : BASE_REPS })),
-    })),
-  );
+/** The marks (dumps) a process of `cells` cells makes: one before the first cell, one after each call. */
+export const marksOf = (cells: number): number => 1 + CALL_REPS.length * cells;
+
+/** `items` in order, split into `parts` runs of nearly equal length (the first ones one longer). */
+function split<T>(items: readonly T[], parts: number): T[][] {
+  const n = Math.max(1, Math.min(parts, items.length));
+  const size = Math.floor(items.length / n);
+  const longer = items.length % n;
+  const out: T[][] = [];
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const len = size + (i < longer ? 1 : 0);
+    out.push(items.slice(at, at + len));
+    at += len;
+  }
+  return out;
 }
 
-/** The dispatches the difference of a cell's process and its control covers: the extra passes over its stream. */
-export const extraDispatches = (length: number): number => (EXTRA_REPS - BASE_REPS) * length;
+/**
+ * Per command (in order of first appearance), its cells split into at most
+ * `parallel` processes: start-up (seconds for an engine under valgrind) is
+ * paid once per process, and the processes run at once.
+ */
+export function planCounts(cells: readonly PlanCell[], parallel: number): CountProcess[] {
+  const byCommand = new Map<string, string[]>();
+  for (const c of cells) byCommand.set(c.command, [...(byCommand.get(c.command) ?? []), c.id]);
+  return [...byCommand].flatMap(([command, ids]) => split(ids, parallel).map((part) => ({ command, cells: part })));
+}
 
-/** Per event (pw - p0) / dispatches: what one dispatch costs. */
-export function perDispatchFrom(p0: EventCounts, pw: EventCounts, dispatches: number): EventCounts {
-  const diff = subtractCounts(pw, p0);
+/** Per event (two - one) / dispatches: what one dispatch costs. */
+export function perDispatchFrom(one: EventCounts, two: EventCounts, dispatches: number): EventCounts {
+  const diff = subtractCounts(two, one);
   return Object.fromEntries(COUNT_EVENTS.map((e) => [e, diff[e] / dispatches])) as EventCounts;
 }
 
-/** What one planned process gave: its totals and one checksum per call (decimal), or why it failed. */
-export type ProcessResult = { counts: EventCounts; checksums: readonly string[] } | { error: string };
+/** What one planned process gave: its dumps' totals in order and one checksum per call (decimal), or why it failed. */
+export type ProcessResult = { dumps: readonly EventCounts[]; checksums: readonly string[] } | { error: string };
 
 /** A cell's counts per dispatch, or why it has none. */
 export type CellOutcome = { perDispatch: EventCounts; dispatches: number } | { error: string };
@@ -81,50 +92,42 @@ function checksum(text: string | undefined): bigint | null {
   return BigInt(text);
 }
 
-/** What the counted cell's call must print: reps times one pass, wrapped to i64 as the harness's sum is. */
-const expected = (one: bigint, reps: number): bigint => BigInt.asIntN(64, one * BigInt(reps));
-
-/** Why P_w's checksums do not follow P0's, or null when they do. */
-function mismatch(control: readonly string[], own: readonly string[], p: CountProcess): string | null {
-  if (control.length !== p.calls.length || own.length !== p.calls.length)
-    return `its processes printed ${control.length} and ${own.length} checksums for ${p.calls.length} calls`;
-  for (const [k, call] of p.calls.entries()) {
-    const c0 = checksum(control[k]);
-    const cw = checksum(own[k]);
-    if (c0 === null || cw === null) return `a process printed "${c0 === null ? control[k] : own[k]}" for ${call.id}'s call: not a checksum`;
-    const want = call.id === p.extra ? expected(c0, call.reps / BASE_REPS) : c0;
-    if (cw !== want)
-      return call.id === p.extra
-        ? `not deterministic: its ${call.reps}-pass call computed ${cw}, ${call.reps} times its 1-pass call's ${c0} is ${want}`
-        : `not deterministic: ${call.id}'s call computed ${c0} in one process and ${cw} in the other`;
-  }
+/** Why a cell's three checksums do not show the same work per pass, or null when they do. */
+function mismatch(sums: readonly (string | undefined)[]): string | null {
+  const parsed = sums.map(checksum);
+  const bad = parsed.findIndex((s) => s === null);
+  if (bad >= 0) return `its process printed "${sums[bad] ?? ""}" for its call ${bad + 1}: not a checksum`;
+  const [warm, one, two] = parsed as bigint[];
+  if (warm !== one) return `not deterministic: two 1-pass calls computed ${warm} and ${one}`;
+  const want = BigInt.asIntN(64, one! * BigInt(CALL_REPS[2] / CALL_REPS[1]));
+  if (two !== want) return `not deterministic: its ${CALL_REPS[2]}-pass call computed ${two}, ${CALL_REPS[2]} times its 1-pass call's ${one} is ${want}`;
   return null;
 }
 
 /**
- * Every cell's outcome from its group's control and its own process
- * (`results` index for index with `plan`). A failed control fails its whole
- * group; a failed process of its own, or checksums that disagree, fail the
+ * Every cell's outcome from its process (`results` index for index with
+ * `plan`). A failed process, or one whose dumps or checksums are not as many
+ * as its marks and calls, fails its cells; checksums that disagree fail the
  * cell alone.
  */
 export function cellOutcomes(cells: readonly PlanCell[], plan: readonly CountProcess[], results: readonly ProcessResult[]): Map<string, CellOutcome> {
   const lengths = new Map(cells.map((c) => [c.id, c.length]));
-  const controls = new Map<string, ProcessResult>();
-  plan.forEach((p, i) => {
-    if (p.extra === null) controls.set(p.group, results[i]!);
-  });
   const out = new Map<string, CellOutcome>();
   plan.forEach((p, i) => {
-    if (p.extra === null) return;
-    const control = controls.get(p.group);
-    const own = results[i]!;
-    if (!control) return void out.set(p.extra, { error: "its group has no control process (a dispatch-lab bug)" });
-    if ("error" in control) return void out.set(p.extra, { error: `its group's control process failed: ${control.error}` });
-    if ("error" in own) return void out.set(p.extra, { error: own.error });
-    const wrong = mismatch(control.checksums, own.checksums, p);
-    if (wrong) return void out.set(p.extra, { error: wrong });
-    const dispatches = extraDispatches(lengths.get(p.extra)!);
-    out.set(p.extra, { perDispatch: perDispatchFrom(control.counts, own.counts, dispatches), dispatches });
+    const r = results[i]!;
+    const fail = (error: string) => p.cells.forEach((id) => out.set(id, { error }));
+    if ("error" in r) return fail(r.error);
+    const marks = marksOf(p.cells.length);
+    if (r.dumps.length !== marks)
+      return fail(`its process under callgrind wrote ${r.dumps.length} dumps for ${marks} marks (something else in it called ${MARK_FUNCTION})`);
+    const calls = CALL_REPS.length * p.cells.length;
+    if (r.checksums.length !== calls) return fail(`its process printed ${r.checksums.length} checksums for ${calls} calls`);
+    p.cells.forEach((id, k) => {
+      const wrong = mismatch(r.checksums.slice(3 * k, 3 * k + 3));
+      if (wrong) return void out.set(id, { error: wrong });
+      const dispatches = (CALL_REPS[2] - CALL_REPS[1]) * lengths.get(id)!;
+      out.set(id, { perDispatch: perDispatchFrom(r.dumps[3 * k + 2]!, r.dumps[3 * k + 3]!, dispatches), dispatches });
+    });
   });
   return out;
 }

@@ -21,12 +21,12 @@
  * this CPU since), then one timed call of `run`, which lives in harness.c (no
  * LTO: nothing is inlined into the timed loop). Times are CLOCK_MONOTONIC.
  *
- * counts (src/run/counter.ts, under valgrind's cachegrind): `binary counts
- * FILE:BASE:REPS ...` reads every raw stream file (little-endian int32s),
- * then calls run(stream, count, REPS, BASE) over each in order, printing each
- * sum as a signed decimal, one a line, and exits 0 (2 on a bad argument or
- * file, with the reason on stderr). Nothing else: all it does besides one
- * call's reps cancels between the processes of a group (counts-plan.ts).
+ * counts (src/run/counter.ts, under valgrind's callgrind): `binary counts
+ * FILE:BASE ...` reads every raw stream file (little-endian int32s), calls
+ * getppid (a mark: callgrind dumps), then per stream makes three calls
+ * run(stream, count, REPS, BASE) with REPS 1, 1, 2, each followed by a mark
+ * (counts-plan.ts), prints each sum as a signed decimal, one a line, and
+ * exits 0 (2 on a bad argument or file, with the reason on stderr).
  *
  * Orphan guard (src/run/launcher.ts): under DISPATCH_LAB_GUARD=<guard>:<pid>
  * the child exits at once when its parent is not the runner; `pdeathsig`:
@@ -682,13 +682,12 @@ static void handle(const char *line, size_t len) {
 
 /* ---------------------------------------------------------------- counts (counter.ts) */
 
-/* One counted call: its stream (64-byte aligned), base and reps. */
+/* One counted cell: its stream (64-byte aligned) and base. */
 typedef struct {
   int32_t *stream;
   size_t count;
   uint32_t base;
-  uint64_t reps;
-} call;
+} counted_cell;
 
 /* A decimal integer from `s` to `end` (exclusive) in [min, max]: 0 and *out, or -1. */
 static int parse_u64(const char *s, const char *end, uint64_t min, uint64_t max, uint64_t *out) {
@@ -705,19 +704,12 @@ static int parse_u64(const char *s, const char *end, uint64_t min, uint64_t max,
   return 0;
 }
 
-/* `FILE:BASE:REPS` (the file may hold colons: the last two end it): the stream read, or -1 with the reason on stderr. */
-static int load_call(const char *arg, call *c) {
-  const char *reps_colon = strrchr(arg, ':');
-  const char *base_colon = NULL;
-  for (const char *p = reps_colon; p && p > arg;)
-    if (*--p == ':') {
-      base_colon = p;
-      break;
-    }
-  uint64_t base, reps;
-  if (!base_colon || base_colon == arg || parse_u64(base_colon + 1, reps_colon, 0, UINT32_MAX, &base) ||
-      parse_u64(reps_colon + 1, reps_colon + strlen(reps_colon), 1, UINT64_MAX, &reps)) {
-    fprintf(stderr, "dispatch-lab native counts: \"%s\" is not FILE:BASE:REPS (BASE 0 to 4294967295, REPS at least 1)\n", arg);
+/* `FILE:BASE` (the file may hold colons: the last one ends it): the stream read, or -1 with the reason on stderr. */
+static int load_cell(const char *arg, counted_cell *c) {
+  const char *base_colon = strrchr(arg, ':');
+  uint64_t base;
+  if (!base_colon || base_colon == arg || parse_u64(base_colon + 1, base_colon + strlen(base_colon), 0, UINT32_MAX, &base)) {
+    fprintf(stderr, "dispatch-lab native counts: \"%s\" is not FILE:BASE (BASE 0 to 4294967295)\n", arg);
     return -1;
   }
   size_t name_len = (size_t)(base_colon - arg);
@@ -765,27 +757,40 @@ static int load_call(const char *arg, call *c) {
   for (size_t k = 0; k < c->count; k++) c->stream[k] = (int32_t)__builtin_bswap32((uint32_t)c->stream[k]);
 #endif
   c->base = (uint32_t)base;
-  c->reps = reps;
   return 0;
 }
 
-/* `counts FILE:BASE:REPS ...` (argv without the binary and "counts"): every stream read first, then the calls in order, a sum a line. */
+/* The passes of each cell's three calls, and the mark after each (counts-plan.ts CALL_REPS, callgrind.ts MARK_FUNCTION). */
+static const uint64_t call_reps[3] = {1, 1, 2};
+#define COUNT_MARK() ((void)getppid())
+
+/* `counts FILE:BASE ...` (argv without the binary and "counts"): every stream read first, a mark, then per cell three calls, each followed by a mark; a sum a line. */
 int dl_counts(int argc, char **argv) {
   if (argc < 1) {
-    fputs("dispatch-lab native counts: usage: counts FILE:BASE:REPS ...\n", stderr);
+    fputs("dispatch-lab native counts: usage: counts FILE:BASE ...\n", stderr);
     return 2;
   }
-  call *calls = calloc((size_t)argc, sizeof *calls);
-  if (!calls) {
+  counted_cell *cells = calloc((size_t)argc, sizeof *cells);
+  int64_t *sums = calloc((size_t)argc * 3, sizeof *sums);
+  if (!cells || !sums) {
     fputs("dispatch-lab native counts: out of memory\n", stderr);
     return 2;
   }
   int status = 0;
   for (int i = 0; i < argc && !status; i++)
-    if (load_call(argv[i], &calls[i])) status = 2;
-  for (int i = 0; i < argc && !status; i++) printf("%" PRId64 "\n", (int64_t)run(calls[i].stream, calls[i].count, calls[i].reps, calls[i].base));
-  for (int i = 0; i < argc; i++) free(calls[i].stream);
-  free(calls);
+    if (load_cell(argv[i], &cells[i])) status = 2;
+  if (!status) {
+    COUNT_MARK();
+    for (int i = 0; i < argc; i++)
+      for (int k = 0; k < 3; k++) {
+        sums[3 * i + k] = (int64_t)run(cells[i].stream, cells[i].count, call_reps[k], cells[i].base);
+        COUNT_MARK();
+      }
+    for (int i = 0; i < 3 * argc; i++) printf("%" PRId64 "\n", sums[i]);
+  }
+  for (int i = 0; i < argc; i++) free(cells[i].stream);
+  free(cells);
+  free(sums);
   if (!status && (fflush(stdout) != 0 || ferror(stdout))) status = 1;
   return status;
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { EventCounts } from "../../src/model/counts.js";
 import {
-  BASE_REPS,
+  CALL_REPS,
   cellOutcomes,
-  EXTRA_REPS,
-  extraDispatches,
+  marksOf,
   perDispatchFrom,
   planCounts,
   uncountableReason,
@@ -13,70 +12,61 @@ import {
 } from "../../src/run/counts-plan.js";
 
 const CELLS: PlanCell[] = [
-  { id: "table|uniform", group: "table", length: 4 },
-  { id: "chain|uniform", group: "chain", length: 4 },
-  { id: "table|fixed", group: "table", length: 8 },
+  { id: "table|uniform", command: "node", length: 4 },
+  { id: "chain|uniform", command: "native-chain", length: 4 },
+  { id: "table|fixed", command: "node", length: 8 },
 ];
 
 const counts = (Ir: number, Bc = 0, Bcm = 0, Bi = 0, Bim = 0): EventCounts => ({ Ir, Bc, Bcm, Bi, Bim });
 
+/** A process's dumps: start-up, then per cell its placement, its one-pass call and its two-pass call (each `[one, two]` given). */
+const dumps = (...cells: [EventCounts, EventCounts][]): EventCounts[] => [counts(10_000), ...cells.flatMap(([one, two]) => [counts(5_000), one, two])];
+
 describe("planCounts", () => {
-  it("gives each group a control and one process per cell, each running every cell of the group in order", () => {
-    expect(BASE_REPS).toBe(1);
-    expect(EXTRA_REPS).toBe(2);
-    expect(planCounts(CELLS)).toEqual([
-      {
-        group: "table",
-        extra: null,
-        calls: [
-          { id: "table|uniform", reps: 1 },
-          { id: "table|fixed", reps: 1 },
-        ],
-      },
-      {
-        group: "table",
-        extra: "table|uniform",
-        calls: [
-          { id: "table|uniform", reps: 2 },
-          { id: "table|fixed", reps: 1 },
-        ],
-      },
-      {
-        group: "table",
-        extra: "table|fixed",
-        calls: [
-          { id: "table|uniform", reps: 1 },
-          { id: "table|fixed", reps: 2 },
-        ],
-      },
-      { group: "chain", extra: null, calls: [{ id: "chain|uniform", reps: 1 }] },
-      { group: "chain", extra: "chain|uniform", calls: [{ id: "chain|uniform", reps: 2 }] },
+  it("shares each command's cells, in order, among at most `parallel` processes of nearly equal size", () => {
+    expect(CALL_REPS).toEqual([1, 1, 2]);
+    expect(planCounts(CELLS, 1)).toEqual([
+      { command: "node", cells: ["table|uniform", "table|fixed"] },
+      { command: "native-chain", cells: ["chain|uniform"] },
     ]);
+    expect(planCounts(CELLS, 4)).toEqual([
+      { command: "node", cells: ["table|uniform"] },
+      { command: "node", cells: ["table|fixed"] },
+      { command: "native-chain", cells: ["chain|uniform"] },
+    ]);
+    const many = Array.from({ length: 7 }, (_, i) => ({ id: `c${i}`, command: "g", length: 1 }));
+    expect(planCounts(many, 3).map((p) => p.cells)).toEqual([
+      ["c0", "c1", "c2"],
+      ["c3", "c4"],
+      ["c5", "c6"],
+    ]);
+    expect(planCounts([], 2)).toEqual([]);
   });
 
-  it("takes W + 1 processes for a group of W cells, and none for no cells", () => {
-    const many = Array.from({ length: 7 }, (_, i) => ({ id: `c${i}`, group: "g", length: 1 }));
-    expect(planCounts(many)).toHaveLength(8);
-    expect(planCounts([])).toEqual([]);
+  it("marks once before the first cell and after every call", () => {
+    expect(marksOf(0)).toBe(1);
+    expect(marksOf(5)).toBe(16);
   });
 });
 
 describe("the arithmetic", () => {
-  it("divides the difference of two processes by the extra pass's dispatches", () => {
-    expect(extraDispatches(65536)).toBe(65536);
+  it("divides the difference of the two-pass and the one-pass call by one pass's dispatches", () => {
     expect(perDispatchFrom(counts(1000, 100, 10, 20, 2), counts(1000 + 90 * 64, 100 + 12 * 64, 10 + 64, 20 + 2 * 64, 2 + 32), 64)).toEqual(
       counts(90, 12, 1, 2, 0.5),
     );
   });
 
-  it("gives each cell its process's difference from its group's control", () => {
-    const plan = planCounts(CELLS);
+  it("gives each cell the difference of its two counted dumps, whatever came before", () => {
+    const plan = planCounts(CELLS, 1);
     const results: ProcessResult[] = [
-      { counts: counts(1000, 500, 50, 40, 4), checksums: ["7", "-3"] },
-      { counts: counts(1000 + 4 * 30, 500 + 4 * 5, 50 + 2, 40 + 4, 4 + 1), checksums: ["14", "-3"] },
-      { counts: counts(1000 + 8 * 25, 500 + 8 * 4, 50, 40 + 8, 4), checksums: ["7", "-6"] },
-      { counts: counts(800), checksums: ["9223372036854775807"] },
-      { counts: counts(800 + 4 * 11), checksums: ["-2"] }, // 2 x (2^63 - 1) wraps to -2, as the harness's i64 sum does
+      {
+        dumps: dumps(
+          [counts(1000, 500, 50, 40, 4), counts(1000 + 4 * 30, 500 + 4 * 5, 50 + 2, 40 + 4, 4 + 1)],
+          [counts(900, 300, 7, 1, 0), counts(900 + 8 * 25, 300 + 8 * 4, 7, 1 + 8, 0)],
+        ),
+        checksums: ["7", "7", "14", "9223372036854775807", "9223372036854775807", "-2"], // 2 x (2^63 - 1) wraps to -2, as the harness's i64 sum does
+      },
+      { dumps: dumps([counts(800), counts(800 + 4 * 11)]), checksums: ["-3", "-3", "-6"] },
     ];
     expect(Object.fromEntries(cellOutcomes(CELLS, plan, results))).toEqual({
       "table|uniform": { perDispatch: counts(30, 5, 0.5, 1, 0.25), dispatches: 4 },
@@ -85,34 +75,28 @@ describe("the arithmetic", () => {
     });
   });
 
-  it("fails a whole group with its control, and one cell with its own process", () => {
-    const plan = planCounts(CELLS);
-    const results: ProcessResult[] = [
-      { counts: counts(1000), checksums: ["7", "-3"] },
-      { error: "its process under valgrind exited with code 1: boom" },
-      { counts: counts(1200), checksums: ["7", "-6"] },
-      { error: "its process under valgrind timed out after 120 s" },
-      { counts: counts(900), checksums: ["4"] },
-    ];
-    expect(Object.fromEntries(cellOutcomes(CELLS, plan, results))).toEqual({
+  it("fails a process's cells with it, and with dumps or checksums that are not as many as its marks and calls", () => {
+    const plan = planCounts(CELLS, 1);
+    const chain: ProcessResult = { dumps: dumps([counts(800), counts(844)]), checksums: ["1", "1", "2"] };
+    const outcome = (node: ProcessResult) => Object.fromEntries(cellOutcomes(CELLS, plan, [node, chain]));
+    expect(outcome({ error: "its process under valgrind exited with code 1: boom" })).toEqual({
       "table|uniform": { error: "its process under valgrind exited with code 1: boom" },
-      "table|fixed": { perDispatch: counts(25), dispatches: 8 },
-      "chain|uniform": { error: "its group's control process failed: its process under valgrind timed out after 120 s" },
+      "table|fixed": { error: "its process under valgrind exited with code 1: boom" },
+      "chain|uniform": { perDispatch: counts(11), dispatches: 4 },
     });
+    const two = dumps([counts(1), counts(2)], [counts(1), counts(2)]);
+    expect(outcome({ dumps: [counts(1), ...two], checksums: ["1", "1", "2", "1", "1", "2"] })["table|fixed"]).toEqual({
+      error: "its process under callgrind wrote 8 dumps for 7 marks (something else in it called getppid)",
+    });
+    expect(outcome({ dumps: two, checksums: ["1", "1", "2"] })["table|uniform"]).toEqual({ error: "its process printed 3 checksums for 6 calls" });
   });
 
-  it("fails a cell whose checksums do not follow its control's: not deterministic", () => {
-    const plan = planCounts(CELLS);
-    const ok = { counts: counts(1000), checksums: ["7", "-3"] };
-    const outcome = (own: ProcessResult) => cellOutcomes(CELLS, plan, [ok, own, ok, ok, ok]).get("table|uniform");
-    expect(outcome({ counts: counts(1100), checksums: ["15", "-3"] })).toEqual({
-      error: "not deterministic: its 2-pass call computed 15, 2 times its 1-pass call's 7 is 14",
-    });
-    expect(outcome({ counts: counts(1100), checksums: ["14", "-4"] })).toEqual({
-      error: "not deterministic: table|fixed's call computed -3 in one process and -4 in the other",
-    });
-    expect(outcome({ counts: counts(1100), checksums: ["14"] })).toEqual({ error: "its processes printed 2 and 1 checksums for 2 calls" });
-    expect(outcome({ counts: counts(1100), checksums: ["14", "x"] })).toEqual({ error: 'a process printed "x" for table|fixed\'s call: not a checksum' });
+  it("fails a cell whose calls do not do the same work per pass: not deterministic", () => {
+    const plan = planCounts(CELLS.slice(0, 1), 1);
+    const outcome = (checksums: string[]) => cellOutcomes(CELLS, plan, [{ dumps: dumps([counts(1), counts(2)]), checksums }]).get("table|uniform");
+    expect(outcome(["7", "7", "15"])).toEqual({ error: "not deterministic: its 2-pass call computed 15, 2 times its 1-pass call's 7 is 14" });
+    expect(outcome(["7", "8", "16"])).toEqual({ error: "not deterministic: two 1-pass calls computed 7 and 8" });
+    expect(outcome(["7", "x", "14"])).toEqual({ error: 'its process printed "x" for its call 2: not a checksum' });
   });
 });
 

@@ -23,7 +23,7 @@ export const CROSS_ENGINE_OPTION = flag(
 /** --metric, shared by gate and compare. */
 export const METRIC_OPTION = choice({
   placeholder: "M",
-  help: "what is compared: ns (timed), or deterministic counts per dispatch from run --measure counts: instructions, or mispredicts (simulated by cachegrind: conditional + indirect); counts are exact, matched across machines, and refused (exit 4) across valgrind versions, engine builds or flags (docs/ci.md)",
+  help: "what is compared: ns (timed), or deterministic counts per dispatch from run --measure counts: instructions, or mispredicts (simulated by valgrind: conditional + indirect); counts are exact, matched across machines, and refused (exit 4) across valgrind versions, engine builds or flags (docs/ci.md)",
   choices: GATE_METRICS,
 });
 

@@ -309,7 +309,7 @@ class Lowering {
    * `main` has four modes: the differential check, `run BASE REPS` (the
    * checksum), `child`, the timing child (src/run/native-child.c, linked
    * into every build by compile.ts: `dl_child` speaks the lab's child
-   * protocol), and `counts`, the calls counted under cachegrind (`dl_counts`,
+   * protocol), and `counts`, the calls counted under callgrind (`dl_counts`,
    * in the same unit: src/run/counter.ts).
    */
   harness(): string {
@@ -349,7 +349,7 @@ class Lowering {
       " * check (no arguments): one case a line on stdin, `op a0 .. aN-1` in decimal; prints each result.",
       " * run BASE REPS: numbers (decimal i32) on stdin; prints run(numbers, count, REPS, BASE) as a signed decimal.",
       " * child: the timing child; the runner's requests on stdin, one JSON object a line (src/run/protocol.ts).",
-      " * counts FILE:BASE:REPS ...: run(stream, count, REPS, BASE) over each raw int32 stream file in order; prints each sum (src/run/counter.ts).",
+      " * counts FILE:BASE ...: three calls run(stream, count, REPS, BASE) with REPS 1, 1, 2 over each raw int32 stream file in order, a getppid mark before and after each; prints each sum (src/run/counter.ts).",
       " */",
       "int main(int argc, char **argv) {",
       '  if (argc == 2 && strcmp(argv[1], "child") == 0) return dl_child();',
@@ -368,7 +368,7 @@ class Lowering {
       "    return 0;",
       "  }",
       "  if (argc != 1) {",
-      '    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests | %s counts FILE:BASE:REPS ...\\n", argv[0], argv[0], argv[0], argv[0]);',
+      '    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests | %s counts FILE:BASE ...\\n", argv[0], argv[0], argv[0], argv[0]);',
       "    return 2;",
       "  }",
       "  int32_t op;",

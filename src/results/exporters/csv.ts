@@ -130,7 +130,7 @@ export const SUMMARY_COLUMNS = [
  * The simulated counts of a cell (`run --measure counts`), appended after
  * SUMMARY_COLUMNS only when a run of the dataset measured counts (a file of
  * a run without counts is what it always was); empty for a cell without.
- * Per dispatch under cachegrind: instructions, conditional branches and their
+ * Per dispatch under valgrind: instructions, conditional branches and their
  * simulated mispredicts, indirect branches and theirs; net of the control's.
  */
 export const COUNTS_COLUMNS = [

@@ -30,7 +30,7 @@ uint64_t run(const int32_t *stream, size_t count, uint64_t reps, uint32_t base) 
  * check (no arguments): one case a line on stdin, `op a0 .. aN-1` in decimal; prints each result.
  * run BASE REPS: numbers (decimal i32) on stdin; prints run(numbers, count, REPS, BASE) as a signed decimal.
  * child: the timing child; the runner's requests on stdin, one JSON object a line (src/run/protocol.ts).
- * counts FILE:BASE:REPS ...: run(stream, count, REPS, BASE) over each raw int32 stream file in order; prints each sum (src/run/counter.ts).
+ * counts FILE:BASE ...: three calls run(stream, count, REPS, BASE) with REPS 1, 1, 2 over each raw int32 stream file in order, a getppid mark before and after each; prints each sum (src/run/counter.ts).
  */
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "child") == 0) return dl_child();
@@ -49,7 +49,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc != 1) {
-    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests | %s counts FILE:BASE:REPS ...\n", argv[0], argv[0], argv[0], argv[0]);
+    fprintf(stderr, "usage: %s < cases (op a0 .. aN-1 a line) | %s run BASE REPS < numbers | %s child < requests | %s counts FILE:BASE ...\n", argv[0], argv[0], argv[0], argv[0]);
     return 2;
   }
   int32_t op;
