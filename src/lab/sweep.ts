@@ -20,6 +20,7 @@ import { settingsOf, type SettingsRequest } from "./settings.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import type { Pinning } from "../model/cells.js";
+import { measuresOf } from "../model/counts.js";
 import { cellsOf, type Dataset, type RunRecord } from "../model/results.js";
 import type { MeasureSettings } from "../model/settings.js";
 import type { SweepAnalysis, SweepKind } from "../model/sweep.js";
@@ -27,6 +28,7 @@ import { collectFingerprint } from "../run/fingerprint.js";
 import { checkCpu, pin } from "../run/pin.js";
 import { loadSpec } from "../spec/load.js";
 import { seededRng } from "../stats/rng.js";
+import { countsSentences } from "../sweep/counts.js";
 import { inconclusiveSentences } from "../sweep/curves.js";
 import { pointShareMs, sweepCost, type SweepCost } from "../sweep/budget.js";
 import type { SweepOptions, SweepPlan } from "../sweep/kind.js";
@@ -167,11 +169,17 @@ async function measurePoints(req: SweepRequest, prepared: Prepared): Promise<Swe
   return { dataset, files: [...writer.files(), await writeReport(dataset, req.out)], failedCells: failedCells(runs) };
 }
 
-/** The kind's curves and fits, and a sentence per point whose cells are inconclusive. */
+/**
+ * The kind's curves and fits, a sentence per point whose cells are
+ * inconclusive, and the counts' lines where the sweep counted. A sweep that
+ * counted without timing has no ns to fit: the kind's sentences (all "too
+ * few measured points") give way to the counts'.
+ */
 function analyse(kind: SweepKind, { plan, s }: Prepared, runs: readonly RunRecord[]): SweepAnalysis {
   const points = plan.points.map((p) => p.point);
   const analysis = SWEEP_KINDS[kind].analyze(runs, points, plan.options, s.seed);
   const labels = points.map((p) => p.label);
-  analysis.sentences.push(...inconclusiveSentences(runs, labels));
+  if (!measuresOf(s).includes("time")) analysis.sentences = [];
+  analysis.sentences.push(...inconclusiveSentences(runs, labels), ...countsSentences(runs, points));
   return analysis;
 }

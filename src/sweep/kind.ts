@@ -52,24 +52,8 @@ export interface SweepKindDef {
  */
 export function pointConfig(spec: string, strategies: readonly string[], workloads: readonly string[], reference: string, s: MeasureSettings): RunConfig {
   const list = [...new Set([...nameList(strategies, { option: "--strategies", what: "strategy", example: "table,chain" }), reference, CONTROL])];
-  return {
-    spec,
-    strategies: list,
-    workloads: workloadList(workloads),
-    tiers: [...s.tiers] as Tier[],
-    reference,
-    control: CONTROL,
-    samples: s.samples,
-    processes: s.processes,
-    timeBudgetS: s.timeBudgetS,
-    seed: s.seed,
-    targetSampleMs: s.targetSampleMs,
-    streamLength: s.streamLength,
-    cpu: s.cpu,
-    bodies: s.bodies,
-    ...(s.engines ? { engines: [...s.engines] } : {}),
-    ...(s.inlining ? { inlining: s.inlining } : {}),
-  };
+  // Every setting, as run's newConfig spreads them: a field left out here is a setting a sweep silently ignores.
+  return { spec, strategies: list, workloads: workloadList(workloads), reference, control: CONTROL, ...s, tiers: [...s.tiers] as Tier[] };
 }
 
 /** `synthetic:{n},levels=4` with n = 64 -> `synthetic:64,levels=4`. */

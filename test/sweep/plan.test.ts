@@ -28,6 +28,13 @@ describe("sweep plans", () => {
     expect(config).toMatchObject({ reference: "table", control: "direct", processes: 2 });
   });
 
+  it("every point measures with every setting given: engines, compiler, measures, inlining", () => {
+    const given: MeasureSettings = { ...settings, engines: ["node", "native"], cc: "clang", measure: ["time", "counts"], inlining: "off" };
+    for (const kind of Object.values(SWEEP_KINDS))
+      for (const { config } of kind.plan({ sizes: [4, 8] }, given, loadSpec).points)
+        expect(config, kind.kind).toMatchObject({ engines: ["node", "native"], cc: "clang", measure: ["time", "counts"], inlining: "off", timeBudgetS: 160 });
+  });
+
   it("scale: a run per size of the family, four workloads", () => {
     const plan = SWEEP_KINDS.scale.plan({ sizes: [4, 64] }, settings, loadSpec);
     expect(plan.points.map((p) => [p.point.x, p.config.spec])).toEqual([
