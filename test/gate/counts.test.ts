@@ -23,7 +23,7 @@ const FIX = join(import.meta.dirname, "..", "fixtures", "report");
 const NO_COUNTS = join(FIX, "results-a.json");
 
 const VALGRIND = "valgrind-3.19.0";
-const FLAGS = ["--tool=cachegrind", "--branch-sim=yes", "--cache-sim=no"];
+const FLAGS = ["--tool=callgrind", "--branch-sim=yes", "--cache-sim=no"];
 
 /** Per dispatch: the control's direct call, table's indirect call, chain's compare chain. */
 const COUNTS: Record<string, EventCounts> = {
@@ -94,7 +94,7 @@ describe("compareDatasets on instructions", () => {
     expect(chain).toMatchObject({ p: null, detectable: 0, base: { median: 10, call: 20 }, counts: { valgrind: VALGRIND } });
     expect(chain.change).toEqual({ value: 0, ciLow: 0, ciHigh: 0 });
     expect(c.options).toMatchObject({ metric: "instructions", countThreshold: 0.5 });
-    expect(c.unit).toBe("instructions per dispatch (simulated, cachegrind)");
+    expect(c.unit).toBe("instructions per dispatch (simulated, valgrind)");
   });
 
   it("the net change in instructions per dispatch against 0.5 by default: +0.6 regressed, +0.4 unchanged, -0.6 improved", () => {
@@ -131,7 +131,7 @@ describe("compareDatasets on instructions", () => {
     expect(decide(c, []).outcome).toBe("inconclusive");
   });
 
-  it("compares across machines: the machine counted is cachegrind's", () => {
+  it("compares across machines: the machine counted is valgrind's", () => {
     const { comparison, chain } = chainOf(counted(), counted({ machine: "ffffffffffffffff" }));
     expect(comparison.incomparable).toEqual([]);
     expect(chain.verdict).toBe("unchanged");
@@ -247,18 +247,18 @@ describe("reports name the metric and its unit", () => {
 
   it("terminal", () => {
     const text = gateText(g);
-    expect(text).toMatch(/^gate: REGRESSION \(2 cells compared on instructions per dispatch \(simulated, cachegrind\), threshold 0\.5, 0 assertions\)/);
+    expect(text).toMatch(/^gate: REGRESSION \(2 cells compared on instructions per dispatch \(simulated, valgrind\), threshold 0\.5, 0 assertions\)/);
     expect(text).toMatch(/spec +workload +strategy +tier +base +current +change +relative +verdict/);
     expect(text).toMatch(/chain +turbofan +10\.000 +10\.600 +\+0\.600 +\+3\.0% +regressed/);
     expect(text).toContain(
-      "instructions per dispatch (simulated, cachegrind), net of each group's control kernel (same workload, tier, engine), valgrind-3.19.0: exact counts",
+      "instructions per dispatch (simulated, valgrind), net of each group's control kernel (same workload, tier, engine), valgrind-3.19.0: exact counts",
     );
     expect(text).not.toMatch(/95% CI|noise/);
   });
 
   it("Markdown and JUnit", () => {
-    expect(gateMarkdown(g)).toContain("_instructions per dispatch (simulated, cachegrind), net");
-    expect(gateJunit(g)).toContain('message="regressed: +0.600 instructions per dispatch (simulated, cachegrind), net, 10.000 -&gt; 10.600, threshold 0.5"');
+    expect(gateMarkdown(g)).toContain("_instructions per dispatch (simulated, valgrind), net");
+    expect(gateJunit(g)).toContain('message="regressed: +0.600 instructions per dispatch (simulated, valgrind), net, 10.000 -&gt; 10.600, threshold 0.5"');
   });
 });
 
@@ -267,7 +267,7 @@ describe("dispatch-lab gate/compare --metric", () => {
     const base = file(counted());
     const aa = await cli(["gate", "--baseline", base, "--current", file(counted()), "--metric", "instructions"]);
     expect(aa.code, aa.out + aa.err).toBe(0);
-    expect(aa.out).toMatch(/^gate: PASS \(2 cells compared on instructions per dispatch \(simulated, cachegrind\), threshold 0\.5, 0 assertions\)/);
+    expect(aa.out).toMatch(/^gate: PASS \(2 cells compared on instructions per dispatch \(simulated, valgrind\), threshold 0\.5, 0 assertions\)/);
     const up = await cli(["gate", "--baseline", base, "--current", file(counted({ ir: 0.6 })), "--metric", "instructions"]);
     expect(up.code).toBe(1);
     expect(up.out).toContain("regressed: xen:pv64 chain @ uniform");
@@ -299,14 +299,14 @@ describe("dispatch-lab gate/compare --metric", () => {
       options: { metric: string; countThreshold: number };
       cells: { strategy: string; metric: string; p: null }[];
     };
-    expect(json.unit).toBe("instructions per dispatch (simulated, cachegrind)");
+    expect(json.unit).toBe("instructions per dispatch (simulated, valgrind)");
     expect(json.options).toMatchObject({ metric: "instructions", countThreshold: 0.5 });
     expect(json.cells.map((c) => [c.strategy, c.metric, c.p])).toEqual([
       ["table", "net-instructions", null],
       ["chain", "net-instructions", null],
     ]);
     const text = await cli(["compare", base, file(counted({ ir: 0.6 })), "--metric", "instructions"]);
-    expect(text.out).toMatch(/^compare: 2 cells compared on instructions per dispatch \(simulated, cachegrind\), threshold 0\.5: 1 regressed, 1 unchanged$/m);
+    expect(text.out).toMatch(/^compare: 2 cells compared on instructions per dispatch \(simulated, valgrind\), threshold 0\.5: 1 regressed, 1 unchanged$/m);
     expect((await cli(["compare", base, file(counted({ valgrind: "valgrind-3.22.0" })), "--metric", "instructions"])).code).toBe(4);
   });
 
@@ -319,7 +319,7 @@ describe("dispatch-lab gate/compare --metric", () => {
     ]) {
       const [plain, ns] = [await cli(argv), await cli([...argv, "--metric", "ns"])];
       expect(ns).toEqual(plain);
-      expect(plain.out).not.toMatch(/instructions|cachegrind/);
+      expect(plain.out).not.toMatch(/instructions|valgrind/);
     }
   });
 
@@ -356,7 +356,7 @@ describe("dispatch-lab gate/compare --metric", () => {
     const md = join(tmp(), "gate.md");
     await cli(["gate", "--baseline", file(counted()), "--current", file(counted({ miss: 0.06 })), "--metric", "mispredicts", "--markdown", md]);
     expect(readFileSync(md, "utf8")).toMatch(
-      /^### dispatch-lab gate: REGRESSION \(2 cells compared on mispredicts per dispatch \(simulated, cachegrind: conditional \+ indirect\)/,
+      /^### dispatch-lab gate: REGRESSION \(2 cells compared on mispredicts per dispatch \(simulated, valgrind: conditional \+ indirect\)/,
     );
   });
 });

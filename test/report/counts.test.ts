@@ -84,7 +84,7 @@ function syntheticRun(opts: { measure?: ("time" | "counts")[]; rounds?: number; 
         seconds: timed ? 0.1 : 0,
         ...(error
           ? { countsError: error }
-          : { counts: { perDispatch: countsOf(strategy, workload), dispatches: 65536 * 4, valgrind, flags: ["--tool=cachegrind", "--branch-sim=yes"] } }),
+          : { counts: { perDispatch: countsOf(strategy, workload), dispatches: 65536 * 4, valgrind, flags: ["--tool=callgrind", "--branch-sim=yes"] } }),
       };
     }),
   );
@@ -211,7 +211,7 @@ describe("counts: time and counts side by side", () => {
     expect(out).toMatch(/^cyclic\s+table\s+16\.00/m);
     expect(out).toMatch(/^\s+direct\s+10\.00\s+2\.00\s+0\.01\s+0\.00\s+0\.00\s+–\s+–\s+–\s+the control kernel$/m);
     expect(out).toContain(
-      "Simulated by valgrind's cachegrind (valgrind-3.19.0), per dispatch: Ir instructions, Bc conditional branches, Bcm conditional mispredicts (simulated)",
+      "Simulated by valgrind's branch model (valgrind-3.19.0), per dispatch: Ir instructions, Bc conditional branches, Bcm conditional mispredicts (simulated)",
     );
     expect(out).toContain(countsFitSentence(r)!);
     expect(out.indexOf(countsFitSentence(r)!)).toBeGreaterThan(at);
