@@ -11,6 +11,11 @@
  *   children inherit it.
  * - GITHUB_STEP_SUMMARY is unset, so no test appends to a real CI step
  *   summary (tests that want one set their own).
+ * - The module cache (src/lab/module-cache.ts) is a folder under that root
+ *   (DISPATCH_LAB_MODULE_CACHE): no test reads a module the user's cache
+ *   holds or leaves one there, while the suite's tests still share what
+ *   they emit. DISPATCH_LAB_CACHE and XDG_CACHE_HOME are left alone: tests
+ *   use the engines installed in the user cache (node@24, deno, bun).
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,9 +58,14 @@ export default function setup(): () => void {
       `the build is older than its sources: ${list}. Tests fork dist/ and load build/bodies.wasm: run \`npm run build\` (npm test does) or \`npx tsc -p tsconfig.json\` first.`,
     );
   }
-  const saved = { TMPDIR: process.env["TMPDIR"], GITHUB_STEP_SUMMARY: process.env["GITHUB_STEP_SUMMARY"] };
+  const saved = {
+    TMPDIR: process.env["TMPDIR"],
+    GITHUB_STEP_SUMMARY: process.env["GITHUB_STEP_SUMMARY"],
+    DISPATCH_LAB_MODULE_CACHE: process.env["DISPATCH_LAB_MODULE_CACHE"],
+  };
   const root = mkdtempSync(join(tmpdir(), "dispatch-lab-test-"));
   process.env["TMPDIR"] = root;
+  process.env["DISPATCH_LAB_MODULE_CACHE"] = join(root, "module-cache");
   delete process.env["GITHUB_STEP_SUMMARY"];
   return () => {
     rmSync(root, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { textTable } from "../text/text-table.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { DEFAULT_SPEC, listBuiltins, loadSpec } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
-import { int, parseArgsOptions, parseValues, text, type OptionTable, type RawValue, type Values } from "./options.js";
+import { flag, int, parseArgsOptions, parseValues, text, type OptionTable, type RawValue, type Values } from "./options.js";
 
 /** One CLI command as the registry holds it: its documentation, and a run that parses its own options. */
 export interface Command {
@@ -57,7 +57,12 @@ export function parseCommandArgs(cmd: Command, argv: string[]) {
 /** Left-aligned text columns, for terminal tables. */
 export const table = (rows: string[][]): string => textTable(rows).join("\n");
 
-/** --spec, --strategies, --bodies: how every command that builds modules picks them. */
+/** --no-cache: every command that builds modules (docs/cache.md). */
+const NO_CACHE = flag(
+  "neither read nor write the module cache: emit every module now (the cache keeps each module by spec, strategy, bodies and lab build; docs/cache.md)",
+);
+
+/** --spec, --strategies, --bodies, --no-cache: how every command that builds modules picks them. */
 export const MODULE_OPTIONS = {
   spec: text({
     placeholder: "S",
@@ -69,16 +74,22 @@ export const MODULE_OPTIONS = {
     help: "comma-separated strategy names, each once, or all (default: every strategy but hazard variants); run and sweep measure the control (direct) too, listed or not",
   }),
   bodies: text({ placeholder: "FILE", help: "an AssemblyScript file of extra body kinds, compiled now" }),
+  "no-cache": NO_CACHE,
 } as const satisfies OptionTable;
 
 /**
  * The spec and strategy list a command asked for, validated now: input
  * errors surface before binaryen (~1 s to load) is imported for the work.
  */
-export function moduleRequest(values: Values<typeof MODULE_OPTIONS>): { spec: Spec; strategies: string | undefined; bodies: string | undefined } {
+export function moduleRequest(values: Values<typeof MODULE_OPTIONS>): {
+  spec: Spec;
+  strategies: string | undefined;
+  bodies: string | undefined;
+  cache: boolean;
+} {
   const spec = loadSpec(values.spec ?? DEFAULT_SPEC);
   selectStrategies(values.strategies);
-  return { spec, strategies: values.strategies, bodies: values.bodies };
+  return { spec, strategies: values.strategies, bodies: values.bodies, cache: !values.noCache };
 }
 
 /** --engines, --inlining, --engine-path: what run, sweep and check run the wasm in (docs/engines.md). */
@@ -108,7 +119,7 @@ export interface MeasureHelp {
   seed: string;
 }
 
-/** --tiers, --samples, --processes, --time-budget, --seed, --cpu, --bodies: how `run` and `sweep` measure. */
+/** --tiers, --samples, --processes, --time-budget, --seed, --cpu, --bodies, --no-cache: how `run` and `sweep` measure. */
 export const measureOptions = (help: MeasureHelp) =>
   ({
     tiers: text({ placeholder: "L", help: help.tiers }),
@@ -134,6 +145,7 @@ export const measureOptions = (help: MeasureHelp) =>
     seed: int({ placeholder: "X", help: help.seed, min: 0, max: 2 ** 31 - 1 }),
     cpu: int({ placeholder: "N", help: "the CPU every measuring process is pinned to (default: the last one)", min: 0, max: 4096 }),
     bodies: MODULE_OPTIONS.bodies,
+    "no-cache": NO_CACHE,
   }) as const satisfies OptionTable;
 
 export type MeasureValues = Values<ReturnType<typeof measureOptions>>;
@@ -158,6 +170,7 @@ export const measureSettings = (v: MeasureValues) =>
     seed: v.seed,
     cpu: v.cpu,
     bodies: v.bodies,
+    cache: v.noCache ? false : undefined,
   });
 
 /** A warning, before anything runs, when --samples is below the rounds a verdict needs: every cell would be inconclusive. */

@@ -1,4 +1,4 @@
-/** The child side of emitInWorker: emit, validate and audit, then send the bytes back. */
+/** The child side of emitInWorker: emit, validate and audit, then send the modules back (the parent caches them). */
 import { loadBodyLibrary } from "../emit/bodies.js";
 import { emitModules } from "../emit/emit.js";
 import { selectStrategies } from "../emit/strategies/index.js";
@@ -11,7 +11,7 @@ const libraries = new Map<string | null, ReturnType<typeof loadBodyLibrary>>();
 async function emitJob({ spec, strategies, bodies }: EmitJob) {
   if (!libraries.has(bodies)) libraries.set(bodies, loadBodyLibrary(bodies ?? undefined));
   const library = await libraries.get(bodies)!;
-  return emitModules(spec, selectStrategies(strategies.join(",")), { library }).map((m) => ({ strategy: m.strategy, bytes: m.bytes, audit: m.audit }));
+  return emitModules(spec, selectStrategies(strategies.join(",")), { library });
 }
 
 async function work(jobs: EmitJob[]): Promise<EmitReply> {

@@ -14,6 +14,7 @@ import { type CellRecord, cellsOf, type RunConfig, type RunRecord } from "../mod
 import { withCustomSection } from "../run/cell-bytes.js";
 import { loadMonitor } from "../run/load.js";
 import { statisticsReserveMs } from "../run/round-plan.js";
+import { stagingCpu } from "../run/pin.js";
 import { runCells, type CellInput, type RunnerHooks, type RunnerOptions } from "../run/runner.js";
 import { childCommand } from "../engines/command.js";
 import { engineOf } from "../model/cells.js";
@@ -92,8 +93,10 @@ function nativeInput(c: CellRecord, natives: NativeBuilds | undefined): Pick<Cel
 const reserveMs = (config: RunConfig) => statisticsReserveMs(cellsOf(config));
 
 function runnerOptions(config: RunConfig, deadline: number, session: number, stop: (() => boolean) | undefined): RunnerOptions {
+  const staging = stagingCpu(config.cpu);
   return {
     cpu: config.cpu,
+    ...(staging === undefined ? {} : { stagingCpu: staging }),
     targetSampleMs: config.targetSampleMs,
     maxWarmupMs: 500,
     deadline,

@@ -125,12 +125,15 @@ export function newRun(p: RunInputs, modules: readonly WorkerModule[], cells: Ce
   };
 }
 
-/** Statistics, whether every cell has its samples, and the session's end. */
+/** Statistics, whether every cell has its samples, and the session's end and timed seconds. */
 export function finishRun(run: RunRecord, interrupted: boolean): void {
   summarizeRun(run);
   const { cells, config } = run;
   run.complete = !interrupted && cells.every((c) => c.status === "ok" && (config.samples === null || c.samples.length >= config.samples));
-  run.sessions.at(-1)!.finishedAt = new Date().toISOString();
+  const session = run.sessions.length - 1;
+  const sampledNs = cells.reduce((sum, c) => c.samples.reduce((t, x) => (x.session === session ? t + x.ns : t), sum), 0);
+  run.sessions[session]!.sampledS = sampledNs / 1e9;
+  run.sessions[session]!.finishedAt = new Date().toISOString();
 }
 
 export const failedCells = (runs: readonly RunRecord[]): number => runs.reduce((n, r) => n + r.cells.filter((c) => c.status === "failed").length, 0);

@@ -23,7 +23,7 @@ import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { CONTROL, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
 import { collectFingerprint } from "../run/fingerprint.js";
-import { checkCpu, pin } from "../run/pin.js";
+import { checkCpu, pin, stagingCpu } from "../run/pin.js";
 import { loadSpec } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 import { defaultWorkloads, workloadList } from "../workload/index.js";
@@ -38,6 +38,8 @@ export interface RunRequest extends SettingsRequest {
   /** Replace the run --out holds: its files are deleted once this run's inputs are checked. */
   force?: boolean;
   reference?: string;
+  /** false: neither read nor write the module cache (`--no-cache`); default true. */
+  cache?: boolean;
   progress?: RunProgress;
   stop?: () => boolean;
   /** A line for the user that is not a result (a stale lock taken over). */
@@ -114,10 +116,14 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   }
 }
 
-/** This session's record: the resumed run's cells and sessions carried on, or a new run's; pinned first (children inherit it). */
+/**
+ * This session's record: the resumed run's cells and sessions carried on,
+ * or a new run's; the runner pinned first, to the staging CPU (pin.ts
+ * stagingCpu: off the measuring one; children inherit it).
+ */
 function beginSession(inputs: RunInputs, previous: RunRecord | undefined, started: number): RunRecord {
   const { config } = inputs;
-  const pinning = pin(process.pid, config.cpu); // each child is pinned and checked again
+  const pinning = pin(process.pid, stagingCpu(config.cpu) ?? config.cpu); // each child is pinned and checked again
   const sessions = [...(previous?.sessions ?? []), newSession(started, pinning)];
   return newRun(inputs, [], planCells(inputs, previous), sessions, previous?.fingerprint ?? collectFingerprint());
 }
@@ -132,7 +138,9 @@ async function runIn(req: RunRequest, folder: OutFolder): Promise<RunOutcome> {
   // A new run's files exist from the first moment: a kill from here on leaves a run --resume continues
   // (a resumed run's file is there already, with its statistics).
   if (!previous) writer.write(undefined);
-  const [modules] = await emitInWorker([{ spec: inputs.spec, strategies: inputs.config.strategies, bodies: inputs.config.bodies }]);
+  const [modules] = await emitInWorker([{ spec: inputs.spec, strategies: inputs.config.strategies, bodies: inputs.config.bodies }], {
+    cache: req.cache ?? true,
+  });
   results.modules = moduleRecords(modules!);
   await proveInlining(inputs, modules!, results, req.note);
   if (!previous) writer.write(undefined);

@@ -25,7 +25,7 @@ import { cellsOf, type Dataset, type RunRecord } from "../model/results.js";
 import type { MeasureSettings } from "../model/settings.js";
 import type { SweepAnalysis, SweepKind } from "../model/sweep.js";
 import { collectFingerprint } from "../run/fingerprint.js";
-import { checkCpu, pin } from "../run/pin.js";
+import { checkCpu, pin, stagingCpu } from "../run/pin.js";
 import { loadSpec } from "../spec/load.js";
 import { seededRng } from "../stats/rng.js";
 import { countsSentences } from "../sweep/counts.js";
@@ -39,6 +39,8 @@ export interface SweepRequest extends SweepOptions, SettingsRequest {
   out: string;
   /** Replace the run or sweep --out holds (its files are deleted once this sweep's inputs are checked). */
   force?: boolean;
+  /** false: neither read nor write the module cache (`--no-cache`); default true. */
+  cache?: boolean;
   progress?: SweepProgress;
   stop?: () => boolean;
   /** A line for the user that is not a result (a stale lock taken over). */
@@ -122,8 +124,11 @@ export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
 }
 
 /** Every point's modules, emitted in one child, and its run record (cells planned, a session pinned to the CPU). */
-async function emitPoints({ points, s }: Prepared, pinning: Pinning): Promise<{ modules: WorkerModule[][]; runs: RunRecord[] }> {
-  const modules = await emitInWorker(points.map((p) => ({ spec: p.spec, strategies: p.config.strategies, bodies: s.bodies })));
+async function emitPoints({ points, s }: Prepared, pinning: Pinning, cache: boolean): Promise<{ modules: WorkerModule[][]; runs: RunRecord[] }> {
+  const modules = await emitInWorker(
+    points.map((p) => ({ spec: p.spec, strategies: p.config.strategies, bodies: s.bodies })),
+    { cache },
+  );
   const fingerprint = collectFingerprint();
   return {
     modules,
@@ -136,8 +141,8 @@ async function measurePoints(req: SweepRequest, prepared: Prepared): Promise<Swe
   const { plan, points, s, cost } = prepared;
   const endsAt = Date.now() + s.timeBudgetS * 1000 - FINAL_RESERVE_MS;
   req.progress?.note?.(estimateNote(cost, s.timeBudgetS));
-  const pinning = pin(process.pid, s.cpu);
-  const { modules, runs } = await emitPoints(prepared, pinning);
+  const pinning = pin(process.pid, stagingCpu(s.cpu) ?? s.cpu); // the runner off the measuring CPU (pin.ts stagingCpu)
+  const { modules, runs } = await emitPoints(prepared, pinning, req.cache ?? true);
   // One probe of the engines (the first point's modules) stands for every point: the engines and flags are the same.
   await proveInlining(points[0]!, modules[0]!, runs[0]!, req.note);
   for (const r of runs.slice(1))

@@ -38,6 +38,24 @@ export interface CellRun {
   seconds: number;
   /** The child's peak resident set, MB (memory is part of what a run costs). */
   maxRssMB?: number;
+  /** Every process the cell ran in, in order (runner.ts); absent in results from before they were recorded. */
+  starts?: ProcessStart[];
+}
+
+/**
+ * One process a cell ran in. A process of a later segment is started on the
+ * staging CPU while the segment before samples, then moved to the measuring
+ * CPU (runner.ts, round-plan.ts overlapAfter): `promotedAt` says when.
+ * Times are ms since the epoch.
+ */
+export interface ProcessStart {
+  segment: number;
+  /** When its process was started. */
+  startedAt: number;
+  /** When the cell was ready in it: compiled, placed, warmed up. */
+  readyAt: number;
+  /** When it moved to the measuring CPU, for a process started on the staging CPU; absent for one started there. */
+  promotedAt?: number;
 }
 
 export type OrphanGuard = "pdeathsig" | "watchdog";

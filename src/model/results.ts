@@ -112,6 +112,19 @@ export interface Session {
   pinning: Pinning;
   /** How busy the machine was while this session measured (run/load.ts); absent before it was recorded, or when it stopped before measuring. */
   load?: LoadRecord;
+  /** Seconds of timed samples this session took, every cell's together: over finishedAt - startedAt, the share of its wall time spent measuring (sampledShare). */
+  sampledS?: number;
+}
+
+/**
+ * A session's timed seconds against its wall time (startedAt, before the
+ * emit, to finishedAt, after the statistics): the share of the run spent
+ * measuring. Null before the session finished or recorded its seconds.
+ */
+export function sampledShare(s: Session): { sampledS: number; wallS: number; share: number } | null {
+  if (s.sampledS === undefined || s.finishedAt === null) return null;
+  const wallS = (Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000;
+  return Number.isFinite(wallS) && wallS > 0 ? { sampledS: s.sampledS, wallS, share: s.sampledS / wallS } : null;
 }
 
 /** A spec's handler as results.json holds it: JSON has no undefined, so an unprioritised handler has no `priority` key. */

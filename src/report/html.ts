@@ -6,7 +6,7 @@
  * text) and is escaped; a Content-Security-Policy forbids what the page
  * does not need, so an escaping slip still runs no script and loads nothing.
  */
-import { enginesOf, groupLabel, tiersOf, type CellSummary, type Dataset, type RunRecord } from "../model/results.js";
+import { enginesOf, groupLabel, sampledShare, tiersOf, type CellSummary, type Dataset, type RunRecord } from "../model/results.js";
 import { fingerprintSummary } from "../model/fingerprint.js";
 import { escapeHtml } from "../text/escape.js";
 import { runAnswers } from "../results/answers.js";
@@ -113,9 +113,12 @@ function fingerprintHtml(r: RunRecord): string {
   const fp = r.fingerprint;
   const { cpu } = fp;
   const mitigations = Object.entries(fp.mitigations);
-  const pinning = r.sessions.map(
-    (s, i) => `session ${i}: cpu ${s.pinning.cpu}, ${s.pinning.pinned ? "pinned" : "not pinned"}${s.pinning.note ? ` (${s.pinning.note})` : ""}`,
-  );
+  const pinning = r.sessions.map((s, i) => {
+    const runner = `the runner on cpu ${s.pinning.cpu}, ${s.pinning.pinned ? "pinned" : "not pinned"}${s.pinning.note ? ` (${s.pinning.note})` : ""}`;
+    const share = sampledShare(s);
+    const timed = share ? `; ${share.sampledS.toFixed(1)} s of its ${share.wallS.toFixed(1)} s in timed samples (${(100 * share.share).toFixed(0)}%)` : "";
+    return `session ${i}: cells measured on cpu ${r.config.cpu}; ${runner}${timed}`;
+  });
   return [
     `<p>${escapeHtml(fingerprintSummary(fp))}</p>`,
     `<h3>CPU</h3>`,

@@ -9,7 +9,7 @@
  */
 import pc from "picocolors";
 import { engineOf } from "../model/cells.js";
-import { enginesOf, groupLabel, tiersOf, type CellSummary, type RunRecord } from "../model/results.js";
+import { enginesOf, groupLabel, sampledShare, tiersOf, type CellSummary, type RunRecord } from "../model/results.js";
 import { escapeTerminal } from "../text/escape.js";
 import { textTable } from "../text/text-table.js";
 import { hasNegativeNet, NEGATIVE_NET_NOTE, skippedGroups } from "./summary.js";
@@ -112,6 +112,13 @@ export function enginesText(r: RunRecord): string[] {
 /** One line per strategy an engine could not run: not measured there, not a failure. */
 export const skippedText = (r: RunRecord): string[] =>
   skippedGroups(r).map((s) => `${pc.yellow("skipped")} ${escapeTerminal(`${s.strategies.join(", ")} in ${s.engine}: ${s.reason}`)}`);
+
+/** `timed samples: 41.2 s of the run's 58.3 s (71%)`: how much of this session's wall time measured; nothing for a session that timed nothing. */
+export function sampledText(r: RunRecord): string[] {
+  const share = sampledShare(r.sessions.at(-1)!);
+  if (!share || share.sampledS === 0) return [];
+  return [`timed samples: ${share.sampledS.toFixed(1)} s of the run's ${share.wallS.toFixed(1)} s (${(100 * share.share).toFixed(0)}%)`];
+}
 
 export function failuresText(r: RunRecord): string[] {
   return r.summaries.filter((s) => s.status === "failed").map((s) => `${pc.red("failed")} ${escapeTerminal(`${s.id}: ${s.error}`)}`);

@@ -132,6 +132,7 @@ const cell = obj({
   samples: list(sample),
   seconds: nonNegative,
   maxRssMB: nonNegative.optional(),
+  starts: list(obj({ segment: count, startedAt: nonNegative, readyAt: nonNegative, promotedAt: nonNegative.optional() })).optional(),
 });
 
 const summaryStats = obj({
@@ -246,7 +247,7 @@ const audit = obj({
 
 const run = obj({
   complete: bool,
-  sessions: list(obj({ startedAt: str, finishedAt: nullableStr, pinning, load: load.optional() })),
+  sessions: list(obj({ startedAt: str, finishedAt: nullableStr, pinning, load: load.optional(), sampledS: nonNegative.optional() })),
   tool: record(str),
   fingerprint,
   config,

@@ -48,7 +48,9 @@ export class CellProcess {
   private readonly inbox: FromChild[] = [];
   private stderr = "";
   private exited: string | undefined;
-  readonly pinning: Pinning;
+  private pinnedTo: Pinning;
+  /** When the process was started (ms since the epoch). */
+  readonly startedAt = Date.now();
 
   constructor(
     command: ChildCommand,
@@ -57,7 +59,7 @@ export class CellProcess {
     readonly guard: OrphanGuard = defaultGuard(),
   ) {
     this.child = launch(command, entry, guard);
-    this.pinning = pin(this.child.pid!, cpu);
+    this.pinnedTo = pin(this.child.pid!, cpu);
     const keep = (text: string) => (this.stderr = (this.stderr + text).slice(-2000));
     this.child.stderr!.on("data", (d: Buffer) => keep(d.toString()));
     // Lines that are not messages are the engine's own words: kept with stderr, for a failure's reason.
@@ -77,6 +79,17 @@ export class CellProcess {
       const tail = this.stderr.trim().split("\n").slice(-3).join(" | ");
       this.settle((p) => p.reject(new CellFailure(`child ${this.exited}${tail ? `: ${tail}` : ""}`)));
     });
+  }
+
+  /** Where the process is pinned (pin.ts: verified in /proc, or why not). */
+  get pinning(): Pinning {
+    return this.pinnedTo;
+  }
+
+  /** Pin the process, every thread of it, to another CPU (a staged process moving to the measuring CPU). */
+  moveTo(cpu: number): Pinning {
+    this.pinnedTo = pin(this.pid, cpu);
+    return this.pinnedTo;
   }
 
   /** The child's process id (setpriv execs node in place: the same process). */

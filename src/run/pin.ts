@@ -6,12 +6,23 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, cpus } from "node:os";
 import { LabError } from "../errors.js";
 import type { Pinning } from "../model/cells.js";
 
 /** The default core: the last one, which on small VMs handles fewer interrupts than CPU 0. */
 export const defaultCpu = (): number => availableParallelism() - 1;
+
+/**
+ * The staging CPU of a run measuring on `cpu`: where each later segment's
+ * processes start while the segment before samples (runner.ts), and where
+ * the runner itself lives, so that its own work (encoding cells for new
+ * processes, writing results, reading load) never runs on the measuring
+ * CPU. CPU 0, or 1 when 0 measures; none on a one-CPU machine. The
+ * machine's CPUs, not this process's affinity: a run has pinned itself by
+ * the time it asks.
+ */
+export const stagingCpu = (cpu: number): number | undefined => (cpus().length < 2 ? undefined : cpu === 0 ? 1 : 0);
 
 export function checkCpu(cpu: number): void {
   const n = availableParallelism();

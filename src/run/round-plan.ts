@@ -74,7 +74,12 @@ export function nextNumbers(cells: readonly CellRun[]): { round: number; segment
 /** What the session knows once its cells have started: the clock, the measured costs, what the live cells want. */
 export interface SessionState {
   now: number;
-  /** The first start-up of every cell took this long (each later segment starts them again). */
+  /**
+   * What each segment after the first costs the measuring CPU: the first
+   * start-up of every cell, when each later segment starts them again there;
+   * one round (the re-warm), when later segments start on a staging CPU
+   * while the one before samples (overlapAfter).
+   */
   startupMs: number;
   /** One round of the live cells (roundCostMs). */
   roundMs: number;
@@ -115,6 +120,25 @@ export function planSession(b: Pick<RoundBudget, "deadline" | "reserveMs">, s: S
 export function roundAt(plan: RoundPlan, r: number): { round: number; segment: number; freshProcesses: boolean } {
   const segmentOf = (i: number) => Math.floor((i * plan.segments) / plan.rounds);
   return { round: plan.firstRound + r, segment: plan.firstSegment + segmentOf(r), freshProcesses: r > 0 && segmentOf(r) !== segmentOf(r - 1) };
+}
+
+/**
+ * The overlap of start-up with measurement, when the runner has a staging
+ * CPU: right after the first round of every segment but the last, the next
+ * segment's processes start on the staging CPU (compile, place, warm up:
+ * calibration is carried over from the first process) while this segment
+ * samples on the measuring CPU; at the next segment's first round they move
+ * to the measuring CPU, and every cell takes one untimed sample there (the
+ * re-warm) before the round. Returns the segment to stage after round `r`
+ * (0-based in this session), or null. Staging after the first round, not
+ * before it: the segment's own processes have just been promoted and
+ * re-warmed, and its first round is measured before anything else runs.
+ */
+export function overlapAfter(plan: RoundPlan, r: number): number | null {
+  const segmentOf = (i: number) => Math.floor((i * plan.segments) / plan.rounds);
+  const k = segmentOf(r);
+  const opens = r === 0 || segmentOf(r - 1) !== k;
+  return opens && k < plan.segments - 1 ? plan.firstSegment + k + 1 : null;
 }
 
 /** Whether another round of `roundMs` still ends by the plan's end. */

@@ -14,8 +14,10 @@ import { seededRng } from "../stats/rng.js";
 import { CellFailure, CellProcess } from "./cell-process.js";
 import type { CellRun } from "../model/cells.js";
 import type { ChildCommand } from "../model/engines.js";
+import type { SampleReply } from "./protocol.js";
 import {
   nextNumbers,
+  overlapAfter,
   planSession,
   roomForRound,
   roundAt,
@@ -42,6 +44,13 @@ export interface CellInput {
 
 export interface RunnerOptions extends RoundBudget {
   cpu: number;
+  /**
+   * A CPU other than `cpu`: each segment after the first starts its
+   * processes there while the one before samples, then moves them to `cpu`
+   * (round-plan.ts overlapAfter). Undefined: they start on `cpu` when their
+   * segment begins, and the measuring CPU waits for them.
+   */
+  stagingCpu?: number;
   /** Samples per cell to aim for (cells resumed with some keep them); undefined: as many as the budget allows. */
   samples: number | undefined;
   /**
@@ -78,6 +87,12 @@ const fail = (cell: CellRun, e: unknown) => {
 
 const isFatal = (e: unknown) => !(e instanceof CellFailure) || e.fatal;
 
+/** Every other cell of `group` fails with the culprit's process. */
+function failGroup(slots: readonly Slot[], group: string, culprit: CellRun): void {
+  for (const { input, cell } of slots)
+    if (input.group === group && cell !== culprit && cell.status !== "failed") fail(cell, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
+}
+
 /** The child processes of the live groups, and the cells each one hosts. */
 class Processes {
   private readonly procs = new Map<string, CellProcess>();
@@ -94,13 +109,23 @@ class Processes {
     return proc;
   }
 
+  /** A group's process ends (its cells are failed or want nothing more). */
+  drop(group: string): void {
+    this.procs.get(group)?.kill();
+    this.procs.delete(group);
+  }
+
+  /** A staged process takes over its group: the old one is killed. */
+  adopt(group: string, proc: CellProcess): void {
+    this.procs.get(group)?.kill();
+    this.procs.set(group, proc);
+  }
+
   /** A process died or hung: every other cell it hosted (started or still to start) is lost with it. */
   lost(group: string, culprit: CellRun): void {
     this.procs.get(group)?.kill();
     this.procs.delete(group);
-    for (const { input, cell } of this.slots)
-      if (input.group === group && cell !== culprit && cell.status !== "failed")
-        fail(cell, `its process (shared with ${culprit.id}) was lost: ${culprit.error}`);
+    failGroup(this.slots, group, culprit);
   }
 
   /** The cells that are ok and whose process is up, in input order. */
@@ -113,8 +138,15 @@ class Processes {
   }
 }
 
-async function start({ input, cell }: Slot, proc: CellProcess, o: RunnerOptions, limits: StartLimits): Promise<boolean> {
-  cell.pinning = proc.pinning;
+/**
+ * Start a cell in `proc` for segment `segment`: compile, place, calibrate
+ * (or take the first process's batch), warm up. Null when it is ready, else
+ * the failure (the caller fails the cell, and the process's other cells
+ * when it is fatal). A staged start leaves the cell's pinning alone: the
+ * cell still samples in its old process until the new one moves.
+ */
+async function start({ input, cell }: Slot, proc: CellProcess, o: RunnerOptions, limits: StartLimits, segment: number, staged: boolean): Promise<unknown> {
+  if (!staged) cell.pinning = proc.pinning;
   try {
     const reps = cell.ready?.reps; // a later process times the same batch as the first
     const init = {
@@ -132,25 +164,34 @@ async function start({ input, cell }: Slot, proc: CellProcess, o: RunnerOptions,
       throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`, false);
     cell.ready = ready;
     cell.status = "ok";
-    return true;
+    cell.starts = [...(cell.starts ?? []), { segment, startedAt: proc.startedAt, readyAt: Date.now() }];
+    return null;
   } catch (e) {
-    fail(cell, e);
-    return !isFatal(e);
+    return e;
   }
 }
 
-async function sampleOnce(procs: Processes, { input, cell }: Slot, at: { round: number; segment: number }, o: RunnerOptions): Promise<void> {
+/** One sample of a cell from its process, checked; null after a failure (recorded on the cell, and its process's other cells when fatal). */
+async function takeSample(procs: Processes, { input, cell }: Slot, round: number, o: RunnerOptions): Promise<SampleReply | null> {
   try {
-    const reply = await procs.get(input.group)!.sample(input.id, at.round, sampleTimeoutMs(cell, o.targetSampleMs));
+    const reply = await procs.get(input.group)!.sample(input.id, round, sampleTimeoutMs(cell, o.targetSampleMs));
     if (reply.checksum !== cell.ready!.checksum)
       throw new CellFailure(`the harness result changed (${reply.checksum} != ${cell.ready!.checksum}): the module's work is not deterministic`, false);
-    cell.samples.push({ round: at.round, session: o.session, segment: at.segment, ns: reply.ns, nsPerDispatch: reply.ns / cell.ready!.dispatches });
-    cell.seconds += reply.ns / 1e9;
-    cell.maxRssMB = reply.maxRssMB;
+    return reply;
   } catch (e) {
     fail(cell, e);
     if (isFatal(e)) procs.lost(input.group, cell);
+    return null;
   }
+}
+
+async function sampleOnce(procs: Processes, slot: Slot, at: { round: number; segment: number }, o: RunnerOptions): Promise<void> {
+  const reply = await takeSample(procs, slot, at.round, o);
+  if (!reply) return;
+  const { cell } = slot;
+  cell.samples.push({ round: at.round, session: o.session, segment: at.segment, ns: reply.ns, nsPerDispatch: reply.ns / cell.ready!.dispatches });
+  cell.seconds += reply.ns / 1e9;
+  cell.maxRssMB = reply.maxRssMB;
 }
 
 /** What one call of runCells works with, from its start limits on. */
@@ -164,25 +205,121 @@ interface Session {
   clock: () => number;
 }
 
-/**
- * Start (or restart) every group that still has a cell wanting samples, one
- * cell at a time: calibration needs the CPU alone. A group gets a fresh
- * process; a fatal failure while starting one cell fails the group's rest.
- * False when stopped.
- */
-async function startAll({ slots, procs, o, limits }: Session, onStarted?: RunnerHooks["onCellStarted"]): Promise<boolean> {
+/** The groups (in input order) with a cell that is not failed and still wants samples, and those cells. */
+function groupsWanting({ slots, o }: Session): [string, Slot[]][] {
   const wants = ({ cell }: Slot) => cell.status !== "failed" && samplesWanted(cell, o.samples) > 0;
-  let started = 0;
-  for (const group of new Set(slots.map((s) => s.input.group))) {
-    const members = slots.filter((s) => s.input.group === group && wants(s));
-    if (members.length === 0) continue;
+  const groups = new Map<string, Slot[]>();
+  for (const slot of slots) if (wants(slot)) groups.set(slot.input.group, [...(groups.get(slot.input.group) ?? []), slot]);
+  return [...groups];
+}
+
+/** Progress: a cell's first start in this session (runCells numbers them). */
+type Started = (cell: CellRun) => void;
+
+/**
+ * Start (or restart) `groups` on the measuring CPU, one cell at a time:
+ * calibration needs the CPU alone. A group gets a fresh process; a fatal
+ * failure while starting one cell fails the group's rest. False when
+ * stopped.
+ */
+async function startAll(s: Session, segment: number, groups: readonly [string, Slot[]][], started?: Started): Promise<boolean> {
+  const { procs, o, limits } = s;
+  for (const [group, members] of groups) {
     const proc = procs.fresh(group, members[0]!.input.command, o.cpu);
     for (const slot of members) {
       if (o.stop?.()) return false;
       // After a fatal failure the group's other cells are already failed: they are counted, not started.
-      if (slot.cell.status !== "failed" && !(await start(slot, proc, o, limits))) procs.lost(group, slot.cell);
-      onStarted?.(slot.cell, started++, slots.length);
+      if (slot.cell.status !== "failed") {
+        const e = await start(slot, proc, o, limits, segment, false);
+        if (e) {
+          fail(slot.cell, e);
+          if (isFatal(e)) procs.lost(group, slot.cell);
+        }
+      }
+      started?.(slot.cell);
     }
+  }
+  return true;
+}
+
+/** Processes starting on the staging CPU while the measuring CPU is busy (round-plan.ts overlapAfter). */
+interface Staging {
+  segment: number;
+  /** The groups it starts: each gets a process here unless it failed. */
+  groups: string[];
+  procs: Map<string, CellProcess>;
+  /** Settles when every staged cell is ready or failed: false when stopped or cancelled. */
+  done: Promise<boolean>;
+  cancelled: boolean;
+}
+
+/**
+ * Start `groups`' processes on `cpu`, group by group, one cell at a time
+ * (they share the staging CPU with the runner alone). A cell that fails to
+ * start fails now (it is not sampled again); a fatal failure fails its
+ * group's other cells, as on the measuring CPU.
+ */
+function stage(s: Session, segment: number, cpu: number, groups: readonly [string, Slot[]][], started?: Started): Staging {
+  const staging: Staging = { segment, groups: groups.map(([g]) => g), procs: new Map(), done: Promise.resolve(true), cancelled: false };
+  staging.done = (async () => {
+    for (const [group, members] of groups) {
+      const proc = new CellProcess(members[0]!.input.command, cpu);
+      staging.procs.set(group, proc);
+      for (const slot of members) {
+        if (staging.cancelled || s.o.stop?.()) return false;
+        if (slot.cell.status !== "failed") {
+          const e = await start(slot, proc, s.o, s.limits, segment, true);
+          if (e && !staging.cancelled) {
+            fail(slot.cell, e);
+            if (isFatal(e)) {
+              // The group's other cells fail with it: counted below, never started.
+              proc.kill();
+              staging.procs.delete(group);
+              failGroup(s.slots, group, slot.cell);
+            }
+          }
+        }
+        started?.(slot.cell);
+      }
+    }
+    return !staging.cancelled;
+  })();
+  return staging;
+}
+
+/** Stop a staging that will not be promoted (the run ends first): its processes killed, its starts forgotten (they measured nothing). */
+async function cancel(staging: Staging, slots: readonly Slot[]): Promise<void> {
+  staging.cancelled = true;
+  for (const proc of staging.procs.values()) proc.kill();
+  await staging.done;
+  for (const { cell } of slots) if (cell.starts?.at(-1)?.segment === staging.segment && cell.starts.at(-1)!.promotedAt === undefined) cell.starts.pop();
+}
+
+/**
+ * The staged processes take over at their segment's first round: each
+ * moves to the measuring CPU (its old one killed), and every live cell
+ * takes one untimed sample there (the re-warm: caches, predictors and TLB
+ * of the new CPU) before the round's timed ones. Groups with no staged
+ * process (every cell failed to start) lose their old one. False when
+ * stopped.
+ */
+async function promote(s: Session, staging: Staging, round: number): Promise<boolean> {
+  if (!(await staging.done)) return false;
+  const now = Date.now();
+  for (const group of staging.groups) if (!staging.procs.has(group)) s.procs.drop(group);
+  for (const [group, proc] of staging.procs) {
+    s.procs.adopt(group, proc);
+    const pinning = proc.moveTo(s.o.cpu);
+    for (const { input, cell } of s.slots)
+      if (input.group === group && cell.status === "ok") {
+        cell.pinning = pinning;
+        const last = cell.starts?.at(-1);
+        if (last?.segment === staging.segment) last.promotedAt = now;
+      }
+  }
+  for (const slot of s.procs.live().filter(({ cell }) => samplesWanted(cell, s.o.samples) > 0)) {
+    if (s.o.stop?.()) return false;
+    await takeSample(s.procs, slot, round, s.o);
   }
   return true;
 }
@@ -193,27 +330,70 @@ function liveCost({ procs, o }: Session): number {
   return roundCostMs(cells, o.targetSampleMs);
 }
 
-/** The plan for the rounds, made once every cell has started (its start-up and round cost measured). */
+/**
+ * The plan for the rounds, made once every cell has started (its start-up
+ * and round cost measured). With a staging CPU a later segment costs the
+ * measuring CPU one round (the re-warm), not a start-up.
+ */
 function planFor(s: Session, startedAt: number): RoundPlan {
   const now = s.clock();
   const wanted = s.procs.live().reduce((m, { cell }) => Math.max(m, samplesWanted(cell, s.o.samples)), 0);
-  return planSession(s.o, { now, startupMs: now - startedAt, roundMs: liveCost(s), processes: s.o.processes, wanted, first: nextNumbers(s.cells) });
+  const segmentCost = s.o.stagingCpu === undefined ? now - startedAt : liveCost(s);
+  return planSession(s.o, { now, startupMs: segmentCost, roundMs: liveCost(s), processes: s.o.processes, wanted, first: nextNumbers(s.cells) });
 }
 
-/** The plan's rounds: each live cell that wants a sample gives one, in a shuffled order; persisted after each. */
+/**
+ * The plan's rounds: each live cell that wants a sample gives one, in a
+ * shuffled order; persisted after each. A new segment's processes are
+ * started on the measuring CPU when it begins, or, with a staging CPU,
+ * during the segment before and promoted when it begins.
+ */
 async function sampleRounds(s: Session, plan: RoundPlan): Promise<void> {
   const rng = seededRng(s.o.seed + s.o.session);
-  for (let r = 0; r < plan.rounds; r++) {
-    const at = roundAt(plan, r);
-    if (at.freshProcesses && !(await startAll(s))) return;
-    for (const slot of rng.shuffle(s.procs.live().filter(({ cell }) => samplesWanted(cell, s.o.samples) > 0))) {
-      if (s.o.stop?.()) return;
-      if (slot.cell.status === "ok") await sampleOnce(s.procs, slot, at, s.o);
+  let staging: Staging | undefined;
+  try {
+    for (let r = 0; r < plan.rounds; r++) {
+      const at = roundAt(plan, r);
+      if (at.freshProcesses) {
+        const ready = staging ? await promote(s, staging, at.round) : await startAll(s, at.segment, groupsWanting(s));
+        staging = undefined;
+        if (!ready) return;
+      }
+      for (const slot of rng.shuffle(s.procs.live().filter(({ cell }) => samplesWanted(cell, s.o.samples) > 0))) {
+        if (s.o.stop?.()) return;
+        if (slot.cell.status === "ok") await sampleOnce(s.procs, slot, at, s.o);
+      }
+      s.hooks.onRound?.(r + 1, plan.rounds, s.cells);
+      s.hooks.persist(s.cells, false);
+      if (!roomForRound(plan, s.clock(), liveCost(s))) return;
+      const next = s.o.stagingCpu === undefined ? null : overlapAfter(plan, r);
+      if (next !== null) staging = stage(s, next, s.o.stagingCpu!, groupsWanting(s));
     }
-    s.hooks.onRound?.(r + 1, plan.rounds, s.cells);
-    s.hooks.persist(s.cells, false);
-    if (!roomForRound(plan, s.clock(), liveCost(s))) return;
+  } finally {
+    if (staging) await cancel(staging, s.slots);
   }
+}
+
+/**
+ * The session's first start-up. With a staging CPU nothing is measured yet,
+ * so both CPUs start processes at once: the measuring CPU the first half of
+ * the groups, the staging CPU the rest, which then move to the measuring
+ * CPU as a later segment's do (promote: every cell re-warmed there). False
+ * when stopped.
+ */
+async function startFirst(s: Session, onStarted: RunnerHooks["onCellStarted"]): Promise<boolean> {
+  let n = 0;
+  const started: Started = (cell) => onStarted?.(cell, n++, s.slots.length);
+  const groups = groupsWanting(s);
+  const { segment, round } = nextNumbers(s.cells);
+  if (s.o.stagingCpu === undefined || groups.length < 2) return startAll(s, segment, groups, started);
+  const half = Math.ceil(groups.length / 2);
+  const staging = stage(s, segment, s.o.stagingCpu, groups.slice(half), started);
+  if (!(await startAll(s, segment, groups.slice(0, half), started))) {
+    await cancel(staging, s.slots);
+    return false;
+  }
+  return promote(s, staging, round);
 }
 
 /**
@@ -232,7 +412,7 @@ export async function runCells(
   try {
     const startedAt = clock();
     const s: Session = { cells, slots, procs, o, limits: startLimits(o, slots.length, startedAt), hooks, clock };
-    if (!(await startAll(s, hooks.onCellStarted))) return cells;
+    if (!(await startFirst(s, hooks.onCellStarted))) return cells;
     hooks.persist(cells, false);
     await sampleRounds(s, planFor(s, startedAt));
     return cells;

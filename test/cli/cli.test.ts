@@ -111,9 +111,9 @@ describe("dispatch-lab CLI", () => {
     expect(report.results.every((x) => x.mismatches === 0)).toBe(true);
   });
 
-  it("emit writes .wasm, .wat and manifest.json per strategy", async () => {
+  it("emit --wat writes .wasm, .wat and manifest.json per strategy", async () => {
     const out = join(tmp(), "mods");
-    const r = await cli("emit", "--spec", "xen:hvm64", "--strategies", "chain,table", "--out", out);
+    const r = await cli("emit", "--spec", "xen:hvm64", "--strategies", "chain,table", "--wat", "--out", out);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["chain.wasm", "chain.wat", "manifest.json", "table.wasm", "table.wat"]);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));

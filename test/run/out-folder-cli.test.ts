@@ -133,7 +133,8 @@ describe("run --out: no lost or mixed data", () => {
   it("Ctrl-C while the modules are emitted: exit 130, no stack trace, an interrupted run kept", async () => {
     const out = join(tmp(), "out");
     // detached: its own process group, which the test signals as a terminal's Ctrl-C does.
-    const child = spawn(process.execPath, [BIN, ...TINY, "--workloads", "uniform", "--out", out], {
+    // --no-cache: modules an earlier test emitted would come from the cache, and no emit child would start.
+    const child = spawn(process.execPath, [BIN, ...TINY, "--workloads", "uniform", "--no-cache", "--out", out], {
       stdio: ["ignore", "pipe", "pipe"],
       env: ENV,
       detached: true,

@@ -4,6 +4,7 @@ import {
   nextNumbers,
   planSession,
   roomForRound,
+  overlapAfter,
   roundAt,
   roundCostMs,
   sampleTimeoutMs,
@@ -78,6 +79,23 @@ describe("roundAt", () => {
   it("cuts rounds that do not divide evenly at floor(r * segments / rounds)", () => {
     const plan = { rounds: 7, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0 };
     expect([0, 1, 2, 3, 4, 5, 6].map((r) => roundAt(plan, r).segment)).toEqual([0, 0, 0, 1, 1, 2, 2]);
+  });
+});
+
+describe("overlapAfter", () => {
+  it("stages the next segment right after the first round of every segment but the last", () => {
+    const plan = { rounds: 7, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0 };
+    // Segments of rounds [0, 0, 0, 1, 1, 2, 2]: staging 1 after round 0, staging 2 after round 3, none in the last.
+    expect([0, 1, 2, 3, 4, 5, 6].map((r) => overlapAfter(plan, r))).toEqual([1, null, null, 2, null, null, null]);
+  });
+
+  it("numbers the staged segment on from a resumed session's first, and stages nothing with one segment", () => {
+    expect([0, 1, 2, 3].map((r) => overlapAfter({ rounds: 4, segments: 2, firstRound: 9, firstSegment: 3, endBy: 0 }, r))).toEqual([4, null, null, null]);
+    expect([0, 1, 2].map((r) => overlapAfter({ rounds: 3, segments: 1, firstRound: 0, firstSegment: 0, endBy: 0 }, r))).toEqual([null, null, null]);
+  });
+
+  it("stages each next segment after the only round of a one-round segment (the promotion then waits for it)", () => {
+    expect([0, 1, 2].map((r) => overlapAfter({ rounds: 3, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0 }, r))).toEqual([1, 2, null]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_COLUMNS, SUMMARY_COLUMNS } from "../../src/results/exporters/csv.js";
@@ -47,7 +47,13 @@ describe("dispatch-lab run (end to end, tiny budget)", () => {
       ratio: expect.any(Object),
     });
     expect(results.fingerprint.machineId).toMatch(/^[0-9a-f]{16}$/);
-    expect(results.sessions[0]!.pinning).toMatchObject({ cpu: 0 });
+    // Cells measure on --cpu 0; the runner lives on the staging CPU (1), off the measuring one, where there is one.
+    expect(results.sessions[0]!.pinning).toMatchObject({ cpu: cpus().length > 1 ? 1 : 0 });
+    expect(results.cells.every((c) => c.pinning?.cpu === 0)).toBe(true);
+    expect(results.sessions[0]!.sampledS).toBeCloseTo(
+      results.cells.reduce((t, c) => t + c.seconds, 0),
+      6,
+    );
     expect(results.modules["xen"]!.audit.violations).toEqual([]);
     const samples = readFileSync(join(out, "samples.csv"), "utf8").trim().split("\n");
     expect(samples[0]).toBe(SAMPLE_COLUMNS.join(","));

@@ -1,3 +1,4 @@
+import { cpus } from "node:os";
 import { describe, expect, it } from "vitest";
 import { emitModules } from "../../src/emit/emit.js";
 import { selectStrategies } from "../../src/emit/strategies/index.js";
@@ -96,6 +97,31 @@ describe("runner (real child processes)", () => {
       expect(c.status).toBe("ok");
     }
   });
+
+  it.skipIf(cpus().length < 2)(
+    "with a staging CPU, each later segment's processes start while the segment before samples, then move to the measuring CPU; the first start-up uses both CPUs",
+    async () => {
+      const inputs = await goodInputs();
+      const cells = fresh(inputs);
+      await runCells(inputs, cells, options({ samples: 6, processes: 3, cpu: 0, stagingCpu: 1 }), { persist: () => undefined });
+      for (const c of cells) {
+        expect(c.status, c.error).toBe("ok");
+        expect(c.samples.map((s) => s.segment)).toEqual([0, 0, 1, 1, 2, 2]);
+        expect(c.pinning).toEqual({ cpu: 0, pinned: true });
+        const [first, ...later] = c.starts!;
+        expect(c.starts!.map((s) => s.segment)).toEqual([0, 1, 2]);
+        let before = first!;
+        for (const s of later) {
+          // Started after the segment before began measuring (its processes promoted, or the first ready), ready before its own promotion.
+          expect(s.startedAt).toBeGreaterThanOrEqual(before.promotedAt ?? before.readyAt);
+          expect(s.readyAt).toBeLessThanOrEqual(s.promotedAt!);
+          before = s;
+        }
+      }
+      // The first start-up uses both CPUs: the first half of the groups (2 of 3) on the measuring CPU, the rest staged and moved.
+      expect(cells.map((c) => c.starts![0]!.promotedAt !== undefined)).toEqual([false, false, true]);
+    },
+  );
 
   it("hosts a group's cells in one process, each with its own instance and samples", async () => {
     const good = await goodInputs();

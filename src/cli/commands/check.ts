@@ -30,10 +30,11 @@ export const checkCommand = defineCommand({
     "engine-path": ENGINE_OPTIONS["engine-path"],
     json: flag("print the report as JSON"),
   },
-  notes: `Each module is emitted, validated and audited, then called on every id in [0, max id + 2],
-the numbers 63, 64, 65, 127, 128, 2^31-1 and negative i32 values, and N random cases with
-full-range i64 arguments; its result must equal the handler's own h<id> export (or the
-fallback). The control kernel (direct) must always return its one handler's result.
+  notes: `Each module is emitted, validated and audited (or taken, with its audit, from the module cache:
+docs/cache.md), then called on every id in [0, max id + 2], the numbers 63, 64, 65, 127, 128,
+2^31-1 and negative i32 values, and N random cases with full-range i64 arguments; its result
+must equal the handler's own h<id> export (or the fallback). The control kernel (direct) must
+always return its one handler's result.
 A strategy whose check traps (which case, which call, the trap), grows wasm memory or runs
 past --timeout fails with that reason. One the engine cannot run (table-ref needs typed
 function references: not Node 20) is skipped, with the reason, and not counted as identical.

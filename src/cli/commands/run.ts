@@ -2,7 +2,7 @@ import { escapeTerminal } from "../../text/escape.js";
 import { fingerprintSummary } from "../../model/fingerprint.js";
 import { BASELINE_WORKLOADS, GENERIC_MIX, listWorkloads } from "../../workload/index.js";
 import { runAnswers } from "../../results/answers.js";
-import { enginesText, failuresText, inconclusiveText, resultsTable, skippedText } from "../../report/terminal.js";
+import { enginesText, failuresText, inconclusiveText, resultsTable, sampledText, skippedText } from "../../report/terminal.js";
 import { defined, defineCommand, measureOptions, measureSettings, MODULE_OPTIONS } from "../command.js";
 import { flag, text } from "../options.js";
 import { measuring } from "../measuring.js";
@@ -66,7 +66,7 @@ Results are rewritten atomically after every round.`,
         io.out(resultsTable(results));
         io.out("");
         for (const a of runAnswers(results)) io.out(escapeTerminal(a));
-        for (const f of [...inconclusiveText(results), ...skippedText(results), ...failuresText(results)]) io.out(f);
+        for (const f of [...inconclusiveText(results), ...skippedText(results), ...failuresText(results), ...sampledText(results)]) io.out(f);
         const { pinning, load } = results.sessions.at(-1)!;
         if (!pinning.pinned) io.out(`warning: not pinned to CPU ${pinning.cpu} (${pinning.note}): samples may be bimodal and intervals wider`);
         if (load?.busy)
