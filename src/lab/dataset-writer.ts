@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../io.js";
 import { RESULTS_SCHEMA, type Dataset, type RunRecord } from "../model/results.js";
 import type { SweepRecord } from "../model/sweep.js";
-import { summarizeRun } from "../results/answers.js";
 import { writeResults } from "../results/write.js";
+import { liveStatistics, type LiveStatistics } from "./live-statistics.js";
 
 export const newDataset = (kind: "run" | "sweep", runs: RunRecord[], sweep: SweepRecord | null): Dataset => ({
   schema: RESULTS_SCHEMA,
@@ -21,24 +21,29 @@ export const newDataset = (kind: "run" | "sweep", runs: RunRecord[], sweep: Swee
 const isComplete = (d: Dataset) => d.runs.every((r) => r.complete) && (d.sweep === null || d.sweep.analysis !== null);
 
 export interface DatasetWriter {
-  /** Writes the dataset as it stands, refreshing `active`'s statistics first when 5 s have passed since the last time. */
+  /** Writes the dataset as it stands; `active`: the run measuring now, whose statistics are refreshed (in a worker) when 5 s have passed since the last refresh. */
   write(active: RunRecord | undefined): void;
   /** The files the last write wrote. */
   files(): string[];
 }
 
 /**
- * Writes the dataset after every round. Statistics (bootstrap) cost ~1 s
- * for the default run, hence at most every 5 s; a sweep's come once per
- * point, from finishRun.
+ * Writes the dataset after every round. A run's statistics (bootstrap: ~1 s
+ * for the default run) are refreshed at most every 5 s, in a worker thread
+ * (live-statistics.ts), and written with the round after they are ready; a
+ * sweep's come once per point, from finishRun. A write without an active
+ * run (the final one) stops the refreshes first.
  */
 export function datasetWriter(dataset: Dataset, out: string): DatasetWriter {
   let files: string[] = [];
   let summarizedAt = 0;
+  let live: LiveStatistics | undefined;
   return {
     write(active) {
-      if (active && Date.now() - summarizedAt > 5000) {
-        summarizeRun(active);
+      if (!active) live?.stop();
+      else if (Date.now() - summarizedAt > 5000) {
+        live ??= liveStatistics();
+        live.refresh(active);
         summarizedAt = Date.now();
       }
       dataset.complete = isComplete(dataset);

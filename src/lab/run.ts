@@ -23,7 +23,7 @@ import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { CONTROL, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
 import { collectFingerprint } from "../run/fingerprint.js";
-import { checkCpu, pin, stagingCpu } from "../run/pin.js";
+import { checkCpu, pin, stagingCpu, unpinSelf } from "../run/pin.js";
 import { loadSpec } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 import { defaultWorkloads, workloadList } from "../workload/index.js";
@@ -113,6 +113,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     return await runIn(req, folder);
   } finally {
     folder.release();
+    unpinSelf(); // the run pinned this process; a library user's next work gets every CPU back
   }
 }
 

@@ -25,7 +25,7 @@ import { cellsOf, type Dataset, type RunRecord } from "../model/results.js";
 import type { MeasureSettings } from "../model/settings.js";
 import type { SweepAnalysis, SweepKind } from "../model/sweep.js";
 import { collectFingerprint } from "../run/fingerprint.js";
-import { checkCpu, pin, stagingCpu } from "../run/pin.js";
+import { checkCpu, pin, stagingCpu, unpinSelf } from "../run/pin.js";
 import { loadSpec } from "../spec/load.js";
 import { seededRng } from "../stats/rng.js";
 import { countsSentences } from "../sweep/counts.js";
@@ -120,6 +120,7 @@ export async function sweep(req: SweepRequest): Promise<SweepOutcome> {
     return await measurePoints(req, prepared);
   } finally {
     folder.release();
+    unpinSelf(); // the run pinned this process; a library user's next work gets every CPU back
   }
 }
 

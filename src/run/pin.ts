@@ -6,28 +6,69 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism } from "node:os";
 import { LabError } from "../errors.js";
 import type { Pinning } from "../model/cells.js";
 
-/** The default core: the last one, which on small VMs handles fewer interrupts than CPU 0. */
-export const defaultCpu = (): number => availableParallelism() - 1;
+/** "0-3,6,8-9" (a Cpus_allowed_list) -> [0, 1, 2, 3, 6, 8, 9]; null when it is not one. */
+export function parseCpuList(text: string): number[] | null {
+  const cpus: number[] = [];
+  for (const part of text.trim().split(",")) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) return null;
+    const [lo, hi] = [Number(m[1]), Number(m[2] ?? m[1])];
+    if (hi < lo) return null;
+    for (let c = lo; c <= hi; c++) cpus.push(c);
+  }
+  return cpus.length ? cpus : null;
+}
+
+/** [0, 1, 2, 5] -> "0-2,5". */
+export function cpuListText(cpus: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < cpus.length; ) {
+    let j = i;
+    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j]! + 1) j++;
+    parts.push(j === i ? `${cpus[i]}` : `${cpus[i]}-${cpus[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
+
+/**
+ * The CPUs this process may use, as they were when it started: a run pins
+ * itself (and a library user may run several in one process), so what is
+ * asked later (the default CPU, the staging CPU) must not read the pinned
+ * affinity. Off Linux, or where /proc cannot say: 0..n-1.
+ */
+const STARTING_CPUS: readonly number[] = parseCpuList(allowedCpus(process.pid) ?? "") ?? Array.from({ length: availableParallelism() }, (_, i) => i);
+
+/** The default core: the last one this process may use, which on small VMs handles fewer interrupts than CPU 0. */
+export const defaultCpu = (): number => STARTING_CPUS.at(-1)!;
 
 /**
  * The staging CPU of a run measuring on `cpu`: where each later segment's
  * processes start while the segment before samples (runner.ts), and where
  * the runner itself lives, so that its own work (encoding cells for new
- * processes, writing results, reading load) never runs on the measuring
- * CPU. CPU 0, or 1 when 0 measures; none on a one-CPU machine. The
- * machine's CPUs, not this process's affinity: a run has pinned itself by
- * the time it asks.
+ * processes, writing results, reading load, live statistics) never runs on
+ * the measuring CPU. The first CPU this process may use other than `cpu`;
+ * none when it may use no other.
  */
-export const stagingCpu = (cpu: number): number | undefined => (cpus().length < 2 ? undefined : cpu === 0 ? 1 : 0);
+export const stagingCpu = (cpu: number): number | undefined => STARTING_CPUS.find((c) => c !== cpu);
 
 export function checkCpu(cpu: number): void {
-  const n = availableParallelism();
-  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= n)
-    throw new LabError("usage", [{ path: "--cpu", message: `${cpu} is not a CPU of this machine (0..${n - 1})` }]);
+  if (!Number.isInteger(cpu) || !STARTING_CPUS.includes(cpu))
+    throw new LabError("usage", [{ path: "--cpu", message: `${cpu} is not a CPU this process may use (${cpuListText(STARTING_CPUS)})` }]);
+}
+
+/** Give this process back every CPU it started with (a run pinned it; a library user's next work should not stay on one CPU). Never throws. */
+export function unpinSelf(): void {
+  if (process.platform !== "linux") return;
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", cpuListText(STARTING_CPUS), String(process.pid)], { stdio: "ignore" });
+  } catch {
+    // Nothing to restore where taskset fails: the pin itself failed then, and said so.
+  }
 }
 
 /** The CPUs a process may run on, as /proc prints them ("1", "0-3"), or undefined off Linux. */
