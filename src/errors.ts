@@ -22,6 +22,7 @@ export const EXIT_CODES = [
     commands: {
       run: "every cell was measured",
       sweep: "every cell was measured",
+      battery: "every cell was measured (save and doc: written)",
       compare: "compared",
       gate: "pass",
       check: "every strategy dispatches identically",
@@ -37,6 +38,7 @@ export const EXIT_CODES = [
     commands: {
       run: "some cells failed (crashed, trapped, timed out: recorded with their reason)",
       sweep: "some cells failed (recorded with their reason)",
+      battery: "some cells failed (recorded with their reason)",
       gate: "a regression, a failed assertion, or (--require-all) a missing cell",
       check: "a mismatch or a failed strategy (the first few are named)",
       lint: "errors",
@@ -81,7 +83,11 @@ export const EXIT_CODES = [
     brief: "a run or sweep interrupted (results kept: run --resume)",
     meaning:
       "interrupted (Ctrl-C, at any moment, including while it starts or emits its modules): it stopped after the current sample and kept the results; run --resume continues",
-    commands: { run: "interrupted (the results so far are kept: --resume continues)", sweep: "interrupted (the points so far are kept)" },
+    commands: {
+      run: "interrupted (the results so far are kept: --resume continues)",
+      sweep: "interrupted (the points so far are kept)",
+      battery: "interrupted (the battery so far is kept: --resume continues)",
+    },
   },
 ] as const satisfies readonly ExitCodeEntry[];
 

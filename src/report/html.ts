@@ -208,19 +208,25 @@ function inputHtml(r: RunRecord, index: number, multi: boolean): string {
   ].join("\n");
 }
 
-function heatmapsHtml(list: readonly RunRecord[]): string {
-  const first = list[0]!;
+function heatmapsHtml(all: readonly RunRecord[]): string {
   const out: string[] = [];
-  const several = list.some((r) => enginesOf(r.config).length > 1);
-  for (const engine of enginesOf(first.config))
-    for (const tier of tiersOf(first.config, engine))
-      for (const workload of first.config.workloads) {
-        const svg = ratioHeatmap(list, workload, tier, engine);
-        if (svg)
-          out.push(
-            `<figure>${svg}<figcaption>${escapeHtml(several ? `${workload} (${engine})` : workload)}: gross ratio to the reference per machine; blue faster, red slower, white equal.</figcaption></figure>`,
-          );
-      }
+  // One set of heatmaps per spec: runs of other specs have other workloads (a battery's pv64 and hvm64).
+  const specs = [...new Set(all.map((r) => r.spec.hash))];
+  for (const hash of specs) {
+    const list = all.filter((r) => r.spec.hash === hash);
+    const first = list[0]!;
+    const several = list.some((r) => enginesOf(r.config).length > 1);
+    const spec = specs.length > 1 ? `${first.spec.name}, ` : "";
+    for (const engine of enginesOf(first.config))
+      for (const tier of tiersOf(first.config, engine))
+        for (const workload of first.config.workloads) {
+          const svg = ratioHeatmap(list, workload, tier, engine);
+          if (svg)
+            out.push(
+              `<figure>${svg}<figcaption>${escapeHtml(`${spec}${several ? `${workload} (${engine})` : workload}`)}: gross ratio to the reference per machine; blue faster, red slower, white equal.</figcaption></figure>`,
+            );
+        }
+  }
   return out.length ? `<section class="machines"><h2>Across machines</h2>\n${out.join("\n")}</section>` : "";
 }
 
@@ -248,8 +254,12 @@ function sweepDatasetHtml(d: Dataset, index: number): string {
   ].join("\n");
 }
 
-/** The report as one HTML document (string), from one or more datasets (results.json files). */
-export function renderHtml(datasets: Dataset[]): string {
+/**
+ * The report as one HTML document (string), from one or more datasets
+ * (results.json files); `lead`, HTML its caller escaped, comes first (the
+ * battery's answers).
+ */
+export function renderHtml(datasets: Dataset[], lead = ""): string {
   if (datasets.length === 0) throw new Error("renderHtml: no results to report");
   const runs = datasets.flatMap((d) => (d.sweep ? [] : d.runs));
   const sweeps = datasets.filter((d) => d.sweep);
@@ -264,6 +274,7 @@ export function renderHtml(datasets: Dataset[]): string {
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style></head><body>`,
     `<h1>${escapeHtml(title)}</h1>`,
+    lead,
     multi ? heatmapsHtml(runs) : "",
     ...runs.map((r, i) => inputHtml(r, i, multi)),
     ...sweeps.map((d, i) => sweepDatasetHtml(d, runs.length + i)),

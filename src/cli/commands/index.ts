@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { batteryCommand } from "./battery.js";
 import { checkCommand } from "./check.js";
 import { compareCommand } from "./compare.js";
 import { emitCommand } from "./emit.js";
@@ -16,6 +17,7 @@ export const commands: Readonly<Record<string, Command>> = Object.fromEntries(
   [
     runCommand,
     sweepCommand,
+    batteryCommand,
     reportCommand,
     mergeCommand,
     compareCommand,
