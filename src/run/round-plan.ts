@@ -113,6 +113,24 @@ export function planSession(b: Pick<RoundBudget, "deadline" | "reserveMs">, s: S
 }
 
 /**
+ * The plan again once its first round is measured: rounds cost what the
+ * estimate (roundCostMs) cannot see (each sample's round trip to its child,
+ * the write after each round), 1.5-1.8x the estimate on the 2-core VM, and a
+ * plan laid out with the estimate ran out of time early in its last
+ * segment, leaving it a round or two (a block of one round in the
+ * bootstrap). Round 0 stays the first of segment 0; the rounds after it and
+ * their segments are laid out in the time left, at the measured cost.
+ * `segmentMs` is what each later segment costs the measuring CPU (a
+ * start-up, or with a staging CPU one re-warm round: pass the measured
+ * round then).
+ */
+export function replanAfterFirst(plan: RoundPlan, s: { now: number; roundMs: number; segmentMs: number; processes: number; wanted: number }): RoundPlan {
+  const fit = planRounds(s.processes, s.segmentMs, s.roundMs, plan.endBy - s.now);
+  const rounds = Math.max(1, Math.min(1 + fit.rounds, s.wanted));
+  return { ...plan, rounds, segments: Math.max(1, Math.min(fit.segments, rounds)) };
+}
+
+/**
  * Round `r` of the plan (0-based in this session): its number, its segment
  * (segment k covers rounds [rounds * k / segments, rounds * (k + 1) / segments)),
  * and whether it opens a new segment after the first (fresh processes).

@@ -19,6 +19,7 @@ import {
   nextNumbers,
   overlapAfter,
   planSession,
+  replanAfterFirst,
   roomForRound,
   roundAt,
   roundCostMs,
@@ -203,6 +204,8 @@ interface Session {
   limits: StartLimits;
   hooks: RunnerHooks;
   clock: () => number;
+  /** How long the first start-up took (what each later segment costs without a staging CPU); set once it is done. */
+  startupMs: number;
 }
 
 /** The groups (in input order) with a cell that is not failed and still wants samples, and those cells. */
@@ -335,10 +338,10 @@ function liveCost({ procs, o }: Session): number {
  * and round cost measured). With a staging CPU a later segment costs the
  * measuring CPU one round (the re-warm), not a start-up.
  */
-function planFor(s: Session, startedAt: number): RoundPlan {
+function planFor(s: Session): RoundPlan {
   const now = s.clock();
   const wanted = s.procs.live().reduce((m, { cell }) => Math.max(m, samplesWanted(cell, s.o.samples)), 0);
-  const segmentCost = s.o.stagingCpu === undefined ? now - startedAt : liveCost(s);
+  const segmentCost = s.o.stagingCpu === undefined ? s.startupMs : liveCost(s);
   return planSession(s.o, { now, startupMs: segmentCost, roundMs: liveCost(s), processes: s.o.processes, wanted, first: nextNumbers(s.cells) });
 }
 
@@ -348,9 +351,12 @@ function planFor(s: Session, startedAt: number): RoundPlan {
  * started on the measuring CPU when it begins, or, with a staging CPU,
  * during the segment before and promoted when it begins.
  */
-async function sampleRounds(s: Session, plan: RoundPlan): Promise<void> {
+async function sampleRounds(s: Session, initial: RoundPlan): Promise<void> {
   const rng = seededRng(s.o.seed + s.o.session);
+  let plan = initial;
   let staging: Staging | undefined;
+  /** The last round's wall time: what the next one is expected to cost (never less than the estimate). */
+  let lastRoundMs = 0;
   try {
     for (let r = 0; r < plan.rounds; r++) {
       const at = roundAt(plan, r);
@@ -359,13 +365,20 @@ async function sampleRounds(s: Session, plan: RoundPlan): Promise<void> {
         staging = undefined;
         if (!ready) return;
       }
+      const began = s.clock();
       for (const slot of rng.shuffle(s.procs.live().filter(({ cell }) => samplesWanted(cell, s.o.samples) > 0))) {
         if (s.o.stop?.()) return;
         if (slot.cell.status === "ok") await sampleOnce(s.procs, slot, at, s.o);
       }
       s.hooks.onRound?.(r + 1, plan.rounds, s.cells);
       s.hooks.persist(s.cells, false);
-      if (!roomForRound(plan, s.clock(), liveCost(s))) return;
+      lastRoundMs = s.clock() - began;
+      if (r === 0 && plan.rounds > 1) {
+        const wanted = s.procs.live().reduce((m, { cell }) => Math.max(m, samplesWanted(cell, s.o.samples)), 0);
+        const segmentMs = s.o.stagingCpu === undefined ? s.startupMs : lastRoundMs;
+        plan = replanAfterFirst(plan, { now: s.clock(), roundMs: Math.max(lastRoundMs, 1), segmentMs, processes: s.o.processes, wanted: wanted + 1 });
+      }
+      if (!roomForRound(plan, s.clock(), Math.max(liveCost(s), lastRoundMs))) return;
       const next = s.o.stagingCpu === undefined ? null : overlapAfter(plan, r);
       if (next !== null) staging = stage(s, next, s.o.stagingCpu!, groupsWanting(s));
     }
@@ -411,10 +424,11 @@ export async function runCells(
   const procs = new Processes(slots);
   try {
     const startedAt = clock();
-    const s: Session = { cells, slots, procs, o, limits: startLimits(o, slots.length, startedAt), hooks, clock };
+    const s: Session = { cells, slots, procs, o, limits: startLimits(o, slots.length, startedAt), hooks, clock, startupMs: 0 };
     if (!(await startFirst(s, hooks.onCellStarted))) return cells;
     hooks.persist(cells, false);
-    await sampleRounds(s, planFor(s, startedAt));
+    s.startupMs = clock() - startedAt;
+    await sampleRounds(s, planFor(s));
     return cells;
   } finally {
     procs.killAll();

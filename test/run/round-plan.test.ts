@@ -5,6 +5,7 @@ import {
   planSession,
   roomForRound,
   overlapAfter,
+  replanAfterFirst,
   roundAt,
   roundCostMs,
   sampleTimeoutMs,
@@ -79,6 +80,21 @@ describe("roundAt", () => {
   it("cuts rounds that do not divide evenly at floor(r * segments / rounds)", () => {
     const plan = { rounds: 7, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0 };
     expect([0, 1, 2, 3, 4, 5, 6].map((r) => roundAt(plan, r).segment)).toEqual([0, 0, 0, 1, 1, 2, 2]);
+  });
+});
+
+describe("replanAfterFirst", () => {
+  const plan = { rounds: 90, segments: 3, firstRound: 4, firstSegment: 1, endBy: 10_000 };
+
+  it("lays the rounds after the first out at its measured cost: fewer rounds when it cost more than estimated, the segments kept", () => {
+    // 9,000 ms left at 150 ms a round, each later segment one 150-ms re-warm: floor((9000 - 2 * 150) / 150) = 58, plus round 0.
+    expect(replanAfterFirst(plan, { now: 1000, roundMs: 150, segmentMs: 150, processes: 3, wanted: Infinity })).toEqual({ ...plan, rounds: 59 });
+  });
+
+  it("uses fewer segments when the time left cannot give each 6 rounds, and never more rounds than wanted", () => {
+    // 700 ms left: three segments would leave 5 rounds, two leave floor((700 - 100) / 100) = 6.
+    expect(replanAfterFirst(plan, { now: 9300, roundMs: 100, segmentMs: 100, processes: 3, wanted: Infinity })).toMatchObject({ rounds: 7, segments: 2 });
+    expect(replanAfterFirst(plan, { now: 1000, roundMs: 10, segmentMs: 10, processes: 3, wanted: 6 })).toMatchObject({ rounds: 6, segments: 3 });
   });
 });
 
