@@ -113,7 +113,7 @@ function runnerOptions(config: RunConfig, deadline: number, session: number, sto
 export async function measure(m: Measurement, ctx: MeasureContext): Promise<void> {
   const { run } = m;
   const session = run.sessions.length - 1;
-  const load = loadMonitor(run.config.cpu);
+  const load = loadMonitor(run.config.cpu, stagingCpu(run.config.cpu) !== undefined);
   await runCells(cellInputs(m, ctx.grouped, session), run.cells, runnerOptions(run.config, m.deadline, session, ctx.stop), {
     ...progressHooks(ctx.progress),
     persist: (_cells, final) => {

@@ -93,7 +93,7 @@ export function othersOn(tasks: readonly Task[], cpu: number, self: number): Tas
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** The verdict on a session's samples: busy, and why, by the thresholds above (docs/measurement.md). */
-export function judgeLoad(cpu: number, cpus: number, before: LoadSample, during: LoadSample[], after: LoadSample): LoadRecord {
+export function judgeLoad(cpu: number, cpus: number, before: LoadSample, during: LoadSample[], after: LoadSample, staging = false): LoadRecord {
   const all = [before, ...during, after];
   const warnings: string[] = [];
   const { ticks: t0 } = before;
@@ -110,7 +110,13 @@ export function judgeLoad(cpu: number, cpus: number, before: LoadSample, during:
   }
   const loads = all.flatMap((s) => (s.loadavg ? [s.loadavg[0]] : []));
   const load = loads.length ? loads.reduce((a, b) => a + b, 0) / loads.length : null;
-  if (load !== null && load > cpus) warnings.push(`the 1-minute load average was ${load.toFixed(2)} on ${cpus} CPUs (more runnable work than CPUs)`);
+  // With a staging CPU the run itself keeps both CPUs busy (its measuring child, and its next processes, the runner
+  // and its statistics worker on the other): only what goes beyond one more than the CPUs is someone else's.
+  const room = staging ? cpus + 1 : cpus;
+  if (load !== null && load > room)
+    warnings.push(
+      `the 1-minute load average was ${load.toFixed(2)} on ${cpus} CPUs (more runnable work than CPUs${staging ? " and the run's own staging work" : ""})`,
+    );
   return { cpu, cpus, busy: warnings.length > 0, warnings, steal, before, during, after };
 }
 
@@ -153,9 +159,15 @@ export function sampleLoad(cpu: number, self = process.pid, proc = "/proc", now 
 /**
  * A session's load record: `before` now, `tick()` whenever the parent is
  * awake between samples (it samples at most every LOAD_INTERVAL_MS), and
- * `finish()` takes `after` and judges.
+ * `finish()` takes `after` and judges (`staging`: the run starts processes
+ * on a second CPU, runner.ts).
  */
-export function loadMonitor(cpu: number, sample: () => LoadSample = () => sampleLoad(cpu), now = () => Date.now()): { tick(): void; finish(): LoadRecord } {
+export function loadMonitor(
+  cpu: number,
+  staging = false,
+  sample: () => LoadSample = () => sampleLoad(cpu),
+  now = () => Date.now(),
+): { tick(): void; finish(): LoadRecord } {
   const before = sample();
   const during: LoadSample[] = [];
   let last = now();
@@ -166,6 +178,6 @@ export function loadMonitor(cpu: number, sample: () => LoadSample = () => sample
       during.push(sample());
     },
     // Every CPU of the machine: availableParallelism() counts only those this pinned process may use.
-    finish: () => judgeLoad(cpu, cpus().length, before, during, sample()),
+    finish: () => judgeLoad(cpu, cpus().length, before, during, sample(), staging),
   };
 }

@@ -96,6 +96,12 @@ describe("judgeLoad: busy, and why", () => {
   it("a load average above the CPU count; unreadable /proc gives no verdict", () => {
     const loaded = sample({ loadavg: [3.5, 2, 1] });
     expect(judgeLoad(0, 2, loaded, [loaded], loaded).warnings).toEqual(["the 1-minute load average was 3.50 on 2 CPUs (more runnable work than CPUs)"]);
+    // A run that stages on a second CPU keeps both busy itself: only a load beyond one more than the CPUs is another's.
+    const full = sample({ loadavg: [2.8, 2, 1] });
+    expect(judgeLoad(0, 2, full, [full], full, true).busy).toBe(false);
+    expect(judgeLoad(0, 2, loaded, [loaded], loaded, true).warnings).toEqual([
+      "the 1-minute load average was 3.50 on 2 CPUs (more runnable work than CPUs and the run's own staging work)",
+    ]);
     const blind = sample({ loadavg: null, ticks: null });
     expect(judgeLoad(0, 2, blind, [], blind)).toMatchObject({ busy: false, steal: null });
   });
@@ -126,6 +132,7 @@ describe("sampling", () => {
     let taken = 0;
     const m = loadMonitor(
       1,
+      false,
       () => sample({ at: String(taken++) }),
       () => now,
     );
