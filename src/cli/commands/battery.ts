@@ -1,5 +1,4 @@
 import { ExitCode, LabError } from "../../errors.js";
-import { batteryAnswers } from "../../report/battery.js";
 import { escapeTerminal } from "../../text/escape.js";
 import { defined, defineCommand, type MeasureValues } from "../command.js";
 import { flag, int, text } from "../options.js";
@@ -55,6 +54,7 @@ on a 2-core machine; --quick about 2. The answer per mix is printed and leads re
       io.out(`wrote ${(await writeBatteryDoc(data, values.doc ?? "docs/battery.md")).join(", ")}`);
       return ExitCode.ok;
     }
+    const { batteryAnswers } = await import("../../report/battery.js");
     return measuring(
       io,
       { samples: values.samples } as MeasureValues,

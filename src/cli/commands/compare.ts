@@ -1,6 +1,4 @@
 import { ExitCode, LabError } from "../../errors.js";
-import { decide } from "../../gate/decide.js";
-import { gateText } from "../../gate/report.js";
 import { defineCommand } from "../command.js";
 import { flag, percent } from "../options.js";
 import { basisOption, COUNT_THRESHOLD_OPTION, CROSS_ENGINE_OPTION, CROSS_MACHINE_OPTION, givenPercent, METRIC_OPTION, SEED_OPTION } from "./gate.js";
@@ -40,7 +38,11 @@ machines, never across valgrind versions, engine builds or flags (exit 4).`,
         [{ path: "compare", message: `expected BASE and CURRENT, got ${positionals.length} argument${positionals.length === 1 ? "" : "s"}` }],
         "dispatch-lab compare base/ current/",
       );
-    const { compare } = await import("../../lab/gate.js");
+    const [{ compare }, { decide }, { gateText }] = await Promise.all([
+      import("../../lab/gate.js"),
+      import("../../gate/decide.js"),
+      import("../../gate/report.js"),
+    ]);
     const comparison = compare(positionals[0]!, positionals[1]!, {
       ...(values.threshold !== undefined ? { threshold: values.threshold } : {}),
       basis: values.basis,

@@ -3,9 +3,6 @@ import { LabError } from "../../errors.js";
 import { writeFileAtomic } from "../../io.js";
 import { ASSERT_GRAMMAR } from "../../gate/assert.js";
 import { COUNT_THRESHOLDS, GATE_METRICS } from "../../gate/counts.js";
-import { gateJunit, gateMarkdown, gateText } from "../../gate/report.js";
-import { bencherBmf, customSmallerIsBetter } from "../../results/exporters/dashboards.js";
-import { readResultsAt } from "../../results/read.js";
 import { defineCommand } from "../command.js";
 import { choice, flag, int, type OptionDef, percent, refine, repeatable, text } from "../options.js";
 
@@ -98,6 +95,11 @@ Mann-Whitney U test is significant (docs/ci.md). With --metric instructions or m
 baseline comparison is on counts per dispatch (run --measure counts): exact, regressed when
 current - base exceeds --count-threshold; --assert still reads timed samples.`,
   async run(values, _positionals, io) {
+    const [{ gateJunit, gateMarkdown, gateText }, { bencherBmf, customSmallerIsBetter }, { readResultsAt }] = await Promise.all([
+      import("../../gate/report.js"),
+      import("../../results/exporters/dashboards.js"),
+      import("../../results/read.js"),
+    ]);
     const current = readResultsAt(values.current ?? "results");
     const { gate } = await import("../../lab/gate.js");
     const outcome = await gate({

@@ -1,7 +1,5 @@
 import { ExitCode, LabError } from "../../errors.js";
-import { mergeDatasets, type Extent, type Replacement } from "../../results/merge.js";
-import { readResultsAt } from "../../results/read.js";
-import { writeResults } from "../../results/write.js";
+import type { Extent, Replacement } from "../../results/merge.js";
 import { defineCommand } from "../command.js";
 import { claimOutFolder } from "../../lab/out-folder.js";
 import { flag, text } from "../options.js";
@@ -29,6 +27,11 @@ nothing is written.`,
   async run(values, positionals, io) {
     if (positionals.length === 0)
       throw new LabError("usage", [{ path: "merge", message: "no inputs given" }], "dispatch-lab merge laptop/ server/ --out merged/");
+    const [{ mergeDatasets }, { readResultsAt }, { writeResults }] = await Promise.all([
+      import("../../results/merge.js"),
+      import("../../results/read.js"),
+      import("../../results/write.js"),
+    ]);
     const inputs = positionals.map(readResultsAt); // every input read and checked before anything is written
     const { dataset, duplicates, replaced, specGroups } = mergeDatasets(inputs, positionals);
     // --out is claimed as run and sweep claim theirs: nothing there is replaced silently, and one writer at a time.

@@ -1,6 +1,5 @@
 import { ExitCode, LabError } from "../../errors.js";
 import { writeFileAtomic } from "../../io.js";
-import { readResultsAt } from "../../results/read.js";
 import { defineCommand } from "../command.js";
 import { choice, text } from "../options.js";
 
@@ -19,6 +18,7 @@ ratios to the reference when the inputs come from several machines.`,
   async run(values, positionals, io) {
     if (positionals.length === 0)
       throw new LabError("usage", [{ path: "report", message: "no results given" }], "dispatch-lab report results/ [more results/...]");
+    const { readResultsAt } = await import("../../results/read.js");
     const inputs = positionals.map(readResultsAt);
     const { renderHtml } = await import("../../report/html.js");
     const { renderMarkdown } = await import("../../report/markdown.js");

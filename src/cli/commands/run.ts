@@ -1,8 +1,6 @@
 import { escapeTerminal } from "../../text/escape.js";
 import { fingerprintSummary } from "../../model/fingerprint.js";
 import { BASELINE_WORKLOADS, GENERIC_MIX, listWorkloads } from "../../workload/index.js";
-import { runAnswers } from "../../results/answers.js";
-import { enginesText, failuresText, inconclusiveText, resultsTable, sampledText, skippedText } from "../../report/terminal.js";
 import { defined, defineCommand, measureOptions, measureSettings, MODULE_OPTIONS } from "../command.js";
 import { flag, text } from "../options.js";
 import { measuring } from "../measuring.js";
@@ -43,8 +41,13 @@ ${listWorkloads()
 dispatches inside wasm and warms up; then rounds sample every cell once, in a fresh random order,
 the control kernel (direct) included, listed or not, so each cell's net cost = its cost - control's.
 Results are rewritten atomically after every round.`,
-  run: (values, _positionals, io) =>
-    measuring(
+  // The results' words and tables load only when a run is measured (emit and the others never need them).
+  run: async (values, _positionals, io) => {
+    const [{ runAnswers }, { enginesText, failuresText, inconclusiveText, resultsTable, sampledText, skippedText }] = await Promise.all([
+      import("../../results/answers.js"),
+      import("../../report/terminal.js"),
+    ]);
+    return measuring(
       io,
       values,
       "stopping after the current sample; the results so far are kept (continue with --resume)",
@@ -74,5 +77,6 @@ Results are rewritten atomically after every round.`,
             `warning: the machine was busy while this run measured; its numbers may not repeat:\n${load.warnings.map((w) => `  - ${escapeTerminal(w)}`).join("\n")}`,
           );
       },
-    ),
+    );
+  },
 });
