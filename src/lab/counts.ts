@@ -33,7 +33,7 @@ export async function countRun(m: Measurement, writer: DatasetWriter, progress?:
   const { run } = m;
   const timed = measuresOf(run.config).includes("time");
   const session = run.sessions.length - 1;
-  // One group per strategy, tier and engine: its cells (one per workload) share W + 1 counted processes.
+  // Grouped as the runner groups cells (one group per strategy, tier and engine); counter.ts shares processes by command.
   const inputs = cellInputs(m, true, session);
   const wanted: CountInput[] = [];
   run.cells.forEach((c, i) => {

@@ -130,14 +130,17 @@ export function replanAfterFirst(plan: RoundPlan, s: { now: number; roundMs: num
   return { ...plan, rounds, segments: Math.max(1, Math.min(fit.segments, rounds)) };
 }
 
+/** The segment (0-based in this session) of round `r`: segment k covers rounds [rounds * k / segments, rounds * (k + 1) / segments). */
+const segmentOf = (plan: Pick<RoundPlan, "rounds" | "segments">, r: number): number => Math.floor((r * plan.segments) / plan.rounds);
+
 /**
  * Round `r` of the plan (0-based in this session): its number, its segment
  * (segment k covers rounds [rounds * k / segments, rounds * (k + 1) / segments)),
  * and whether it opens a new segment after the first (fresh processes).
  */
 export function roundAt(plan: RoundPlan, r: number): { round: number; segment: number; freshProcesses: boolean } {
-  const segmentOf = (i: number) => Math.floor((i * plan.segments) / plan.rounds);
-  return { round: plan.firstRound + r, segment: plan.firstSegment + segmentOf(r), freshProcesses: r > 0 && segmentOf(r) !== segmentOf(r - 1) };
+  const segment = segmentOf(plan, r);
+  return { round: plan.firstRound + r, segment: plan.firstSegment + segment, freshProcesses: r > 0 && segmentOf(plan, r - 1) !== segment };
 }
 
 /**
@@ -153,9 +156,8 @@ export function roundAt(plan: RoundPlan, r: number): { round: number; segment: n
  * re-warmed, and its first round is measured before anything else runs.
  */
 export function overlapAfter(plan: RoundPlan, r: number): number | null {
-  const segmentOf = (i: number) => Math.floor((i * plan.segments) / plan.rounds);
-  const k = segmentOf(r);
-  const opens = r === 0 || segmentOf(r - 1) !== k;
+  const k = segmentOf(plan, r);
+  const opens = r === 0 || segmentOf(plan, r - 1) !== k;
   return opens && k < plan.segments - 1 ? plan.firstSegment + k + 1 : null;
 }
 

@@ -216,31 +216,55 @@ function groupsWanting({ slots, o }: Session): [string, Slot[]][] {
   return [...groups];
 }
 
+/** The live cells that still want samples, in input order. */
+const liveWanting = ({ procs, o }: Session): Slot[] => procs.live().filter(({ cell }) => samplesWanted(cell, o.samples) > 0);
+
+/** The most samples a live cell still wants (Infinity: as many as the budget allows). */
+const mostWanted = ({ procs, o }: Session): number => procs.live().reduce((m, { cell }) => Math.max(m, samplesWanted(cell, o.samples)), 0);
+
 /** Progress: a cell's first start in this session (runCells numbers them). */
 type Started = (cell: CellRun) => void;
 
 /**
+ * Start `members` (one group's cells) in `proc` for `segment`, one cell at
+ * a time. A cell that fails to start fails; a fatal failure `lose`s the
+ * process, whose other cells fail with it (counted, never started). A
+ * failure after `cancelled()` is the process being killed on purpose, not
+ * the cell's. False when stopped or cancelled.
+ */
+async function startGroup(
+  s: Session,
+  proc: CellProcess,
+  members: readonly Slot[],
+  segment: number,
+  staged: boolean,
+  lose: (culprit: CellRun) => void,
+  started: Started | undefined,
+  cancelled: () => boolean = () => false,
+): Promise<boolean> {
+  for (const slot of members) {
+    if (cancelled() || s.o.stop?.()) return false;
+    if (slot.cell.status !== "failed") {
+      const e = await start(slot, proc, s.o, s.limits, segment, staged);
+      if (e && !cancelled()) {
+        fail(slot.cell, e);
+        if (isFatal(e)) lose(slot.cell);
+      }
+    }
+    started?.(slot.cell);
+  }
+  return true;
+}
+
+/**
  * Start (or restart) `groups` on the measuring CPU, one cell at a time:
- * calibration needs the CPU alone. A group gets a fresh process; a fatal
- * failure while starting one cell fails the group's rest. False when
- * stopped.
+ * calibration needs the CPU alone. A group gets a fresh process. False
+ * when stopped.
  */
 async function startAll(s: Session, segment: number, groups: readonly [string, Slot[]][], started?: Started): Promise<boolean> {
-  const { procs, o, limits } = s;
   for (const [group, members] of groups) {
-    const proc = procs.fresh(group, members[0]!.input.command, o.cpu);
-    for (const slot of members) {
-      if (o.stop?.()) return false;
-      // After a fatal failure the group's other cells are already failed: they are counted, not started.
-      if (slot.cell.status !== "failed") {
-        const e = await start(slot, proc, o, limits, segment, false);
-        if (e) {
-          fail(slot.cell, e);
-          if (isFatal(e)) procs.lost(group, slot.cell);
-        }
-      }
-      started?.(slot.cell);
-    }
+    const proc = s.procs.fresh(group, members[0]!.input.command, s.o.cpu);
+    if (!(await startGroup(s, proc, members, segment, false, (culprit) => s.procs.lost(group, culprit), started))) return false;
   }
   return true;
 }
@@ -264,26 +288,17 @@ interface Staging {
  */
 function stage(s: Session, segment: number, cpu: number, groups: readonly [string, Slot[]][], started?: Started): Staging {
   const staging: Staging = { segment, groups: groups.map(([g]) => g), procs: new Map(), done: Promise.resolve(true), cancelled: false };
+  const cancelled = () => staging.cancelled;
   staging.done = (async () => {
     for (const [group, members] of groups) {
       const proc = new CellProcess(members[0]!.input.command, cpu);
       staging.procs.set(group, proc);
-      for (const slot of members) {
-        if (staging.cancelled || s.o.stop?.()) return false;
-        if (slot.cell.status !== "failed") {
-          const e = await start(slot, proc, s.o, s.limits, segment, true);
-          if (e && !staging.cancelled) {
-            fail(slot.cell, e);
-            if (isFatal(e)) {
-              // The group's other cells fail with it: counted below, never started.
-              proc.kill();
-              staging.procs.delete(group);
-              failGroup(s.slots, group, slot.cell);
-            }
-          }
-        }
-        started?.(slot.cell);
-      }
+      const lose = (culprit: CellRun) => {
+        proc.kill();
+        staging.procs.delete(group);
+        failGroup(s.slots, group, culprit);
+      };
+      if (!(await startGroup(s, proc, members, segment, true, lose, started, cancelled))) return false;
     }
     return !staging.cancelled;
   })();
@@ -320,7 +335,7 @@ async function promote(s: Session, staging: Staging, round: number): Promise<boo
         if (last?.segment === staging.segment) last.promotedAt = now;
       }
   }
-  for (const slot of s.procs.live().filter(({ cell }) => samplesWanted(cell, s.o.samples) > 0)) {
+  for (const slot of liveWanting(s)) {
     if (s.o.stop?.()) return false;
     await takeSample(s.procs, slot, round, s.o);
   }
@@ -340,7 +355,7 @@ function liveCost({ procs, o }: Session): number {
  */
 function planFor(s: Session): RoundPlan {
   const now = s.clock();
-  const wanted = s.procs.live().reduce((m, { cell }) => Math.max(m, samplesWanted(cell, s.o.samples)), 0);
+  const wanted = mostWanted(s);
   const segmentCost = s.o.stagingCpu === undefined ? s.startupMs : liveCost(s);
   return planSession(s.o, { now, startupMs: segmentCost, roundMs: liveCost(s), processes: s.o.processes, wanted, first: nextNumbers(s.cells) });
 }
@@ -366,7 +381,7 @@ async function sampleRounds(s: Session, initial: RoundPlan): Promise<void> {
         if (!ready) return;
       }
       const began = s.clock();
-      for (const slot of rng.shuffle(s.procs.live().filter(({ cell }) => samplesWanted(cell, s.o.samples) > 0))) {
+      for (const slot of rng.shuffle(liveWanting(s))) {
         if (s.o.stop?.()) return;
         if (slot.cell.status === "ok") await sampleOnce(s.procs, slot, at, s.o);
       }
@@ -374,7 +389,7 @@ async function sampleRounds(s: Session, initial: RoundPlan): Promise<void> {
       s.hooks.persist(s.cells, false);
       lastRoundMs = s.clock() - began;
       if (r === 0 && plan.rounds > 1) {
-        const wanted = s.procs.live().reduce((m, { cell }) => Math.max(m, samplesWanted(cell, s.o.samples)), 0);
+        const wanted = mostWanted(s);
         const segmentMs = s.o.stagingCpu === undefined ? s.startupMs : lastRoundMs;
         plan = replanAfterFirst(plan, { now: s.clock(), roundMs: Math.max(lastRoundMs, 1), segmentMs, processes: s.o.processes, wanted: wanted + 1 });
       }
