@@ -36,6 +36,7 @@ export interface DatasetWriter {
  */
 export function datasetWriter(dataset: Dataset, out: string): DatasetWriter {
   let files: string[] = [];
+  const written = new Map<string, string>();
   let summarizedAt = 0;
   let live: LiveStatistics | undefined;
   return {
@@ -47,7 +48,7 @@ export function datasetWriter(dataset: Dataset, out: string): DatasetWriter {
         summarizedAt = Date.now();
       }
       dataset.complete = isComplete(dataset);
-      files = writeResults(out, dataset);
+      files = writeResults(out, dataset, written);
     },
     files: () => files,
   };

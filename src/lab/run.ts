@@ -19,6 +19,7 @@ import { failedCells, moduleRecords, newRun, newSession, planCells } from "./run
 import { prepareRunInputs, type RunInputs } from "./run-inputs.js";
 import { parseEnginePaths } from "../engines/resolve.js";
 import { settingsOf, type SettingsRequest } from "./settings.js";
+import { DEFAULT_PROCESSES, DEFAULT_TIME_BUDGET_S } from "../model/settings.js";
 import { selectStrategies } from "../emit/strategies/index.js";
 import { LabError } from "../errors.js";
 import { CONTROL, type Dataset, type RunRecord, type RunConfig } from "../model/results.js";
@@ -55,9 +56,6 @@ export interface RunOutcome {
   files: string[];
   failedCells: number;
 }
-
-const DEFAULT_TIME_BUDGET_S = 75;
-const DEFAULT_PROCESSES = 3;
 
 /**
  * A new run's config from a request. The control is measured in every run,

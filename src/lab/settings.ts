@@ -4,7 +4,7 @@
  * defaults).
  */
 import { LabError } from "../errors.js";
-import type { MeasureSettings } from "../model/settings.js";
+import { DEFAULT_TARGET_SAMPLE_MS, type MeasureSettings } from "../model/settings.js";
 import { parseInlining, parseMeasuredEngines } from "../model/engines.js";
 import { parseTiers } from "../model/tiers.js";
 import { defaultCpu } from "../run/pin.js";
@@ -97,7 +97,13 @@ export function settingsOf(req: SettingsRequest, defaults: { processes: number; 
       `give the seconds the whole run may take (default ${defaults.timeBudgetS})`,
     ),
     seed: req.seed ?? 1,
-    targetSampleMs: positive(req.targetSampleMs ?? 10, "targetSampleMs", 60_000, false, "give the milliseconds one sample should take (default 10)"),
+    targetSampleMs: positive(
+      req.targetSampleMs ?? DEFAULT_TARGET_SAMPLE_MS,
+      "targetSampleMs",
+      60_000,
+      false,
+      `give the milliseconds one sample should take (default ${DEFAULT_TARGET_SAMPLE_MS})`,
+    ),
     streamLength: req.streamLength ?? DEFAULT_STREAM_LENGTH,
     cpu: req.cpu ?? defaultCpu(),
     bodies: req.bodies ?? null,

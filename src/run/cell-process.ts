@@ -11,7 +11,7 @@ import type { ChildCommand } from "../model/engines.js";
 import { packageRoot } from "../paths.js";
 import { defaultGuard, launch } from "./launcher.js";
 import type { OrphanGuard } from "../model/cells.js";
-import { pin } from "./pin.js";
+import { checkPinned, pinAll } from "./pin.js";
 import type { Pinning } from "../model/cells.js";
 import { decodeFromChild, encodeToChild, type FromChild, type InitMessage, type Ready, type SampleReply, type SampleRequest } from "./protocol.js";
 
@@ -48,7 +48,9 @@ export class CellProcess {
   private readonly inbox: FromChild[] = [];
   private stderr = "";
   private exited: string | undefined;
-  private pinnedTo: Pinning;
+  /** The CPU it was launched on (pin.ts onCpu), and where it is pinned once checked or moved. */
+  private readonly launchedOn: number;
+  private pinnedTo: Pinning | undefined;
   /** When the process was started (ms since the epoch). */
   readonly startedAt = Date.now();
 
@@ -58,8 +60,8 @@ export class CellProcess {
     entry = CHILD_ENTRY,
     readonly guard: OrphanGuard = defaultGuard(),
   ) {
-    this.child = launch(command, entry, guard);
-    this.pinnedTo = pin(this.child.pid!, cpu);
+    this.child = launch(command, entry, guard, cpu);
+    this.launchedOn = cpu;
     const keep = (text: string) => (this.stderr = (this.stderr + text).slice(-2000));
     this.child.stderr!.on("data", (d: Buffer) => keep(d.toString()));
     // Lines that are not messages are the engine's own words: kept with stderr, for a failure's reason.
@@ -81,15 +83,20 @@ export class CellProcess {
     });
   }
 
-  /** Where the process is pinned (pin.ts: verified in /proc, or why not). */
+  /** Where the process is pinned (pin.ts: verified in /proc once it has loaded a module, or why not). */
   get pinning(): Pinning {
-    return this.pinnedTo;
+    return this.pinnedTo ?? { cpu: this.launchedOn, pinned: false, note: "not checked: the process has not loaded a module yet" };
   }
 
-  /** Pin the process, every thread of it, to another CPU (a staged process moving to the measuring CPU). */
-  moveTo(cpu: number): Pinning {
-    this.pinnedTo = pin(this.pid, cpu);
-    return this.pinnedTo;
+  /** Pin processes, every thread of each, to another CPU (staged processes moving to the measuring CPU), with one taskset shell. */
+  static moveAll(procs: readonly CellProcess[], cpu: number): void {
+    const pinnings = pinAll(
+      procs.map((p) => p.pid),
+      cpu,
+    );
+    procs.forEach((p, i) => {
+      p.pinnedTo = pinnings[i]!;
+    });
   }
 
   /** The child's process id (setpriv execs node in place: the same process). */
@@ -127,6 +134,8 @@ export class CellProcess {
 
   async init(message: InitMessage, timeouts: InitTimeouts): Promise<Ready> {
     expect(await this.request(message, timeouts.loadMs, "loading the module"), "loaded");
+    // The engine runs the child's code now, so taskset has set the affinity it was launched with.
+    this.pinnedTo ??= checkPinned(this.pid, this.launchedOn);
     return expect(await this.next(timeouts.calibrateMs, "calibrating (a call of run that never returns?)"), "ready");
   }
 

@@ -12,12 +12,14 @@ import { readTextOr } from "../io.js";
 import { guardSelf } from "./launcher.js";
 import { place, type Placed } from "./place.js";
 import { WASM_MAX_PAGES } from "../model/cells.js";
-import { decodeToChild, encodeFromChild, type ChildError, type FromChild, type InitMessage, type Ready, type SampleReply } from "./protocol.js";
+import { decodeToChild, encodeFromChild, prepassReps, type ChildError, type FromChild, type InitMessage, type Ready, type SampleReply } from "./protocol.js";
 
 const guard = guardSelf();
 
 interface Loaded extends Placed {
   reps: number;
+  /** Reps of the untimed pass before each timed call (protocol.ts prepassReps). */
+  prepass: number;
 }
 
 /** A cell this process refuses to time: the message is the whole reason (no error name). */
@@ -142,7 +144,7 @@ function init(msg: InitMessage): Ready {
     if (msg.reps === undefined) refuseHeavy(l, msg.maxSampleMs); // a later process times the batch its first accepted
     calibrate(l, targetNs); // first pass also triggers compilation / tier-up of `run`
     const reps = msg.reps ?? calibrate(l, targetNs);
-    const cell = { ...l, reps };
+    const cell = { ...l, reps, prepass: prepassReps(reps, msg.targetSampleMs) };
     const warm = warmUp(cell, msg.maxWarmupMs);
     const dispatches = reps * l.count;
     const checksum = time(cell, reps).result.toString();
@@ -162,16 +164,12 @@ function init(msg: InitMessage): Ready {
   });
 }
 
-/**
- * A short untimed pass first: other cells ran on this CPU (in other
- * processes, or in this one) since our last sample, so caches and branch
- * predictors hold their state, not ours.
- */
+/** The untimed re-warm first (protocol.ts PREPASS_MS), then the timed call. */
 function sample(cell: string, round: number): SampleReply {
   const l = loaded.get(cell);
   if (!l) throw new Error(`no cell ${cell} in this process`);
   const { ns, result } = watched(l, () => {
-    l.run(l.base, l.count, Math.max(1, Math.ceil(l.reps / 10)));
+    l.run(l.base, l.count, l.prepass);
     return time(l, l.reps);
   });
   return { type: "sample", round, ns, checksum: result.toString(), maxRssMB: maxRssMB() };

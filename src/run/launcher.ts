@@ -14,6 +14,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import type { OrphanGuard } from "../model/cells.js";
 import type { ChildCommand } from "../model/engines.js";
+import { onCpu } from "./pin.js";
 
 /** `<guard>:<runner pid>`: which guard the child runs under, and whose child it must stay. */
 export const GUARD_ENV = "DISPATCH_LAB_GUARD";
@@ -39,15 +40,17 @@ function canSetPdeathsig(): boolean {
 export const defaultGuard = (): OrphanGuard => (process.platform === "linux" && canSetPdeathsig() ? "pdeathsig" : "watchdog");
 
 /**
- * Start `command` on `entry` with stdin and stdout as the protocol's pipes
- * (JSON lines: every engine speaks them, protocol.ts) and stderr piped.
+ * Start `command` on `entry` (on `cpu` when given: pin.ts onCpu) with
+ * stdin and stdout as the protocol's pipes (JSON lines: every engine speaks
+ * them, protocol.ts) and stderr piped.
  * A self-hosted command (a native build: its binary is the child) gets no
  * entry. Detached: a terminal's Ctrl-C goes to the runner alone, which stops
  * cleanly and ends its children itself.
  */
-export function launch(command: ChildCommand, entry: string, guard: OrphanGuard): ChildProcess {
+export function launch(command: ChildCommand, entry: string, guard: OrphanGuard, cpu?: number): ChildProcess {
   const argv = command.selfHosted ? [...command.args] : [...command.args, entry];
-  const [binary, args] = guard === "pdeathsig" ? ["setpriv", ["--pdeathsig", "KILL", "--", command.binary, ...argv]] : [command.binary, argv];
+  const [engine, engineArgs] = cpu === undefined ? [command.binary, argv] : onCpu(command.binary, argv, cpu);
+  const [binary, args] = guard === "pdeathsig" ? ["setpriv", ["--pdeathsig", "KILL", "--", engine, ...engineArgs]] : [engine, engineArgs];
   return spawn(binary, args, {
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,

@@ -17,8 +17,9 @@
  * (only when `reps` is absent), calibrate twice (the first pass warms caches
  * and predictors) or take `reps`, warm up until the last 3 samples lie within
  * 2% of their median or maxWarmupMs, take the checksum, reply `ready`.
- * sample: an untimed pass of max(1, ceil(reps / 10)) reps (other cells ran on
- * this CPU since), then one timed call of `run`, which lives in harness.c (no
+ * sample: an untimed pass of max(1, ceil(reps x PREPASS_MS / targetSampleMs))
+ * reps (protocol.ts prepassReps: other cells ran on this CPU since), then one
+ * timed call of `run`, which lives in harness.c (no
  * LTO: nothing is inlined into the timed loop). Times are CLOCK_MONOTONIC.
  *
  * counts (src/run/counter.ts, under valgrind's callgrind): `binary counts
@@ -414,7 +415,11 @@ typedef struct {
   size_t count;
   uint32_t base;
   uint64_t reps;
+  uint64_t prepass; /* reps of the untimed pass before each timed call */
 } cell;
+
+/* protocol.ts PREPASS_MS: the untimed re-warm before each timed call, in ms. */
+#define PREPASS_MS 1.0
 
 static cell *cells;
 static size_t ncells, cells_cap;
@@ -585,6 +590,8 @@ static int init_cell(const request *r, buf *out, buf *err) {
   }
   c.reps = calibrate(&c, target_ns); /* the first pass warms caches and predictors */
   c.reps = r->reps.kind ? (uint64_t)given_reps : calibrate(&c, target_ns);
+  double prepass = ceil_pos((double)c.reps * PREPASS_MS / target_ms);
+  c.prepass = prepass > 1 ? (uint64_t)prepass : 1;
   warm w = warm_up(&c, max_warmup_ms);
   double dispatches = (double)c.reps * (double)c.count;
   uint64_t checksum;
@@ -646,8 +653,7 @@ static int sample_cell(const request *r, buf *out, buf *err) {
     put_str(err, " in this process");
     return -1;
   }
-  uint64_t pre = c->reps / 10 + (c->reps % 10 != 0);
-  sink = run(c->stream, c->count, pre > 1 ? pre : 1, c->base);
+  sink = run(c->stream, c->count, c->prepass, c->base);
   uint64_t checksum;
   double ns = time_run(c, c->reps, c->count, &checksum);
   put_str(out, "{\"type\":\"sample\",\"round\":");

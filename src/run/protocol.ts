@@ -31,6 +31,20 @@ export interface InitMessage {
   base?: number;
 }
 
+/**
+ * The untimed pass before each timed call (child.ts, native-child.c): other
+ * cells ran on this CPU since the cell's last sample, so caches and branch
+ * predictors hold their state, not the cell's. About 1 ms of the cell's own
+ * work re-warms them (a pass over its stream takes 0.1-0.3 ms for the
+ * default specs); it is a fixed time, not a share of the sample, so a longer
+ * sample costs no longer re-warm. A cell whose one pass outlasts it passes
+ * once.
+ */
+export const PREPASS_MS = 1;
+
+/** Reps of the untimed pass for a cell calibrated to `reps` per targetSampleMs: max(1, ceil(reps x PREPASS_MS / targetSampleMs)). */
+export const prepassReps = (reps: number, targetSampleMs: number): number => Math.max(1, Math.ceil((reps * PREPASS_MS) / targetSampleMs));
+
 export interface SampleRequest {
   type: "sample";
   cell: string;

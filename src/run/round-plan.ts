@@ -6,6 +6,7 @@
 import { MIN_ROUNDS } from "../stats/rounds.js";
 import type { CellRun } from "../model/cells.js";
 import type { InitTimeouts } from "./cell-process.js";
+import { PREPASS_MS, prepassReps } from "./protocol.js";
 
 /** The budget a session's rounds share: what the runner is given (RunnerOptions' fields of the same names). */
 export interface RoundBudget {
@@ -42,9 +43,13 @@ const sampleMs = (cell: CellRun, targetMs: number) => Math.max(targetMs, ((cell.
 /** How long a sample may take before the cell is declared hung. */
 export const sampleTimeoutMs = (cell: CellRun, targetMs: number): number => 20 * sampleMs(cell, targetMs) + 2000;
 
+/** A cell's untimed pass before each sample (protocol.ts prepassReps), ms. */
+const prepassMs = (cell: CellRun, targetMs: number) =>
+  cell.ready ? (sampleMs(cell, targetMs) * prepassReps(cell.ready.reps, targetMs)) / cell.ready.reps : PREPASS_MS;
+
 /** Estimated wall time of one round: every live cell's sample, its untimed pre-pass, and IPC. */
 export function roundCostMs(cells: readonly CellRun[], targetMs: number): number {
-  return cells.reduce((sum, c) => sum + 1.1 * sampleMs(c, targetMs) + 2, 0);
+  return cells.reduce((sum, c) => sum + sampleMs(c, targetMs) + prepassMs(c, targetMs) + 2, 0);
 }
 
 /** Samples a cell still wants: Infinity when the run takes as many as the budget allows. */
@@ -103,13 +108,22 @@ export interface RoundPlan {
   firstSegment: number;
   /** deadline - reserve (ms since epoch). */
   endBy: number;
+  /** The samples wanted set the rounds, not the time left: the segments are then kept as planned (promoteBefore). */
+  bySamples: boolean;
 }
 
 export function planSession(b: Pick<RoundBudget, "deadline" | "reserveMs">, s: SessionState): RoundPlan {
   const endBy = b.deadline - b.reserveMs;
   const fit = planRounds(s.processes, s.startupMs, s.roundMs, endBy - s.now);
   const rounds = Math.max(1, Math.min(fit.rounds, s.wanted));
-  return { rounds, segments: Math.min(fit.segments, rounds), firstRound: s.first.round, firstSegment: s.first.segment, endBy };
+  return {
+    rounds,
+    segments: Math.min(fit.segments, rounds),
+    firstRound: s.first.round,
+    firstSegment: s.first.segment,
+    endBy,
+    bySamples: s.wanted <= fit.rounds,
+  };
 }
 
 /**
@@ -127,38 +141,55 @@ export function planSession(b: Pick<RoundBudget, "deadline" | "reserveMs">, s: S
 export function replanAfterFirst(plan: RoundPlan, s: { now: number; roundMs: number; segmentMs: number; processes: number; wanted: number }): RoundPlan {
   const fit = planRounds(s.processes, s.segmentMs, s.roundMs, plan.endBy - s.now);
   const rounds = Math.max(1, Math.min(1 + fit.rounds, s.wanted));
-  return { ...plan, rounds, segments: Math.max(1, Math.min(fit.segments, rounds)) };
+  return { ...plan, rounds, segments: Math.max(1, Math.min(fit.segments, rounds)), bySamples: s.wanted <= 1 + fit.rounds };
 }
 
 /** The segment (0-based in this session) of round `r`: segment k covers rounds [rounds * k / segments, rounds * (k + 1) / segments). */
 const segmentOf = (plan: Pick<RoundPlan, "rounds" | "segments">, r: number): number => Math.floor((r * plan.segments) / plan.rounds);
 
 /**
- * Round `r` of the plan (0-based in this session): its number, its segment
- * (segment k covers rounds [rounds * k / segments, rounds * (k + 1) / segments)),
- * and whether it opens a new segment after the first (fresh processes).
+ * Round `r` of the plan (0-based in this session): its number, and the
+ * segment the plan gives it (segment k covers rounds [rounds * k / segments,
+ * rounds * (k + 1) / segments)).
  */
-export function roundAt(plan: RoundPlan, r: number): { round: number; segment: number; freshProcesses: boolean } {
-  const segment = segmentOf(plan, r);
-  return { round: plan.firstRound + r, segment: plan.firstSegment + segment, freshProcesses: r > 0 && segmentOf(plan, r - 1) !== segment };
+export function roundAt(plan: RoundPlan, r: number): { round: number; segment: number } {
+  return { round: plan.firstRound + r, segment: plan.firstSegment + segmentOf(plan, r) };
 }
 
 /**
  * The overlap of start-up with measurement, when the runner has a staging
- * CPU: right after the first round of every segment but the last, the next
+ * CPU: right after the first round a segment's processes give, the next
  * segment's processes start on the staging CPU (compile, place, warm up:
  * calibration is carried over from the first process) while this segment
- * samples on the measuring CPU; at the next segment's first round they move
- * to the measuring CPU, and every cell takes one untimed sample there (the
- * re-warm) before the round. Returns the segment to stage after round `r`
- * (0-based in this session), or null. Staging after the first round, not
- * before it: the segment's own processes have just been promoted and
- * re-warmed, and its first round is measured before anything else runs.
+ * samples on the measuring CPU. Returns the segment to stage, or null: none
+ * after the plan's last. `opened`: the round just taken was the first of
+ * segment `current`'s processes. Staging after that round, not before it:
+ * the segment's own processes have just been promoted and re-warmed, and
+ * their first round is measured before anything else runs.
  */
-export function overlapAfter(plan: RoundPlan, r: number): number | null {
-  const k = segmentOf(plan, r);
-  const opens = r === 0 || segmentOf(plan, r - 1) !== k;
-  return opens && k < plan.segments - 1 ? plan.firstSegment + k + 1 : null;
+export function stageAfter(plan: RoundPlan, current: number, opened: boolean): number | null {
+  return opened && current < plan.firstSegment + plan.segments - 1 ? current + 1 : null;
+}
+
+/**
+ * Whether the staged segment takes over before round `r`: the plan has
+ * reached it (segment k covers rounds [rounds * k / segments, rounds *
+ * (k + 1) / segments)) and it is ready. When the time budget sets the
+ * rounds, a staged segment that is not ready yet does not hold the
+ * measuring CPU up: the segment measuring now goes on giving rounds until
+ * it is, and it is then promoted at once, unless the plan has fewer rounds
+ * left than a segment of its own (at most 5): a segment of a round or two
+ * would be a time block of a round or two in the bootstrap (summarize.ts
+ * timeBlocks). When the samples wanted set the rounds (`bySamples`), waiting
+ * costs time, not samples: the plan's segments are kept, and the runner
+ * waits for a staging not ready yet. At its promotion a segment's processes
+ * move to the measuring CPU, and every cell takes one untimed sample there
+ * (the re-warm) before the round.
+ */
+export function promoteBefore(plan: RoundPlan, r: number, staged: { segment: number; ready: boolean } | null): boolean {
+  if (!staged || roundAt(plan, r).segment < staged.segment) return false;
+  if (plan.bySamples) return true;
+  return staged.ready && plan.rounds - r >= Math.min(5, Math.floor(plan.rounds / plan.segments));
 }
 
 /** Whether another round of `roundMs` still ends by the plan's end. */

@@ -17,14 +17,15 @@ import type { ChildCommand } from "../model/engines.js";
 import type { SampleReply } from "./protocol.js";
 import {
   nextNumbers,
-  overlapAfter,
   planSession,
+  promoteBefore,
   replanAfterFirst,
   roomForRound,
   roundAt,
   roundCostMs,
   sampleTimeoutMs,
   samplesWanted,
+  stageAfter,
   startLimits,
   type RoundBudget,
   type RoundPlan,
@@ -48,7 +49,7 @@ export interface RunnerOptions extends RoundBudget {
   /**
    * A CPU other than `cpu`: each segment after the first starts its
    * processes there while the one before samples, then moves them to `cpu`
-   * (round-plan.ts overlapAfter). Undefined: they start on `cpu` when their
+   * (round-plan.ts stageAfter, promoteBefore). Undefined: they start on `cpu` when their
    * segment begins, and the measuring CPU waits for them.
    */
   stagingCpu?: number;
@@ -147,7 +148,6 @@ class Processes {
  * cell still samples in its old process until the new one moves.
  */
 async function start({ input, cell }: Slot, proc: CellProcess, o: RunnerOptions, limits: StartLimits, segment: number, staged: boolean): Promise<unknown> {
-  if (!staged) cell.pinning = proc.pinning;
   try {
     const reps = cell.ready?.reps; // a later process times the same batch as the first
     const init = {
@@ -165,6 +165,7 @@ async function start({ input, cell }: Slot, proc: CellProcess, o: RunnerOptions,
       throw new CellFailure(`a new process computed ${ready.checksum}, the first ${cell.ready.checksum}: the module's work is not deterministic`, false);
     cell.ready = ready;
     cell.status = "ok";
+    if (!staged) cell.pinning = proc.pinning;
     cell.starts = [...(cell.starts ?? []), { segment, startedAt: proc.startedAt, readyAt: Date.now() }];
     return null;
   } catch (e) {
@@ -269,7 +270,7 @@ async function startAll(s: Session, segment: number, groups: readonly [string, S
   return true;
 }
 
-/** Processes starting on the staging CPU while the measuring CPU is busy (round-plan.ts overlapAfter). */
+/** Processes starting on the staging CPU while the measuring CPU is busy (round-plan.ts stageAfter, promoteBefore). */
 interface Staging {
   segment: number;
   /** The groups it starts: each gets a process here unless it failed. */
@@ -277,6 +278,8 @@ interface Staging {
   procs: Map<string, CellProcess>;
   /** Settles when every staged cell is ready or failed: false when stopped or cancelled. */
   done: Promise<boolean>;
+  /** Whether `done` has settled: the measuring CPU never waits for a staging. */
+  ready: boolean;
   cancelled: boolean;
 }
 
@@ -287,10 +290,11 @@ interface Staging {
  * group's other cells, as on the measuring CPU.
  */
 function stage(s: Session, segment: number, cpu: number, groups: readonly [string, Slot[]][], started?: Started): Staging {
-  const staging: Staging = { segment, groups: groups.map(([g]) => g), procs: new Map(), done: Promise.resolve(true), cancelled: false };
+  const staging: Staging = { segment, groups: groups.map(([g]) => g), procs: new Map(), done: Promise.resolve(true), ready: false, cancelled: false };
   const cancelled = () => staging.cancelled;
   staging.done = (async () => {
     for (const [group, members] of groups) {
+      if (staging.cancelled) return false; // cancel has killed what was started: start nothing more
       const proc = new CellProcess(members[0]!.input.command, cpu);
       staging.procs.set(group, proc);
       const lose = (culprit: CellRun) => {
@@ -301,7 +305,9 @@ function stage(s: Session, segment: number, cpu: number, groups: readonly [strin
       if (!(await startGroup(s, proc, members, segment, true, lose, started, cancelled))) return false;
     }
     return !staging.cancelled;
-  })();
+  })().finally(() => {
+    staging.ready = true;
+  });
   return staging;
 }
 
@@ -325,12 +331,12 @@ async function promote(s: Session, staging: Staging, round: number): Promise<boo
   if (!(await staging.done)) return false;
   const now = Date.now();
   for (const group of staging.groups) if (!staging.procs.has(group)) s.procs.drop(group);
+  CellProcess.moveAll([...staging.procs.values()], s.o.cpu);
   for (const [group, proc] of staging.procs) {
     s.procs.adopt(group, proc);
-    const pinning = proc.moveTo(s.o.cpu);
     for (const { input, cell } of s.slots)
       if (input.group === group && cell.status === "ok") {
-        cell.pinning = pinning;
+        cell.pinning = proc.pinning;
         const last = cell.starts?.at(-1);
         if (last?.segment === staging.segment) last.promotedAt = now;
       }
@@ -363,27 +369,34 @@ function planFor(s: Session): RoundPlan {
 /**
  * The plan's rounds: each live cell that wants a sample gives one, in a
  * shuffled order; persisted after each. A new segment's processes are
- * started on the measuring CPU when it begins, or, with a staging CPU,
- * during the segment before and promoted when it begins.
+ * started on the measuring CPU when the plan reaches it, or, with a staging
+ * CPU, during the segment before, and promoted once they are ready and the
+ * plan has reached their segment (round-plan.ts stageAfter, promoteBefore).
+ * Each sample is labelled with the segment whose processes gave it.
  */
 async function sampleRounds(s: Session, initial: RoundPlan): Promise<void> {
   const rng = seededRng(s.o.seed + s.o.session);
   let plan = initial;
   let staging: Staging | undefined;
+  /** The segment whose processes measure now, and whether the round about to be taken is their first. */
+  let current = plan.firstSegment;
+  let opened = true;
   /** The last round's wall time: what the next one is expected to cost (never less than the estimate). */
   let lastRoundMs = 0;
   try {
     for (let r = 0; r < plan.rounds; r++) {
-      const at = roundAt(plan, r);
-      if (at.freshProcesses) {
-        const ready = staging ? await promote(s, staging, at.round) : await startAll(s, at.segment, groupsWanting(s));
-        staging = undefined;
-        if (!ready) return;
+      const { round, segment: planned } = roundAt(plan, r);
+      if (staging && promoteBefore(plan, r, { segment: staging.segment, ready: staging.ready })) {
+        if (!(await promote(s, staging, round))) return;
+        [current, opened, staging] = [staging.segment, true, undefined];
+      } else if (s.o.stagingCpu === undefined && planned > current) {
+        if (!(await startAll(s, planned, groupsWanting(s)))) return;
+        [current, opened] = [planned, true];
       }
       const began = s.clock();
       for (const slot of rng.shuffle(liveWanting(s))) {
         if (s.o.stop?.()) return;
-        if (slot.cell.status === "ok") await sampleOnce(s.procs, slot, at, s.o);
+        if (slot.cell.status === "ok") await sampleOnce(s.procs, slot, { round, segment: current }, s.o);
       }
       s.hooks.onRound?.(r + 1, plan.rounds, s.cells);
       s.hooks.persist(s.cells, false);
@@ -394,8 +407,9 @@ async function sampleRounds(s: Session, initial: RoundPlan): Promise<void> {
         plan = replanAfterFirst(plan, { now: s.clock(), roundMs: Math.max(lastRoundMs, 1), segmentMs, processes: s.o.processes, wanted: wanted + 1 });
       }
       if (!roomForRound(plan, s.clock(), Math.max(liveCost(s), lastRoundMs))) return;
-      const next = s.o.stagingCpu === undefined ? null : overlapAfter(plan, r);
+      const next = s.o.stagingCpu === undefined || staging ? null : stageAfter(plan, current, opened);
       if (next !== null) staging = stage(s, next, s.o.stagingCpu!, groupsWanting(s));
+      opened = false;
     }
   } finally {
     if (staging) await cancel(staging, s.slots);

@@ -7,7 +7,7 @@
  * tier and engine, restarted for each of `processes` segments; cells counts
  * every engine's):
  *   start-up  = processes x (groups x PROCESS_START_MS + cells x cellInitMs)
- *   one round = cells x (1.1 x targetSampleMs + 2 ms)     (sample, pre-pass, IPC; as run/round-plan.ts plans)
+ *   one round = cells x (targetSampleMs + PREPASS_MS + 2 ms)   (sample, pre-pass, IPC; as run/round-plan.ts plans)
  *   reserve   = 0.5 s + 30 ms x cells                     (statistics; run/round-plan.ts statisticsReserveMs)
  * Constants are from the development VMs (2 cores; Node 20): a process
  * boots and loads its harness in ~0.15-0.2 s, and a cell compiles,
@@ -16,6 +16,7 @@
  * still stops each point at its deadline.
  */
 import { statisticsReserveMs } from "../run/round-plan.js";
+import { PREPASS_MS } from "../run/protocol.js";
 import { MIN_ROUNDS } from "../stats/rounds.js";
 import { cellsOf, enginesOf, type RunConfig } from "../model/results.js";
 
@@ -39,7 +40,7 @@ export function pointCost(c: RunConfig): PointCost {
   // One process per strategy, tier and engine (lab/measure.ts groups cells so); cellsOf counts every engine's cells.
   const groups = c.strategies.length * c.tiers.length * enginesOf(c).length;
   const startupMs = c.processes * (groups * PROCESS_START_MS + cells * cellInitMs(c.targetSampleMs));
-  const roundMs = cells * (1.1 * c.targetSampleMs + 2);
+  const roundMs = cells * (c.targetSampleMs + PREPASS_MS + 2);
   const reserveMs = statisticsReserveMs(cells);
   const rounds = c.samples ?? MIN_ROUNDS;
   return { startupMs, roundMs, reserveMs, rounds, minimumMs: startupMs + rounds * roundMs + reserveMs };

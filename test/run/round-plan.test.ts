@@ -4,12 +4,13 @@ import {
   nextNumbers,
   planSession,
   roomForRound,
-  overlapAfter,
+  promoteBefore,
   replanAfterFirst,
   roundAt,
   roundCostMs,
   sampleTimeoutMs,
   samplesWanted,
+  stageAfter,
   startLimits,
   type SessionState,
 } from "../../src/run/round-plan.js";
@@ -27,7 +28,7 @@ const state = (over: Partial<SessionState> = {}): SessionState => ({
 });
 
 const sample = (round: number, segment: number): Sample => ({ round, session: 0, segment, ns: 1, nsPerDispatch: 1 });
-const cell = (samples: Sample[] = [], ready?: Pick<CellReady, "warmNsPerDispatch" | "dispatches">): CellRun => ({
+const cell = (samples: Sample[] = [], ready?: Pick<CellReady, "warmNsPerDispatch" | "dispatches"> & Partial<Pick<CellReady, "reps">>): CellRun => ({
   id: "c",
   status: "ok",
   samples,
@@ -37,11 +38,11 @@ const cell = (samples: Sample[] = [], ready?: Pick<CellReady, "warmNsPerDispatch
 
 describe("planSession", () => {
   it("fills the time left before deadline - reserve, in every segment asked for", () => {
-    expect(planSession(budget, state())).toEqual({ rounds: 80, segments: 3, firstRound: 0, firstSegment: 0, endBy: 10_000 });
+    expect(planSession(budget, state())).toEqual({ rounds: 80, segments: 3, firstRound: 0, firstSegment: 0, endBy: 10_000, bySamples: false });
   });
 
   it("plans only the rounds the cells still want", () => {
-    expect(planSession(budget, state({ wanted: 6 }))).toMatchObject({ rounds: 6, segments: 3 });
+    expect(planSession(budget, state({ wanted: 6 }))).toMatchObject({ rounds: 6, segments: 3, bySamples: true });
   });
 
   it("never cuts fewer rounds into more segments", () => {
@@ -65,26 +66,26 @@ describe("planSession", () => {
 });
 
 describe("roundAt", () => {
-  it("gives each round its number, its segment, and fresh processes where a segment begins", () => {
-    const plan = { rounds: 6, segments: 3, firstRound: 12, firstSegment: 3, endBy: 0 };
+  it("gives each round its number and its segment, numbered on from a resumed session's", () => {
+    const plan = { rounds: 6, segments: 3, firstRound: 12, firstSegment: 3, endBy: 0, bySamples: false };
     expect([0, 1, 2, 3, 4, 5].map((r) => roundAt(plan, r))).toEqual([
-      { round: 12, segment: 3, freshProcesses: false },
-      { round: 13, segment: 3, freshProcesses: false },
-      { round: 14, segment: 4, freshProcesses: true },
-      { round: 15, segment: 4, freshProcesses: false },
-      { round: 16, segment: 5, freshProcesses: true },
-      { round: 17, segment: 5, freshProcesses: false },
+      { round: 12, segment: 3 },
+      { round: 13, segment: 3 },
+      { round: 14, segment: 4 },
+      { round: 15, segment: 4 },
+      { round: 16, segment: 5 },
+      { round: 17, segment: 5 },
     ]);
   });
 
   it("cuts rounds that do not divide evenly at floor(r * segments / rounds)", () => {
-    const plan = { rounds: 7, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0 };
+    const plan = { rounds: 7, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0, bySamples: false };
     expect([0, 1, 2, 3, 4, 5, 6].map((r) => roundAt(plan, r).segment)).toEqual([0, 0, 0, 1, 1, 2, 2]);
   });
 });
 
 describe("replanAfterFirst", () => {
-  const plan = { rounds: 90, segments: 3, firstRound: 4, firstSegment: 1, endBy: 10_000 };
+  const plan = { rounds: 90, segments: 3, firstRound: 4, firstSegment: 1, endBy: 10_000, bySamples: false };
 
   it("lays the rounds after the first out at its measured cost: fewer rounds when it cost more than estimated, the segments kept", () => {
     // 9,000 ms left at 150 ms a round, each later segment one 150-ms re-warm: floor((9000 - 2 * 150) / 150) = 58, plus round 0.
@@ -94,24 +95,65 @@ describe("replanAfterFirst", () => {
   it("uses fewer segments when the time left cannot give each 6 rounds, and never more rounds than wanted", () => {
     // 700 ms left: three segments would leave 5 rounds, two leave floor((700 - 100) / 100) = 6.
     expect(replanAfterFirst(plan, { now: 9300, roundMs: 100, segmentMs: 100, processes: 3, wanted: Infinity })).toMatchObject({ rounds: 7, segments: 2 });
-    expect(replanAfterFirst(plan, { now: 1000, roundMs: 10, segmentMs: 10, processes: 3, wanted: 6 })).toMatchObject({ rounds: 6, segments: 3 });
+    expect(replanAfterFirst(plan, { now: 1000, roundMs: 10, segmentMs: 10, processes: 3, wanted: 6 })).toMatchObject({
+      rounds: 6,
+      segments: 3,
+      bySamples: true,
+    });
   });
 });
 
-describe("overlapAfter", () => {
-  it("stages the next segment right after the first round of every segment but the last", () => {
-    const plan = { rounds: 7, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0 };
-    // Segments of rounds [0, 0, 0, 1, 1, 2, 2]: staging 1 after round 0, staging 2 after round 3, none in the last.
-    expect([0, 1, 2, 3, 4, 5, 6].map((r) => overlapAfter(plan, r))).toEqual([1, null, null, 2, null, null, null]);
+describe("stageAfter", () => {
+  const plan = { rounds: 7, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0, bySamples: false };
+
+  it("stages the next segment right after the first round of each segment's processes, none after the last", () => {
+    expect(stageAfter(plan, 0, true)).toBe(1);
+    expect(stageAfter(plan, 0, false)).toBeNull();
+    expect(stageAfter(plan, 1, true)).toBe(2);
+    expect(stageAfter(plan, 2, true)).toBeNull();
   });
 
   it("numbers the staged segment on from a resumed session's first, and stages nothing with one segment", () => {
-    expect([0, 1, 2, 3].map((r) => overlapAfter({ rounds: 4, segments: 2, firstRound: 9, firstSegment: 3, endBy: 0 }, r))).toEqual([4, null, null, null]);
-    expect([0, 1, 2].map((r) => overlapAfter({ rounds: 3, segments: 1, firstRound: 0, firstSegment: 0, endBy: 0 }, r))).toEqual([null, null, null]);
+    expect(stageAfter({ rounds: 4, segments: 2, firstRound: 9, firstSegment: 3, endBy: 0, bySamples: false }, 3, true)).toBe(4);
+    expect(stageAfter({ rounds: 4, segments: 2, firstRound: 9, firstSegment: 3, endBy: 0, bySamples: false }, 4, true)).toBeNull();
+    expect(stageAfter({ rounds: 3, segments: 1, firstRound: 0, firstSegment: 0, endBy: 0, bySamples: false }, 0, true)).toBeNull();
+  });
+});
+
+describe("promoteBefore", () => {
+  // Segments of rounds [0 x 10, 1 x 10, 2 x 10].
+  const plan = { rounds: 30, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0, bySamples: false };
+  const staged = (segment: number, ready = true) => ({ segment, ready });
+
+  it("promotes a ready staged segment where the plan reaches it, not before", () => {
+    expect(promoteBefore(plan, 9, staged(1))).toBe(false);
+    expect(promoteBefore(plan, 10, staged(1))).toBe(true);
+    expect(promoteBefore(plan, 20, staged(2))).toBe(true);
+    expect(promoteBefore(plan, 10, null)).toBe(false);
   });
 
-  it("stages each next segment after the only round of a one-round segment (the promotion then waits for it)", () => {
-    expect([0, 1, 2].map((r) => overlapAfter({ rounds: 3, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0 }, r))).toEqual([1, 2, null]);
+  it("lets the segment measuring now go on while the staged one is not ready, and promotes it as soon as it is", () => {
+    expect(promoteBefore(plan, 10, staged(1, false))).toBe(false);
+    expect(promoteBefore(plan, 13, staged(1, false))).toBe(false);
+    expect(promoteBefore(plan, 14, staged(1))).toBe(true);
+    // Late past the next boundary too: segment 1's processes take over at round 22, segment 2 is staged after.
+    expect(promoteBefore(plan, 22, staged(1))).toBe(true);
+  });
+
+  it("keeps the plan's segments when the samples wanted set the rounds, waiting for a staging not ready", () => {
+    const bySamples = { ...plan, bySamples: true };
+    expect(promoteBefore(bySamples, 9, staged(1, false))).toBe(false);
+    expect(promoteBefore(bySamples, 10, staged(1, false))).toBe(true);
+    expect(promoteBefore(bySamples, 28, staged(2, false))).toBe(true);
+  });
+
+  it("never promotes a segment that would have fewer rounds than a segment of its own (at most 5) left", () => {
+    expect(promoteBefore(plan, 25, staged(2))).toBe(true);
+    expect(promoteBefore(plan, 26, staged(2))).toBe(false);
+    // A short plan: segments of 2 rounds, so 2 rounds left are enough.
+    const short = { rounds: 6, segments: 3, firstRound: 0, firstSegment: 0, endBy: 0, bySamples: false };
+    expect(promoteBefore(short, 4, staged(2))).toBe(true);
+    expect(promoteBefore(short, 5, staged(2))).toBe(false);
   });
 });
 
@@ -136,8 +178,11 @@ describe("nextNumbers", () => {
 });
 
 describe("costs and limits", () => {
-  it("prices a round by each cell's sample: the target, or its stream's pass when longer", () => {
-    expect(roundCostMs([cell([], { warmNsPerDispatch: 2, dispatches: 10_000_000 }), cell()], 10)).toBeCloseTo(1.1 * 20 + 2 + 1.1 * 10 + 2, 9);
+  it("prices a round by each cell's sample (the target, or its stream's pass when longer), its untimed pass and 2 ms", () => {
+    // One pass of 20 ms is the whole sample (1 rep) and its untimed pass too; a cell not started yet: the target and PREPASS_MS.
+    expect(roundCostMs([cell([], { warmNsPerDispatch: 2, dispatches: 10_000_000, reps: 1 }), cell()], 10)).toBeCloseTo(20 + 20 + 2 + 10 + 1 + 2, 9);
+    // 100 reps of 0.2 ms: 1 ms of untimed pass (ceil(100 x 1 / 20) = 5 reps).
+    expect(roundCostMs([cell([], { warmNsPerDispatch: 2, dispatches: 10_000_000, reps: 100 })], 20)).toBeCloseTo(20 + 1 + 2, 9);
     expect(sampleTimeoutMs(cell([], { warmNsPerDispatch: 2, dispatches: 10_000_000 }), 10)).toBe(2400);
   });
 

@@ -4,6 +4,7 @@ import { BASELINE_WORKLOADS, GENERIC_MIX, listWorkloads } from "../../workload/i
 import { defined, defineCommand, measureOptions, measureSettings, MODULE_OPTIONS } from "../command.js";
 import { flag, text } from "../options.js";
 import { measuring } from "../measuring.js";
+import { DEFAULT_PROCESSES, DEFAULT_TARGET_SAMPLE_MS, DEFAULT_TIME_BUDGET_S } from "../../model/settings.js";
 
 export const runCommand = defineCommand({
   name: "run",
@@ -21,9 +22,8 @@ ${listWorkloads()
     ...measureOptions({
       tiers: "turbofan (default; --no-liftoff), liftoff (--liftoff-only), tiered (V8's default, after tier-up)",
       samples: "samples per cell (default: as many as the time budget allows)",
-      processes:
-        "processes per cell (default 3): the rounds are cut into N segments, each cell runs in a fresh process per segment; CIs resample blocks of rounds, then samples",
-      timeBudget: "seconds the whole run may take (default 75); the rounds stop in time for it",
+      processes: `processes per cell (default ${DEFAULT_PROCESSES}): the rounds are cut into N segments, each cell runs in a fresh process per segment; CIs resample blocks of rounds, then samples`,
+      timeBudget: `seconds the whole run may take (default ${DEFAULT_TIME_BUDGET_S}); the rounds stop in time for it`,
       seed: "seeds workloads, cell order and bootstrap (default 1)",
     }),
     reference: text({ placeholder: "R", help: "the strategy ratios are taken against", shownDefault: "table" }),
@@ -37,7 +37,7 @@ ${listWorkloads()
     ),
     force: flag("replace the run in --out: its results files and report are deleted first"),
   },
-  notes: `One child process per cell, with the tier's V8 flags. Each calibrates a batch of >= 10 ms of
+  notes: `One child process per cell, with the tier's V8 flags. Each calibrates a batch of >= ${DEFAULT_TARGET_SAMPLE_MS} ms of
 dispatches inside wasm and warms up; then rounds sample every cell once, in a fresh random order,
 the control kernel (direct) included, listed or not, so each cell's net cost = its cost - control's.
 Results are rewritten atomically after every round.`,

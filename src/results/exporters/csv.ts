@@ -29,8 +29,8 @@ function context(r: RunRecord): Row {
   };
 }
 
-const csv = (rows: Row[], columns: string[]): string =>
-  stringify(rows, { header: true, columns, cast: { number: (n) => String(n), string: neutraliseCsvText } });
+const csv = (rows: Row[], columns: string[], header = true): string =>
+  stringify(rows, { header, columns, cast: { number: (n) => String(n), string: neutraliseCsvText } });
 
 /**
  * Every row's machine, runtime, spec, run and cell: rows carry them, so files
@@ -73,26 +73,36 @@ function engineColumns(r: RunRecord, c: { engine?: string | undefined }): Row {
 export const SAMPLE_COLUMNS = [...CELL_CONTEXT, "round", "session", "segment", "dispatches", "sample_ns", "ns_per_dispatch"];
 
 export function samplesCsv(d: Dataset): string {
-  return csv(d.runs.flatMap(sampleRows), SAMPLE_COLUMNS);
+  return csv([], SAMPLE_COLUMNS) + d.runs.map((r) => r.cells.map((c) => cellSampleRows(r, c)).join("")).join("");
 }
 
-function sampleRows(r: RunRecord): Row[] {
-  const ctx = context(r);
-  return r.cells.flatMap((c) =>
-    c.samples.map((s) => ({
-      ...ctx,
-      strategy: c.strategy,
-      workload: c.workload,
-      tier: c.tier,
-      ...engineColumns(r, c),
-      round: s.round,
-      session: s.session,
-      segment: s.segment,
-      dispatches: c.ready?.dispatches ?? null,
-      sample_ns: s.ns,
-      ns_per_dispatch: s.nsPerDispatch,
-    })),
-  );
+/**
+ * A cell's rows as text, rendered once per sample: a run rewrites
+ * samples.csv after every round, and rendering every row each time cost
+ * ~80 ms of the runner's thread per round of the default run (a fifth of
+ * the round). Samples only ever append (runner.ts), so a cell whose columns
+ * are unchanged renders only its new samples.
+ */
+const renderedSamples = new WeakMap<CellRecord, { columns: string; samples: number; text: string }>();
+
+function cellSampleRows(r: RunRecord, c: CellRecord): string {
+  const columns: Row = {
+    ...context(r),
+    strategy: c.strategy,
+    workload: c.workload,
+    tier: c.tier,
+    ...engineColumns(r, c),
+    dispatches: c.ready?.dispatches ?? null,
+  };
+  const key = JSON.stringify(columns);
+  const known = renderedSamples.get(c);
+  const from = known?.columns === key && known.samples <= c.samples.length ? known : { columns: key, samples: 0, text: "" };
+  const rows = c.samples
+    .slice(from.samples)
+    .map((s): Row => ({ ...columns, round: s.round, session: s.session, segment: s.segment, sample_ns: s.ns, ns_per_dispatch: s.nsPerDispatch }));
+  const text = from.text + (rows.length ? csv(rows, SAMPLE_COLUMNS, false) : "");
+  renderedSamples.set(c, { columns: key, samples: c.samples.length, text });
+  return text;
 }
 
 export const SUMMARY_COLUMNS = [
@@ -150,10 +160,25 @@ const hasCounts = (r: RunRecord): boolean =>
 
 export function summaryCsv(d: Dataset): string {
   const counts = d.runs.some(hasCounts);
-  return csv(
-    d.runs.flatMap((r) => summaryRows(r, counts)),
-    counts ? [...SUMMARY_COLUMNS, ...COUNTS_COLUMNS] : SUMMARY_COLUMNS,
-  );
+  const columns = counts ? [...SUMMARY_COLUMNS, ...COUNTS_COLUMNS] : SUMMARY_COLUMNS;
+  return csv([], columns) + d.runs.map((r) => runSummaryRows(r, counts, columns)).join("");
+}
+
+/**
+ * A run's summary rows as text, rendered once per set of summaries: they
+ * change only when its statistics are refreshed (every few seconds), not
+ * with every round's rewrite. A run with counts renders each time (a cell's
+ * counts error is the cell's, not its summary's).
+ */
+const renderedSummaries = new WeakMap<readonly CellSummary[], { key: string; text: string }>();
+
+function runSummaryRows(r: RunRecord, counts: boolean, columns: string[]): string {
+  const key = JSON.stringify(context(r));
+  const known = counts ? undefined : renderedSummaries.get(r.summaries);
+  if (known?.key === key) return known.text;
+  const text = r.summaries.length ? csv(summaryRows(r, counts), columns, false) : "";
+  if (!counts) renderedSummaries.set(r.summaries, { key, text });
+  return text;
 }
 
 /** A cell's COUNTS_COLUMNS (countsError is the cell's, by its key). */
