@@ -13,7 +13,7 @@
  *    (1.96 x SD) of net ns and of the ratio to table against the runs' mean
  *    95% half-width (target: at most 1.5x).
  *
- *   node dist/bench/precision.js [--runs N] [--budget S] [--engines L]
+ *   node dist/bench/precision.js [--runs N] [--budget S] [--engines L] [--target-ms MS]
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +29,7 @@ const arg = (name: string): string | undefined => {
 const RUNS = Number(arg("--runs") ?? 5);
 const budget = arg("--budget");
 const engines = arg("--engines");
+const targetMs = arg("--target-ms");
 const dir = mkdtempSync(join(tmpdir(), "dispatch-lab-precision-"));
 
 const median = (xs: readonly number[]): number => {
@@ -49,6 +50,7 @@ for (let i = 0; i < RUNS; i++) {
     seed: i + 1,
     ...(budget ? { timeBudgetS: Number(budget) } : {}),
     ...(engines ? { engines } : {}),
+    ...(targetMs ? { targetSampleMs: Number(targetMs) } : {}),
   });
   const wallS = (Date.now() - started) / 1000;
   runs.push(results);
