@@ -10,11 +10,12 @@
  * watchdog thread in the child polls its parent and kills its own process;
  * it runs while the main thread is in wasm.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import type { OrphanGuard } from "../model/cells.js";
 import type { ChildCommand } from "../model/engines.js";
 import { onCpu } from "./pin.js";
+import { runsHere } from "./probe.js";
 
 /** `<guard>:<runner pid>`: which guard the child runs under, and whose child it must stay. */
 export const GUARD_ENV = "DISPATCH_LAB_GUARD";
@@ -22,20 +23,8 @@ export const GUARD_ENV = "DISPATCH_LAB_GUARD";
 /** How often the watchdog looks at its parent. */
 const WATCHDOG_MS = 200;
 
-let pdeathsig: boolean | undefined;
-
 /** Whether setpriv can set the parent-death signal on this machine (probed once). */
-function canSetPdeathsig(): boolean {
-  if (pdeathsig === undefined) {
-    try {
-      execFileSync("setpriv", ["--pdeathsig", "KILL", "--", "true"], { stdio: "ignore" });
-      pdeathsig = true;
-    } catch {
-      pdeathsig = false;
-    }
-  }
-  return pdeathsig;
-}
+const canSetPdeathsig = (): boolean => runsHere("setpriv", ["--pdeathsig", "KILL", "--", "true"]);
 
 export const defaultGuard = (): OrphanGuard => (process.platform === "linux" && canSetPdeathsig() ? "pdeathsig" : "watchdog");
 

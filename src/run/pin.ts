@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { runsHere } from "./probe.js";
 import { LabError } from "../errors.js";
 import type { Pinning } from "../model/cells.js";
 
@@ -80,19 +81,15 @@ export function allowedCpus(pid: number): string | undefined {
   }
 }
 
-let taskset: boolean | undefined;
-
 /** Whether util-linux taskset runs here (probed once). */
-function hasTaskset(): boolean {
-  if (taskset === undefined) {
-    try {
-      execFileSync("taskset", ["-c", "0", "true"], { stdio: "ignore" });
-      taskset = true;
-    } catch {
-      taskset = false;
-    }
-  }
-  return taskset;
+const hasTaskset = (): boolean => runsHere("taskset", ["-c", "0", "true"]);
+
+const offLinux = (cpu: number): Pinning => ({ cpu, pinned: false, note: `pinning needs Linux (this is ${process.platform})` });
+
+/** Pinned to `cpu` as /proc says, or not, with `note` of what /proc allows instead. */
+function verified(pid: number, cpu: number, note: (allowed: string | undefined) => string): Pinning {
+  const allowed = allowedCpus(pid);
+  return allowed === String(cpu) ? { cpu, pinned: true } : { cpu, pinned: false, note: note(allowed) };
 }
 
 /**
@@ -109,10 +106,9 @@ export function onCpu(binary: string, args: readonly string[], cpu: number): [st
 
 /** Whether a process started by onCpu (and running past taskset's exec) is on `cpu`, verified in /proc. */
 export function checkPinned(pid: number, cpu: number): Pinning {
-  if (process.platform !== "linux") return { cpu, pinned: false, note: `pinning needs Linux (this is ${process.platform})` };
+  if (process.platform !== "linux") return offLinux(cpu);
   if (!hasTaskset()) return { cpu, pinned: false, note: "taskset (util-linux) is not installed" };
-  const allowed = allowedCpus(pid);
-  return allowed === String(cpu) ? { cpu, pinned: true } : { cpu, pinned: false, note: `/proc says Cpus_allowed_list ${allowed}` };
+  return verified(pid, cpu, (allowed) => `/proc says Cpus_allowed_list ${allowed}`);
 }
 
 /** Pin a process (and the threads it has) to one CPU; never throws: a failure is recorded. */
@@ -125,17 +121,14 @@ export const pin = (pid: number, cpu: number): Pinning => pinAll([pid], cpu)[0]!
  * verified in /proc.
  */
 export function pinAll(pids: readonly number[], cpu: number): Pinning[] {
-  if (process.platform !== "linux") return pids.map(() => ({ cpu, pinned: false, note: `pinning needs Linux (this is ${process.platform})` }));
+  if (process.platform !== "linux") return pids.map(() => offLinux(cpu));
   try {
     execFileSync("sh", ["-c", 'status=0; for p do taskset -a -p -c "$0" "$p" || status=1; done; exit $status', String(cpu), ...pids.map(String)], {
       stdio: "ignore",
     });
   } catch (e) {
-    const note = `taskset failed: ${(e as Error).message.split("\n")[0]}`;
-    return pids.map((pid) => (allowedCpus(pid) === String(cpu) ? { cpu, pinned: true } : { cpu, pinned: false, note }));
+    const failed = `taskset failed: ${(e as Error).message.split("\n")[0]}`;
+    return pids.map((pid) => verified(pid, cpu, () => failed));
   }
-  return pids.map((pid) => {
-    const allowed = allowedCpus(pid);
-    return allowed === String(cpu) ? { cpu, pinned: true } : { cpu, pinned: false, note: `after taskset, /proc says Cpus_allowed_list ${allowed}` };
-  });
+  return pids.map((pid) => verified(pid, cpu, (allowed) => `after taskset, /proc says Cpus_allowed_list ${allowed}`));
 }
